@@ -1,0 +1,108 @@
+package za.co.personalisation.aws.clients;
+
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import za.co.personalisation.aws.config.Settings;
+
+/**
+ * Builds SDK clients the same way for every function: region and credentials explicit, the lean url-connection
+ * HTTP client (Apache and Netty are excluded from function jars), and the endpoint from the SDK's standard
+ * {@code AWS_ENDPOINT_URL} when it is set (the local emulator).
+ *
+ * <p>Create clients once, at init, and reuse them.
+ */
+public final class AwsClients {
+
+    public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
+
+    private final Settings settings;
+    private final SdkHttpClient http;
+
+    public AwsClients(Settings settings) {
+        this.settings = settings;
+        this.http = UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(2))
+            .socketTimeout(Duration.ofSeconds(10))
+            .build();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return configure(DynamoDbClient.builder()).build();
+    }
+
+    public DynamoDbStreamsClient dynamoDbStreams() {
+        return configure(DynamoDbStreamsClient.builder()).build();
+    }
+
+    public KinesisClient kinesis() {
+        if (isEmulated()) {
+            // The emulator speaks JSON only; real Kinesis uses CBOR. Read by the SDK when the client is built.
+            System.setProperty("aws.cborEnabled", "false");
+        }
+        return configure(KinesisClient.builder()).build();
+    }
+
+    public SnsClient sns() {
+        return configure(SnsClient.builder()).build();
+    }
+
+    public SqsClient sqs() {
+        return configure(SqsClient.builder()).build();
+    }
+
+    public SesV2Client sesV2() {
+        return configure(SesV2Client.builder()).build();
+    }
+
+    /** True when the clients talk to an emulator rather than to AWS. */
+    public boolean isEmulated() {
+        return settings.has(ENDPOINT_URL);
+    }
+
+    public Region region() {
+        return Region.of(settings.has("AWS_REGION") ? settings.require("AWS_REGION")
+            : settings.require("AWS_DEFAULT_REGION"));
+    }
+
+    /** Applies region, credentials, HTTP client and endpoint to any service's builder. */
+    public <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
+        builder.region(region())
+            .credentialsProvider(credentials())
+            .httpClient(http)
+            .overrideConfiguration(ClientOverrideConfiguration.builder()
+                .apiCallTimeout(Duration.ofSeconds(20))
+                .build());
+        if (isEmulated()) {
+            builder.endpointOverride(URI.create(settings.require(ENDPOINT_URL)));
+        }
+        return builder;
+    }
+
+    private AwsCredentialsProvider credentials() {
+        if (!settings.has("AWS_ACCESS_KEY_ID")) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        String key = settings.require("AWS_ACCESS_KEY_ID");
+        String secret = settings.require("AWS_SECRET_ACCESS_KEY");
+        return StaticCredentialsProvider.create(settings.has("AWS_SESSION_TOKEN")
+            ? AwsSessionCredentials.create(key, secret, settings.require("AWS_SESSION_TOKEN"))
+            : AwsBasicCredentials.create(key, secret));
+    }
+}

@@ -1,0 +1,58 @@
+package za.co.personalisation.aws.dynamodb;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The {@code contacts} table (KMS-encrypted): {@code customerId S | phone S | email S | locale S | timeZone S}.
+ * Personal data: only the customer endpoint that writes it and deliver-function may touch it, and it never goes
+ * into a log line, a metric, a trace or a stream record.
+ */
+public final class ContactItems {
+
+    private ContactItems() {
+    }
+
+    /** A customer's contact details; {@code phone} (E.164) or {@code email} may be {@code null}. */
+    public record Contact(String customerId, String phone, String email, String locale, String timeZone) {
+
+        public Contact {
+            Objects.requireNonNull(customerId, "customerId");
+            Objects.requireNonNull(locale, "locale");
+            Objects.requireNonNull(timeZone, "timeZone");
+        }
+
+        @Override
+        public String toString() {
+            return "Contact[customerId=" + customerId + ", phone=" + (phone == null ? "none" : "***")
+                + ", email=" + (email == null ? "none" : "***") + ", locale=" + locale + "]";
+        }
+    }
+
+    public static Map<String, AttributeValue> toItem(Contact contact) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("customerId", AttributeValue.fromS(contact.customerId()));
+        if (contact.phone() != null) {
+            item.put("phone", AttributeValue.fromS(contact.phone()));
+        }
+        if (contact.email() != null) {
+            item.put("email", AttributeValue.fromS(contact.email()));
+        }
+        item.put("locale", AttributeValue.fromS(contact.locale()));
+        item.put("timeZone", AttributeValue.fromS(contact.timeZone()));
+        return item;
+    }
+
+    public static Contact fromItem(Map<String, AttributeValue> item) {
+        return new Contact(item.get("customerId").s(), text(item, "phone"), text(item, "email"),
+            Objects.requireNonNullElse(text(item, "locale"), "en-ZA"),
+            Objects.requireNonNullElse(text(item, "timeZone"), "Africa/Johannesburg"));
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+}

@@ -1,0 +1,140 @@
+package za.co.personalisation.aws.dynamodb;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import za.co.personalisation.core.location.Location;
+import za.co.personalisation.core.profile.Channel;
+import za.co.personalisation.core.profile.Consent;
+import za.co.personalisation.core.profile.InterestStat;
+import za.co.personalisation.core.profile.Profile;
+
+/**
+ * The {@code profiles} table's item layout, in one place for the writer (enrich-function), the readers
+ * (notify-function's stream images, deliver-function's consent check) and the local runtime's seeding.
+ *
+ * <pre>
+ * customerId S | version N | updatedAt S | locationAt S | recentEventIds L&lt;S&gt;
+ * location M{key S, name S, known BOOL}
+ * interests M{&lt;interest&gt; M{score N, count N, firstSeen S, lastSeen S, lastEventId S}}
+ * consent M{sms|email M{state S, at S}}
+ * </pre>
+ */
+public final class ProfileItems {
+
+    public static final String KEY = "customerId";
+    public static final String VERSION = "version";
+
+    private ProfileItems() {
+    }
+
+    public static Map<String, AttributeValue> toItem(Profile profile) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(KEY, s(profile.customerId()));
+        item.put(VERSION, n(Long.toString(profile.version())));
+        item.put("updatedAt", s(profile.updatedAt().toString()));
+        item.put("locationAt", s(profile.locationAt().toString()));
+        if (profile.location() != null) {
+            item.put("location", m(Map.of(
+                "key", s(profile.location().key()),
+                "name", s(profile.location().name()),
+                "known", AttributeValue.fromBool(profile.location().known()))));
+        }
+        Map<String, AttributeValue> interests = new HashMap<>();
+        profile.interests().forEach((interest, stat) -> interests.put(interest, m(Map.of(
+            "score", n(Double.toString(stat.score())),
+            "count", n(Long.toString(stat.count())),
+            "firstSeen", s(stat.firstSeen().toString()),
+            "lastSeen", s(stat.lastSeen().toString()),
+            "lastEventId", s(stat.lastEventId())))));
+        item.put("interests", m(interests));
+        Map<String, AttributeValue> consent = new HashMap<>();
+        profile.consent().forEach((channel, value) -> consent.put(channel.wireName(), m(Map.of(
+            "state", s(value.state().wireName()),
+            "at", s(value.at().toString())))));
+        item.put("consent", m(consent));
+        List<AttributeValue> recent = new ArrayList<>(profile.recentEventIds().size());
+        profile.recentEventIds().forEach(id -> recent.add(s(id)));
+        item.put("recentEventIds", AttributeValue.fromL(recent));
+        return item;
+    }
+
+    /** @throws IllegalArgumentException naming the attribute that does not fit the layout */
+    public static Profile fromItem(Map<String, AttributeValue> item) {
+        String customerId = string(item, KEY);
+        try {
+            Map<String, InterestStat> interests = new HashMap<>();
+            map(item, "interests").forEach((interest, value) -> {
+                Map<String, AttributeValue> stat = value.m();
+                interests.put(interest, new InterestStat(
+                    Double.parseDouble(string(stat, "score", true)),
+                    Long.parseLong(string(stat, "count", true)),
+                    Instant.parse(string(stat, "firstSeen")),
+                    Instant.parse(string(stat, "lastSeen")),
+                    string(stat, "lastEventId")));
+            });
+            Location location = null;
+            AttributeValue place = item.get("location");
+            if (place != null && place.hasM()) {
+                Map<String, AttributeValue> fields = place.m();
+                boolean known = Boolean.TRUE.equals(fields.getOrDefault("known", AttributeValue.fromBool(false))
+                    .bool());
+                location = known ? new Location(string(fields, "key"), string(fields, "name"), true)
+                    : Location.unknown(string(fields, "name"));
+            }
+            Map<Channel, Consent> consent = new EnumMap<>(Channel.class);
+            map(item, "consent").forEach((channel, value) -> consent.put(Channel.fromWire(channel), new Consent(
+                Consent.State.fromWire(string(value.m(), "state")), Instant.parse(string(value.m(), "at")))));
+            List<String> recent = new ArrayList<>();
+            AttributeValue ids = item.get("recentEventIds");
+            if (ids != null && ids.hasL()) {
+                ids.l().forEach(id -> recent.add(id.s()));
+            }
+            AttributeValue version = item.get(VERSION);
+            return new Profile(customerId, version == null ? 0 : Long.parseLong(version.n()), interests, location,
+                instant(item, "locationAt"), consent, recent, instant(item, "updatedAt"));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("profile " + customerId + " does not fit the item layout: "
+                + e.getMessage(), e);
+        }
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.s() == null ? Instant.EPOCH : Instant.parse(value.s());
+    }
+
+    private static Map<String, AttributeValue> map(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || !value.hasM() ? Map.of() : value.m();
+    }
+
+    private static String string(Map<String, AttributeValue> item, String name) {
+        return string(item, name, false);
+    }
+
+    private static String string(Map<String, AttributeValue> item, String name, boolean number) {
+        AttributeValue value = item.get(name);
+        String text = value == null ? null : number ? value.n() : value.s();
+        if (text == null) {
+            throw new IllegalArgumentException("attribute '" + name + "' is missing or of the wrong type");
+        }
+        return text;
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(String value) {
+        return AttributeValue.fromN(value);
+    }
+
+    static AttributeValue m(Map<String, AttributeValue> value) {
+        return AttributeValue.fromM(value);
+    }
+}

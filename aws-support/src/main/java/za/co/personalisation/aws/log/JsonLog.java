@@ -1,0 +1,121 @@
+package za.co.personalisation.aws.log;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Structured logs: one JSON line per decision, with ids (eventId, customerId, trace id) and reasons.
+ *
+ * <p>Never log a phone number, an email address, a name or a request body: pass ids and reason codes only. The
+ * field names that could carry personal data are refused outright so that a slip fails a test, not a customer.
+ */
+public final class JsonLog {
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final java.util.Set<String> FORBIDDEN = java.util.Set.of("phone", "phoneNumber", "email",
+        "emailAddress", "name", "body", "contact", "address");
+
+    private static volatile LogSink defaultSink = LogSink.stdout();
+
+    private final String function;
+    private final LogSink sink;
+    private final Clock clock;
+
+    public JsonLog(String function, LogSink sink, Clock clock) {
+        this.function = function;
+        this.sink = sink;
+        this.clock = clock;
+    }
+
+    /** A log for a function, writing to the process-wide default sink. */
+    public static JsonLog forFunction(String function) {
+        return new JsonLog(function, LogSink.delegating(), Clock.systemUTC());
+    }
+
+    /** Replaces the process-wide sink (the local runtime collects every function's lines this way). */
+    public static void setDefaultSink(LogSink sink) {
+        defaultSink = sink;
+    }
+
+    static LogSink defaultSink() {
+        return defaultSink;
+    }
+
+    public Entry info(String message) {
+        return new Entry("INFO", message);
+    }
+
+    public Entry warn(String message) {
+        return new Entry("WARN", message);
+    }
+
+    public Entry error(String message) {
+        return new Entry("ERROR", message);
+    }
+
+    /** One log line under construction. */
+    public final class Entry {
+
+        private final String level;
+        private final String message;
+        private final Map<String, Object> fields = new LinkedHashMap<>();
+
+        private Entry(String level, String message) {
+            this.level = level;
+            this.message = message;
+        }
+
+        public Entry with(String field, Object value) {
+            if (FORBIDDEN.contains(field)) {
+                throw new IllegalArgumentException("field '" + field + "' could carry personal data; log an id");
+            }
+            fields.put(field, value);
+            return this;
+        }
+
+        /** Adds the exception's type and message (never its stack of payloads). */
+        public Entry error(Throwable failure) {
+            fields.put("errorType", failure.getClass().getName());
+            fields.put("error", String.valueOf(failure.getMessage()));
+            return this;
+        }
+
+        public void log() {
+            StringWriter out = new StringWriter(160);
+            try (JsonGenerator json = JSON.createGenerator(out)) {
+                json.writeStartObject();
+                json.writeStringField("time", clock.instant().toString());
+                json.writeStringField("level", level);
+                json.writeStringField("function", function);
+                json.writeStringField("message", message);
+                for (Map.Entry<String, Object> field : fields.entrySet()) {
+                    Object value = field.getValue();
+                    if (value == null) {
+                        json.writeNullField(field.getKey());
+                    } else if (value instanceof Number number) {
+                        json.writeFieldName(field.getKey());
+                        if (number instanceof Double || number instanceof Float) {
+                            json.writeNumber(number.doubleValue());
+                        } else {
+                            json.writeNumber(number.longValue());
+                        }
+                    } else if (value instanceof Boolean bool) {
+                        json.writeBooleanField(field.getKey(), bool);
+                    } else {
+                        json.writeStringField(field.getKey(), value.toString());
+                    }
+                }
+                json.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            sink.line(out.toString());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package za.co.personalisation.core.offer;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import za.co.personalisation.core.notify.MessageRenderer;
+import za.co.personalisation.core.profile.Channel;
+
+/**
+ * A marketing offer.
+ *
+ * @param offerId    stable id
+ * @param title      for people reading the ledger and dashboards
+ * @param interests  case-folded interests it is for
+ * @param locations  location rules: gazetteer keys ({@code ZA}, {@code ZA/WC}, {@code ZA/WC/cape-town}) or
+ *                   {@code *} for everywhere
+ * @param channels   channels it may go out on, in order of preference
+ * @param validFrom  first instant it may be sent
+ * @param validUntil instant from which it may no longer be sent
+ * @param priority   higher wins between offers that match equally well
+ * @param messages   by locale (e.g. {@code en-ZA}); {@link #DEFAULT_LOCALE} must be present
+ */
+public record Offer(
+    String offerId,
+    String title,
+    Set<String> interests,
+    List<String> locations,
+    List<Channel> channels,
+    Instant validFrom,
+    Instant validUntil,
+    int priority,
+    Map<String, OfferMessage> messages) {
+
+    public static final String DEFAULT_LOCALE = "en-ZA";
+
+    public Offer {
+        Objects.requireNonNull(offerId, "offerId");
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(validFrom, "validFrom");
+        Objects.requireNonNull(validUntil, "validUntil");
+        interests = Set.copyOf(interests);
+        locations = List.copyOf(locations);
+        channels = List.copyOf(channels);
+        messages = Map.copyOf(messages);
+        if (interests.isEmpty() || locations.isEmpty() || channels.isEmpty()) {
+            throw new IllegalArgumentException("offer " + offerId + " needs at least one interest, location rule"
+                + " and channel");
+        }
+        if (!validUntil.isAfter(validFrom)) {
+            throw new IllegalArgumentException("offer " + offerId + " ends before it starts");
+        }
+        if (!messages.containsKey(DEFAULT_LOCALE)) {
+            throw new IllegalArgumentException("offer " + offerId + " has no " + DEFAULT_LOCALE + " message");
+        }
+        for (Map.Entry<String, OfferMessage> message : messages.entrySet()) {
+            String problem = MessageRenderer.smsProblem(message.getValue().sms());
+            if (problem != null) {
+                throw new IllegalArgumentException("offer " + offerId + " (" + message.getKey() + "): " + problem);
+            }
+        }
+    }
+
+    public boolean isValidAt(Instant now) {
+        return !now.isBefore(validFrom) && now.isBefore(validUntil);
+    }
+
+    /** The message for a locale, falling back to the language and then to {@link #DEFAULT_LOCALE}. */
+    public OfferMessage messageFor(String locale) {
+        if (locale != null) {
+            OfferMessage exact = messages.get(locale);
+            if (exact != null) {
+                return exact;
+            }
+            String language = locale.split("-", 2)[0];
+            for (Map.Entry<String, OfferMessage> entry : messages.entrySet()) {
+                if (entry.getKey().split("-", 2)[0].equals(language)) {
+                    return entry.getValue();
+                }
+            }
+        }
+        return messages.get(DEFAULT_LOCALE);
+    }
+}

@@ -1,0 +1,259 @@
+package za.co.personalisation.local;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import za.co.personalisation.aws.clients.AwsClients;
+import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.log.JsonLog;
+import za.co.personalisation.aws.log.LogSink;
+import za.co.personalisation.local.api.ApiGateway;
+import za.co.personalisation.local.api.LocalPages;
+import za.co.personalisation.local.emulator.MotoServer;
+import za.co.personalisation.local.emulator.ProjectRoot;
+import za.co.personalisation.local.esm.DynamoDbStreamEventSource;
+import za.co.personalisation.local.esm.EventSource;
+import za.co.personalisation.local.esm.EventSourceSettings;
+import za.co.personalisation.local.esm.KinesisEventSource;
+import za.co.personalisation.local.esm.LocalFunction;
+import za.co.personalisation.local.esm.OnFailureDestination;
+import za.co.personalisation.local.esm.SqsEventSource;
+import za.co.personalisation.local.outbox.Outbox;
+import za.co.personalisation.local.template.FunctionDefinition;
+import za.co.personalisation.local.template.LocalResources;
+import za.co.personalisation.local.template.Template;
+
+/**
+ * The whole pipeline on one machine: moto as the AWS, template.yaml's resources created in it, the sample catalog
+ * and customers seeded, the four functions' handlers invoked in-process by an API Gateway emulation and by event
+ * source mapping pollers, and an outbox of what was sent.
+ *
+ * <pre>java … za.co.personalisation.local.LocalRuntime [--port 3000] [--moto-port 0] [--stage local]</pre>
+ */
+public final class LocalRuntime implements AutoCloseable {
+
+    /** How to start. {@code motoPort} 0 = any free port; {@code moto} non-null = use that emulator. */
+    public record Options(Path root, int port, int motoPort, String stage, MotoServer moto, PrintStream console) {
+
+        public static Options defaults() {
+            return new Options(ProjectRoot.find(), 3000, 0, "local", null, System.out);
+        }
+    }
+
+    private final Options options;
+    private final boolean ownsMoto;
+    private final MotoServer moto;
+    private final List<EventSource> sources = new ArrayList<>();
+    private final List<LocalFunction> functions = new ArrayList<>();
+    private final LocalResources resources;
+    private final ApiGateway api;
+    private final Outbox outbox;
+    private final ConsoleReporter console;
+    private final BufferedWriter functionLog;
+
+    private LocalRuntime(Options options) throws IOException {
+        this.options = options;
+        Path logs = options.root().resolve(".local-aws/logs");
+        Files.createDirectories(logs);
+        this.functionLog = Files.newBufferedWriter(logs.resolve("functions.log"), StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+        JsonLog.setDefaultSink(fileSink(functionLog, options.console()));
+        this.ownsMoto = options.moto() == null;
+        this.moto = ownsMoto ? MotoServer.start(options.root(), options.motoPort(), logs.resolve("moto.log"))
+            : options.moto();
+        Clock clock = Clock.systemUTC();
+        Map<String, String> base = Map.of(
+            AwsClients.ENDPOINT_URL, moto.endpoint().toString(),
+            "AWS_REGION", MotoServer.REGION,
+            "AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY);
+        AwsClients clients = new AwsClients(Settings.of(base));
+        Template template = Template.load(options.root().resolve("template.yaml"));
+        this.resources = new LocalResources(template, Map.of("Stage", options.stage()), MotoServer.REGION,
+            "personalisation-" + options.stage());
+        resources.create(clients);
+        var dynamoDb = clients.dynamoDb();
+        int offers = Seeder.offers(dynamoDb, resources.ref("OffersTable"));
+        List<String> customers = Seeder.customers(dynamoDb, resources.ref("ProfilesTable"),
+            resources.ref("ContactsTable"), clock.instant());
+        this.outbox = new Outbox(moto, dynamoDb, resources.ref("NotificationsTable"));
+        JsonLog log = JsonLog.forFunction("local-runtime");
+        LocalPages pages = new LocalPages(options.root().resolve("frontend"), outbox, this::status);
+        this.api = new ApiGateway(options.port(), options.stage(), pages, log, clock);
+        for (FunctionDefinition definition : FunctionDefinition.all(template, resources)) {
+            Map<String, String> environment = new HashMap<>(definition.environment());
+            environment.putAll(base);
+            environment.put("AWS_LAMBDA_FUNCTION_NAME", definition.name());
+            environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(definition.memoryMb()));
+            Settings settings = Settings.of(environment);
+            String arn = resources.attribute(definition.logicalId(), "Arn");
+            if (!Handlers.knows(definition.handlerClass())) {
+                throw new IllegalArgumentException("template.yaml's " + definition.logicalId() + " names handler "
+                    + definition.handlerClass() + ", which the local runtime does not know");
+            }
+            LocalFunction function = new LocalFunction(definition, arn,
+                () -> Handlers.create(definition.handlerClass(), settings));
+            functions.add(function);
+            for (FunctionDefinition.Event event : definition.events()) {
+                switch (event.type()) {
+                    case "Api" -> api.addRoute(event.string("Method", "ANY"), event.string("Path", "/"), function);
+                    case "Kinesis" -> sources.add(new KinesisEventSource(EventSourceSettings.of(event), function,
+                        clients.kinesis(), destination(clients, event), MotoServer.REGION, arn, clock, log));
+                    case "DynamoDB" -> sources.add(new DynamoDbStreamEventSource(EventSourceSettings.of(event),
+                        function, clients.dynamoDbStreams(), destination(clients, event), MotoServer.REGION, arn,
+                        clock, log));
+                    case "SQS" -> sources.add(new SqsEventSource(EventSourceSettings.of(event), function,
+                        clients.sqs(), MotoServer.REGION, clock, log));
+                    default -> throw new IllegalArgumentException("event type " + event.type() + " of "
+                        + definition.logicalId() + " is not emulated locally");
+                }
+            }
+        }
+        sources.forEach(EventSource::start);
+        api.start();
+        this.console = new ConsoleReporter(outbox, options.console());
+        console.start();
+        options.console().printf("%nPersonalisation pipeline running locally%n"
+                + "  API and page  http://localhost:%d/   (POST /events)%n"
+                + "  outbox        http://localhost:%d/local/outbox%n"
+                + "  status        http://localhost:%d/local/status%n"
+                + "  emulator      %s (moto)%n"
+                + "  seeded        %d offers; customers %s%n"
+                + "  function logs %s%n"
+                + "Press Ctrl-C to stop.%n%n",
+            api.port(), api.port(), api.port(), moto.endpoint(), offers, customers, logs.resolve("functions.log"));
+    }
+
+    public static LocalRuntime start(Options options) {
+        try {
+            return new LocalRuntime(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the local runtime", e);
+        }
+    }
+
+    private static OnFailureDestination destination(AwsClients clients, FunctionDefinition.Event event) {
+        String arn = EventSourceSettings.of(event).onFailureArn();
+        return arn == null ? null : new OnFailureDestination(clients.sqs(), arn);
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public MotoServer moto() {
+        return moto;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** The physical name (Ref) of a template resource, e.g. a table name or queue URL. */
+    public String ref(String logicalId) {
+        return resources.ref(logicalId);
+    }
+
+    Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("time", Instant.now().toString());
+        status.put("apiRequests", api.requests());
+        Map<String, Object> byFunction = new LinkedHashMap<>();
+        for (LocalFunction function : functions) {
+            byFunction.put(function.definition().logicalId(), Map.of("invocations", function.invocations(),
+                "errors", function.errors()));
+        }
+        status.put("functions", byFunction);
+        List<String> mappings = new ArrayList<>();
+        sources.forEach(source -> mappings.add(source.describe()));
+        status.put("eventSources", mappings);
+        status.put("messagesSent", console.sent());
+        return status;
+    }
+
+    private static LogSink fileSink(BufferedWriter out, PrintStream console) {
+        return line -> {
+            synchronized (out) {
+                try {
+                    out.write(line);
+                    out.newLine();
+                    out.flush();
+                } catch (IOException e) {
+                    console.println("cannot write the function log: " + e.getMessage());
+                }
+            }
+            if (line.contains("\"level\":\"ERROR\"") || line.contains("\"level\":\"WARN\"")) {
+                console.println("  ! " + line);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (console != null) {
+            console.close();
+        }
+        api.close();
+        sources.forEach(EventSource::close);
+        if (ownsMoto) {
+            moto.close();
+        }
+        JsonLog.setDefaultSink(LogSink.stdout());
+        try {
+            functionLog.close();
+        } catch (IOException ignored) {
+            // nothing more to write
+        }
+    }
+
+    public static void main(String[] args) {
+        Options defaults = Options.defaults();
+        int port = defaults.port();
+        int motoPort = defaults.motoPort();
+        String stage = defaults.stage();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--moto-port" -> motoPort = Integer.parseInt(args[++i]);
+                case "--stage" -> stage = args[++i];
+                default -> {
+                    System.err.println("unknown option " + args[i]
+                        + "; usage: LocalRuntime [--port 3000] [--moto-port 0] [--stage local]");
+                    System.exit(2);
+                }
+            }
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        LocalRuntime runtime;
+        try {
+            runtime = start(new Options(defaults.root(), port, motoPort, stage, null, System.out));
+        } catch (RuntimeException e) {
+            System.err.println("The local runtime could not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping: API, pollers, emulator…");
+            runtime.close();
+            stopped.countDown();
+        }, "local-runtime-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

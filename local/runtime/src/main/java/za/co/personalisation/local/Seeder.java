@@ -1,0 +1,79 @@
+package za.co.personalisation.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import za.co.personalisation.aws.dynamodb.ContactItems;
+import za.co.personalisation.aws.dynamodb.OfferRepository;
+import za.co.personalisation.aws.dynamodb.ProfileItems;
+import za.co.personalisation.core.profile.Channel;
+import za.co.personalisation.core.profile.Consent;
+import za.co.personalisation.core.profile.Profile;
+
+/**
+ * Seeds the local stack: the sample offer catalog and a few sample customers (contact details and consent), so
+ * that an interest event for customer 12345 produces an offer at once. The files are in this module's resources
+ * under {@code za/co/personalisation/local/seed/}.
+ */
+final class Seeder {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String SEED = "/za/co/personalisation/local/seed/";
+
+    private Seeder() {
+    }
+
+    /** @return the number of offers loaded */
+    static int offers(DynamoDbClient dynamoDb, String table) {
+        try {
+            return OfferRepository.load(dynamoDb, table, resource("offers.json").readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the sample offers", e);
+        }
+    }
+
+    /** @return the seeded customer ids */
+    static List<String> customers(DynamoDbClient dynamoDb, String profilesTable, String contactsTable, Instant now) {
+        JsonNode root;
+        try (InputStream in = resource("customers.json")) {
+            root = MAPPER.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the sample customers", e);
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        for (JsonNode customer : root.path("customers")) {
+            String id = customer.path("customerId").asText();
+            ContactItems.Contact contact = new ContactItems.Contact(id, text(customer, "phone"),
+                text(customer, "email"), customer.path("locale").asText("en-ZA"),
+                customer.path("timeZone").asText("Africa/Johannesburg"));
+            dynamoDb.putItem(b -> b.tableName(contactsTable).item(ContactItems.toItem(contact)));
+            Map<Channel, Consent> consent = new EnumMap<>(Channel.class);
+            customer.path("consent").fields().forEachRemaining(entry -> consent.put(Channel.fromWire(entry.getKey()),
+                new Consent(Consent.State.fromWire(entry.getValue().asText()), now)));
+            Profile profile = new Profile(id, 1, Map.of(), null, Instant.EPOCH, consent, List.of(), now);
+            dynamoDb.putItem(b -> b.tableName(profilesTable).item(ProfileItems.toItem(profile)));
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = Seeder.class.getResourceAsStream(SEED + name);
+        if (in == null) {
+            throw new IllegalStateException("seed file missing from the classpath: " + SEED + name);
+        }
+        return in;
+    }
+}

@@ -1,0 +1,94 @@
+package za.co.personalisation.local.esm;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import za.co.personalisation.aws.log.JsonLog;
+
+/** A Kinesis event source mapping: GetRecords per shard, KinesisEvent batches, on-failure KinesisBatchInfo. */
+public final class KinesisEventSource extends ShardedStreamSource<Record> {
+
+    private final KinesisClient kinesis;
+    private final OnFailureDestination destination;
+    private final String region;
+    private final String functionArn;
+
+    public KinesisEventSource(EventSourceSettings settings, LocalFunction function, KinesisClient kinesis,
+        OnFailureDestination destination, String region, String functionArn, Clock clock, JsonLog log) {
+        super(settings, function, clock, log);
+        this.kinesis = kinesis;
+        this.destination = destination;
+        this.region = region;
+        this.functionArn = functionArn;
+    }
+
+    @Override
+    protected List<String> shards() {
+        return kinesis.listShards(b -> b.streamARN(settings.sourceArn())).shards().stream().map(Shard::shardId)
+            .toList();
+    }
+
+    @Override
+    protected String iterator(String shardId) {
+        ShardIteratorType type = "TRIM_HORIZON".equals(settings.startingPosition()) ? ShardIteratorType.TRIM_HORIZON
+            : ShardIteratorType.LATEST;
+        return kinesis.getShardIterator(b -> b.streamARN(settings.sourceArn()).shardId(shardId)
+            .shardIteratorType(type)).shardIterator();
+    }
+
+    @Override
+    protected Page<Record> read(String iterator) {
+        GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(iterator).limit(1_000)
+            .streamARN(settings.sourceArn()));
+        return new Page<>(response.records(), response.nextShardIterator());
+    }
+
+    @Override
+    protected StreamBatchRunner.Adapter<Record> adapter(String shardId) {
+        return new StreamBatchRunner.Adapter<>() {
+            @Override
+            public String sequenceNumber(Record record) {
+                return record.sequenceNumber();
+            }
+
+            @Override
+            public Instant arrival(Record record) {
+                return record.approximateArrivalTimestamp() == null ? clock.instant()
+                    : record.approximateArrivalTimestamp();
+            }
+
+            @Override
+            public Object event(List<Record> batch) {
+                return EventConverters.kinesis(batch, shardId, settings.sourceArn(), region, functionArn);
+            }
+
+            @Override
+            public void discard(List<Record> batch, String condition, int retries, String error) {
+                if (destination == null) {
+                    return;
+                }
+                ObjectNode info = OnFailureDestination.batchInfo();
+                info.put("shardId", shardId);
+                info.put("startSequenceNumber", batch.get(0).sequenceNumber());
+                info.put("endSequenceNumber", batch.get(batch.size() - 1).sequenceNumber());
+                info.put("approximateArrivalOfFirstRecord", String.valueOf(arrival(batch.get(0))));
+                info.put("approximateArrivalOfLastRecord", String.valueOf(arrival(batch.get(batch.size() - 1))));
+                info.put("batchSize", batch.size());
+                info.put("streamArn", settings.sourceArn());
+                destination.send(functionArn, condition, retries, error, "KinesisBatchInfo", info, clock.instant());
+            }
+        };
+    }
+
+    @Override
+    public String describe() {
+        return function.definition().logicalId() + " <- Kinesis " + settings.sourceArn().substring(
+            settings.sourceArn().lastIndexOf('/') + 1) + ": " + delivered() + " records";
+    }
+}

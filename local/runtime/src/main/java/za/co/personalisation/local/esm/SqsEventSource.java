@@ -1,0 +1,152 @@
+package za.co.personalisation.local.esm;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import za.co.personalisation.aws.log.JsonLog;
+
+/**
+ * An SQS event source mapping: long-poll up to BatchSize messages (within the batching window), invoke, delete
+ * what succeeded. A function error leaves the whole batch on the queue; a partial batch response leaves only the
+ * failed messages (an unknown or empty identifier fails the whole batch). Messages left on the queue come back
+ * after the visibility timeout and, past the queue's maxReceiveCount, the queue's redrive policy moves them to
+ * its dead-letter queue, exactly as in AWS (the emulator implements redrive).
+ */
+public final class SqsEventSource implements EventSource {
+
+    private final EventSourceSettings settings;
+    private final LocalFunction function;
+    private final SqsClient sqs;
+    private final String region;
+    private final JsonLog log;
+    private final String queueUrl;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicLong delivered = new AtomicLong();
+    private Thread thread;
+
+    public SqsEventSource(EventSourceSettings settings, LocalFunction function, SqsClient sqs, String region,
+        Clock clock, JsonLog log) {
+        this.settings = settings;
+        this.function = function;
+        this.sqs = sqs;
+        this.region = region;
+        this.log = log;
+        String name = settings.sourceArn().substring(settings.sourceArn().lastIndexOf(':') + 1);
+        this.queueUrl = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+    }
+
+    @Override
+    public void start() {
+        running.set(true);
+        thread = new Thread(this::poll, "esm-" + function.definition().logicalId() + "-" + queueUrl.substring(
+            queueUrl.lastIndexOf('/') + 1));
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void poll() {
+        LocalFunction.Instance instance = function.newInstance();
+        while (running.get()) {
+            try {
+                List<Message> batch = receive();
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                Set<String> failed = invoke(instance, batch);
+                List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
+                for (Message message : batch) {
+                    if (!failed.contains(message.messageId())) {
+                        done.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(done.size()))
+                            .receiptHandle(message.receiptHandle()).build());
+                    }
+                }
+                if (!done.isEmpty()) {
+                    sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
+                }
+                delivered.addAndGet(batch.size());
+            } catch (RuntimeException e) {
+                if (!running.get()) {
+                    return;
+                }
+                log.warn("esm.poll_failed").with("function", function.definition().logicalId()).error(e).log();
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private List<Message> receive() {
+        List<Message> batch = new ArrayList<>();
+        long windowEnds = System.nanoTime() + settings.batchingWindow().toNanos();
+        do {
+            int wanted = Math.min(10, settings.batchSize() - batch.size());
+            List<Message> received = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                .maxNumberOfMessages(wanted)
+                .waitTimeSeconds(1)
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                .messageAttributeNames("All")).messages();
+            batch.addAll(received);
+            if (received.isEmpty() && !batch.isEmpty()) {
+                break;
+            }
+        } while (running.get() && batch.size() < settings.batchSize() && System.nanoTime() < windowEnds);
+        return batch;
+    }
+
+    private Set<String> invoke(LocalFunction.Instance instance, List<Message> batch) {
+        Set<String> all = new HashSet<>();
+        batch.forEach(message -> all.add(message.messageId()));
+        Object response;
+        try {
+            response = instance.invoke(EventConverters.sqs(batch, settings.sourceArn(), region));
+        } catch (RuntimeException e) {
+            log.warn("esm.function_error").with("function", function.definition().logicalId()).error(e).log();
+            return all;
+        }
+        if (!settings.reportBatchItemFailures() || !(response instanceof SQSBatchResponse partial)
+            || partial.getBatchItemFailures() == null) {
+            return Set.of();
+        }
+        Set<String> failed = new HashSet<>();
+        for (SQSBatchResponse.BatchItemFailure failure : partial.getBatchItemFailures()) {
+            String id = failure.getItemIdentifier();
+            if (id == null || id.isEmpty() || !all.contains(id)) {
+                return all;
+            }
+            failed.add(id);
+        }
+        return failed;
+    }
+
+    @Override
+    public String describe() {
+        return function.definition().logicalId() + " <- SQS " + queueUrl.substring(queueUrl.lastIndexOf('/') + 1)
+            + ": " + delivered() + " messages";
+    }
+
+    @Override
+    public long delivered() {
+        return delivered.get();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package za.co.personalisation.notify;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import za.co.personalisation.aws.dynamodb.NotificationLedger;
+import za.co.personalisation.aws.dynamodb.OfferRepository;
+import za.co.personalisation.aws.dynamodb.ProfileItems;
+import za.co.personalisation.aws.dynamodb.StreamImages;
+import za.co.personalisation.aws.lambda.BatchFailures;
+import za.co.personalisation.aws.log.JsonLog;
+import za.co.personalisation.aws.metrics.Metrics;
+import za.co.personalisation.core.notify.Notification;
+import za.co.personalisation.core.notify.NotificationPolicy;
+import za.co.personalisation.core.offer.OfferCatalog;
+import za.co.personalisation.core.offer.OfferMatch;
+import za.co.personalisation.core.offer.OfferMatcher;
+import za.co.personalisation.core.profile.Profile;
+
+/**
+ * Turns profile changes (DynamoDB Streams, NEW_AND_OLD_IMAGES) into notifications: match offers, apply the policy,
+ * claim the ledger entry (the conditional put that makes a notification happen once), publish to SNS in batches,
+ * and confirm the ledger entry as queued.
+ *
+ * <p>A record whose notifications could not all be published is reported as a batch item failure; on the retry
+ * the ledger answers "unconfirmed" for what was claimed but not confirmed, so it is published again, and
+ * "duplicate" for what was, so it is not.
+ */
+final class OfferNotifier {
+
+    private final OfferRepository offers;
+    private final OfferMatcher matcher;
+    private final NotificationPolicy policy;
+    private final NotificationLedger ledger;
+    private final SnsNotificationPublisher publisher;
+    private final Clock clock;
+    private final JsonLog log;
+    private final Metrics metrics;
+
+    OfferNotifier(OfferRepository offers, OfferMatcher matcher, NotificationPolicy policy, NotificationLedger ledger,
+        SnsNotificationPublisher publisher, Clock clock, JsonLog log, Metrics metrics) {
+        this.offers = offers;
+        this.matcher = matcher;
+        this.policy = policy;
+        this.ledger = ledger;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.log = log;
+        this.metrics = metrics;
+    }
+
+    StreamsEventResponse apply(DynamodbEvent batch) {
+        BatchFailures failures = new BatchFailures();
+        Metrics.Unit unit = metrics.unit();
+        List<Notification> ready = new ArrayList<>();
+        List<String> readySequence = new ArrayList<>();
+        boolean failedBefore = false;
+        for (DynamodbEvent.DynamodbStreamRecord record : batch.getRecords()) {
+            String sequence = record.getDynamodb().getSequenceNumber();
+            if (failedBefore) {
+                // Lambda resumes from the lowest failure; later records will come again, in order.
+                failures.fail(sequence);
+                continue;
+            }
+            try {
+                List<Notification> notifications = decide(record, unit);
+                for (Notification notification : notifications) {
+                    ready.add(notification);
+                    readySequence.add(sequence);
+                }
+            } catch (SdkException | IllegalArgumentException e) {
+                log.warn("profile_change.failed").with("sequenceNumber", sequence).error(e).log();
+                failures.fail(sequence);
+                failedBefore = true;
+            }
+        }
+        if (!ready.isEmpty()) {
+            publishAndConfirm(ready, readySequence, failures, unit);
+        }
+        unit.count("Records", batch.getRecords().size()).flush();
+        return failures.streamsResponse();
+    }
+
+    private List<Notification> decide(DynamodbEvent.DynamodbStreamRecord record, Metrics.Unit unit) {
+        Map<String, AttributeValue> newImage = StreamImages.toSdk(record.getDynamodb().getNewImage());
+        if (newImage == null || newImage.isEmpty()) {
+            return List.of();
+        }
+        Map<String, AttributeValue> oldImage = StreamImages.toSdk(record.getDynamodb().getOldImage());
+        Profile after = ProfileItems.fromItem(newImage);
+        Profile before = oldImage == null || oldImage.isEmpty() ? null : ProfileItems.fromItem(oldImage);
+        Instant now = clock.instant();
+        OfferCatalog catalog = offers.catalog();
+        List<OfferMatch> matches = matcher.match(catalog, before, after, now);
+        List<Notification> notifications = new ArrayList<>();
+        for (OfferMatch match : matches) {
+            unit.count("OffersMatched", 1);
+            NotificationPolicy.Decision decision = policy.decide(after, match.offer());
+            if (!decision.send()) {
+                suppressed(unit, after.customerId(), match, decision.suppressedBecause());
+                continue;
+            }
+            Notification notification = new Notification(after.customerId(), match.offer().offerId(),
+                decision.channel(), match.causeEventId(), match.interest(), match.locationRule(),
+                match.catalogVersion(), false, now, "");
+            NotificationLedger.Claim claim = ledger.claim(notification);
+            if (claim == NotificationLedger.Claim.DUPLICATE) {
+                suppressed(unit, after.customerId(), match, NotificationPolicy.SuppressionReason.DUPLICATE);
+                continue;
+            }
+            log.info("notification.decided")
+                .with("customerId", notification.customerId())
+                .with("offerId", notification.offerId())
+                .with("channel", notification.channel().wireName())
+                .with("eventId", notification.eventId())
+                .with("interest", match.interest())
+                .with("locationRule", match.locationRule())
+                .with("catalogVersion", match.catalogVersion())
+                .with("claim", claim.name().toLowerCase(java.util.Locale.ROOT))
+                .log();
+            notifications.add(notification);
+        }
+        return notifications;
+    }
+
+    private void publishAndConfirm(List<Notification> ready, List<String> sequences, BatchFailures failures,
+        Metrics.Unit unit) {
+        Set<Integer> failed;
+        try {
+            failed = publisher.publish(ready);
+        } catch (SdkException e) {
+            log.warn("notification.publish_failed").with("notifications", ready.size()).error(e).log();
+            failures.fail(sequences.get(0));
+            return;
+        }
+        String lowestFailed = null;
+        for (int i = 0; i < ready.size(); i++) {
+            Notification notification = ready.get(i);
+            if (failed.contains(i)) {
+                lowestFailed = lowestFailed == null ? sequences.get(i) : lowestFailed;
+                continue;
+            }
+            unit.dimension("Channel", notification.channel().wireName(), "NotificationsPublished", 1);
+            ledger.transition(notification.customerId(), notification.ledgerKey(),
+                List.of(NotificationLedger.PENDING), NotificationLedger.QUEUED, clock.instant(), Map.of());
+        }
+        if (lowestFailed != null) {
+            failures.fail(lowestFailed);
+        }
+    }
+
+    private void suppressed(Metrics.Unit unit, String customerId, OfferMatch match,
+        NotificationPolicy.SuppressionReason reason) {
+        unit.dimension("Reason", reason.wireName(), "NotificationsSuppressed", 1);
+        log.info("notification.suppressed")
+            .with("customerId", customerId)
+            .with("offerId", match.offer().offerId())
+            .with("eventId", match.causeEventId())
+            .with("reason", reason.wireName())
+            .log();
+    }
+}

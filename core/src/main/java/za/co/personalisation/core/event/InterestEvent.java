@@ -24,7 +24,7 @@ public record InterestEvent(
     Instant occurredAt,
     Instant receivedAt,
     String traceId,
-    boolean replay) {
+    boolean replay) implements StreamEvent {
 
     public InterestEvent {
         Objects.requireNonNull(eventId, "eventId");

@@ -1,0 +1,116 @@
+package za.co.personalisation.core.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import za.co.personalisation.core.profile.Channel;
+import za.co.personalisation.core.profile.Consent;
+
+/**
+ * The stream record for every {@link StreamEvent} kind: a JSON envelope whose {@code schema} names the kind and
+ * version. Interest events use {@link InterestEventCodec}'s layout ({@value InterestEventCodec#SCHEMA}); the others:
+ *
+ * <pre>{"schema":"consent-event/1","eventId","customerId","channel":"sms|email","state":"granted|revoked",
+ *  "occurredAt","receivedAt","traceId","replay"}
+ * {"schema":"erasure-event/1","eventId","customerId","occurredAt","receivedAt","traceId","replay"}</pre>
+ *
+ * No kind carries a phone number, an email address or a name.
+ */
+public final class StreamEventCodec {
+
+    public static final String CONSENT_SCHEMA = "consent-event/1";
+    public static final String ERASURE_SCHEMA = "erasure-event/1";
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .build();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+    private StreamEventCodec() {
+    }
+
+    public static byte[] encode(StreamEvent event) {
+        if (event instanceof InterestEvent interest) {
+            return InterestEventCodec.encode(interest);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            if (event instanceof ConsentEvent consent) {
+                json.writeStringField("schema", CONSENT_SCHEMA);
+                json.writeStringField("eventId", consent.eventId());
+                json.writeStringField("customerId", consent.customerId());
+                json.writeStringField("channel", consent.channel().wireName());
+                json.writeStringField("state", consent.state().wireName());
+            } else {
+                json.writeStringField("schema", ERASURE_SCHEMA);
+                json.writeStringField("eventId", event.eventId());
+                json.writeStringField("customerId", event.customerId());
+            }
+            json.writeStringField("occurredAt", event.occurredAt().toString());
+            json.writeStringField("receivedAt", event.receivedAt().toString());
+            json.writeStringField("traceId", event.traceId());
+            json.writeBooleanField("replay", event.replay());
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode event " + event.eventId(), e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes any stream record.
+     *
+     * @throws InterestEventCodec.InvalidRecordException naming what is wrong
+     */
+    public static StreamEvent decode(byte[] data) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(data);
+        } catch (IOException e) {
+            throw new InterestEventCodec.InvalidRecordException("not JSON: " + e.getClass().getSimpleName());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InterestEventCodec.InvalidRecordException("not a JSON object");
+        }
+        String schema = root.path("schema").asText("");
+        try {
+            return switch (schema) {
+                case InterestEventCodec.SCHEMA -> InterestEventCodec.decode(data);
+                case CONSENT_SCHEMA -> new ConsentEvent(required(root, "eventId"), required(root, "customerId"),
+                    Channel.fromWire(required(root, "channel")), Consent.State.fromWire(required(root, "state")),
+                    Instant.parse(required(root, "occurredAt")), Instant.parse(required(root, "receivedAt")),
+                    root.path("traceId").asText(""), root.path("replay").asBoolean(false));
+                case ERASURE_SCHEMA -> new ErasureEvent(required(root, "eventId"), required(root, "customerId"),
+                    Instant.parse(required(root, "occurredAt")), Instant.parse(required(root, "receivedAt")),
+                    root.path("traceId").asText(""), root.path("replay").asBoolean(false));
+                default -> throw new InterestEventCodec.InvalidRecordException("unsupported schema '" + schema
+                    + "', expected " + InterestEventCodec.SCHEMA + ", " + CONSENT_SCHEMA + " or " + ERASURE_SCHEMA);
+            };
+        } catch (DateTimeParseException e) {
+            throw new InterestEventCodec.InvalidRecordException("a timestamp is not ISO-8601: "
+                + e.getParsedString());
+        } catch (InterestEventCodec.InvalidRecordException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new InterestEventCodec.InvalidRecordException(e.getMessage());
+        }
+    }
+
+    private static String required(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.textValue().isBlank()) {
+            throw new InterestEventCodec.InvalidRecordException("field '" + field
+                + "' is missing or not a non-empty string");
+        }
+        return value.textValue();
+    }
+}

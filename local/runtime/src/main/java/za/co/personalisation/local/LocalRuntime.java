@@ -138,15 +138,19 @@ public final class LocalRuntime implements AutoCloseable {
             }
         }
         this.apiDefinition = ApiDefinition.read(template, resources.parameters());
+        Map<String, List<String>> suggested = Seeder.suggestions();
+        java.util.function.Supplier<Object> suggestions = () -> suggested;
         Journeys journeys = new Journeys(logs.resolve("functions.log"), dynamoDb, resources.ref(
-            "NotificationsTable"));
+            "NotificationsTable"), clock);
         LocalPages pages = new LocalPages(options.root().resolve("frontend"))
             .view("outbox", () -> Map.of("messages", outbox.messages()))
             .view("status", this::status)
             .view("config", this::config)
             .view("customers", this::customers)
+            .view("suggestions", suggestions::get)
             .journey(journeys::of);
-        this.api = new ApiGateway(options.port(), apiDefinition, byId, pages, log, clock);
+        this.api = new ApiGateway(options.port(), apiDefinition, byId, pages, JsonLog.forFunction("api-gateway"),
+            clock);
         this.console = new ConsoleReporter(outbox, this::status, options.console());
         sources.forEach(EventSource::start);
         api.start();

@@ -25,12 +25,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {@code delivery.sent} / {@code delivery.suppressed} / {@code delivery.failed}), each with its time and the time
  * since acceptance.
  *
+ * <p>notify-function logs only the changes it acts on, so an event whose profile update triggered nothing leaves no
+ * notify line: {@value #QUIET_SECONDS} s after the profile update without one, the outcome is {@code no offer}
+ * (notify matches only meaningful changes: a new interest, a score crossing its threshold, a new location).
+ *
  * <p>The log is read incrementally (only what was appended since the last call) and indexed by eventId, keeping
  * the most recent {@value #KEPT} events, so polling stays cheap during load tests.
  */
 public final class Journeys {
 
     static final int KEPT = 20_000;
+    static final int QUIET_SECONDS = 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One step: what happened, where, when, and what it decided. */
@@ -42,6 +47,7 @@ public final class Journeys {
     }
 
     private final Path logFile;
+    private final java.time.Clock clock;
     private final DynamoDbClient dynamoDb;
     private final String ledgerTable;
     private final Map<String, List<JsonNode>> byEvent = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -54,8 +60,9 @@ public final class Journeys {
     };
     private long offset;
 
-    public Journeys(Path logFile, DynamoDbClient dynamoDb, String ledgerTable) {
+    public Journeys(Path logFile, DynamoDbClient dynamoDb, String ledgerTable, java.time.Clock clock) {
         this.logFile = logFile;
+        this.clock = clock;
         this.dynamoDb = dynamoDb;
         this.ledgerTable = ledgerTable;
     }
@@ -69,6 +76,8 @@ public final class Journeys {
         }
         List<Stage> stages = new ArrayList<>();
         Instant accepted = null;
+        Instant profileUpdated = null;
+        boolean notified = false;
         String outcome = "pending";
         for (JsonNode line : lines) {
             Instant at = instant(line.path("time").asText());
@@ -90,6 +99,10 @@ public final class Journeys {
             if (accepted == null && message.equals("api.request")) {
                 accepted = at;
             }
+            if (message.equals("event.applied") && profileUpdated == null) {
+                profileUpdated = at;
+            }
+            notified = notified || message.startsWith("notification.") || message.startsWith("delivery.");
             Map<String, String> detail = new LinkedHashMap<>();
             for (String field : List.of("status", "latencyMs", "interest", "profileVersion", "offerId", "channel",
                 "locationRule", "reason", "replay")) {
@@ -108,6 +121,10 @@ public final class Journeys {
                     : "suppressed";
                 default -> outcome;
             };
+        }
+        if (outcome.equals("pending") && !notified && profileUpdated != null
+            && clock.instant().isAfter(profileUpdated.plusSeconds(QUIET_SECONDS))) {
+            outcome = "no offer";
         }
         return new Journey(eventId, outcome, stages, ledger(eventId));
     }

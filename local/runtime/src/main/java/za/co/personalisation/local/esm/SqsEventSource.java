@@ -21,7 +21,8 @@ import za.co.personalisation.aws.log.JsonLog;
  * what succeeded. A function error leaves the whole batch on the queue; a partial batch response leaves only the
  * failed messages (an unknown or empty identifier fails the whole batch). Messages left on the queue come back
  * after the visibility timeout and, past the queue's maxReceiveCount, the queue's redrive policy moves them to
- * its dead-letter queue, exactly as in AWS (the emulator implements redrive).
+ * its dead-letter queue, exactly as in AWS (the emulator implements redrive). Messages that match none of the
+ * FilterCriteria are deleted without an invocation and counted, as Lambda does.
  */
 public final class SqsEventSource implements EventSource {
 

@@ -137,7 +137,7 @@ public final class LocalRuntime implements AutoCloseable {
                 }
             }
         }
-        this.apiDefinition = ApiDefinition.read(template, resources.parameters());
+        this.apiDefinition = ApiDefinition.read(template, resources.intrinsics());
         Map<String, List<String>> suggested = Seeder.suggestions();
         java.util.function.Supplier<Object> suggestions = () -> suggested;
         Journeys journeys = new Journeys(logs.resolve("functions.log"), dynamoDb, resources.ref(

@@ -53,17 +53,35 @@ public record ApiDefinition(
     public record GatewayResponse(Integer statusCode, String template, Map<String, String> headers) {
     }
 
-    /** Reads the template's one REST API (the first AWS::Serverless::Api) and the Api events of its functions. */
+    /** Reads the template with only parameters to resolve against (no resources), as tests do. */
     public static ApiDefinition read(Template template, Map<String, String> parameters) {
+        return read(template, new Intrinsics(parameters, new Intrinsics.Resources() {
+            @Override
+            public String ref(String logicalId) {
+                return logicalId;
+            }
+
+            @Override
+            public String attribute(String logicalId, String attribute) {
+                return logicalId + "." + attribute;
+            }
+        }));
+    }
+
+    /**
+     * Reads the template's one REST API (the first AWS::Serverless::Api) and the Api events of its functions, with
+     * intrinsic functions in the API's properties (a Cors origin from a parameter, say) evaluated.
+     */
+    public static ApiDefinition read(Template template, Intrinsics intrinsics) {
         List<Template.Resource> apis = template.resourcesOfType("AWS::Serverless::Api");
         Template.Resource api = apis.isEmpty() ? null : apis.get(0);
+        // Only what the gateway uses is evaluated: other properties may name resources that exist only in AWS
+        // (an access log group, say), which the local runtime cannot resolve and does not need.
         Map<String, Object> p = api == null ? Map.of() : api.properties();
         Map<String, Object> auth = Template.map(p.get("Auth"));
-        boolean apiKeyRequired = Boolean.TRUE.equals(auth.get("ApiKeyRequired"));
+        boolean apiKeyRequired = Boolean.parseBoolean(intrinsics.string(auth.get("ApiKeyRequired")));
         Object stage = p.get("StageName");
-        String stageName = stage instanceof Map<?, ?> ref && ref.get("Ref") != null
-            ? parameters.getOrDefault(String.valueOf(ref.get("Ref")), "Prod") : stage == null ? "Prod"
-            : stage.toString();
+        String stageName = stage == null ? "Prod" : intrinsics.string(stage);
         List<RouteDefinition> routes = new ArrayList<>();
         for (Template.Resource function : template.resourcesOfType("AWS::Serverless::Function")) {
             for (Map.Entry<String, Object> entry : Template.map(function.properties().get("Events")).entrySet()) {
@@ -98,7 +116,7 @@ public record ApiDefinition(
                 template1 == null ? null : template1.toString(), headers));
         });
         return new ApiDefinition(api == null ? "ServerlessRestApi" : api.logicalId(), stageName, apiKeyRequired,
-            Template.map(auth.get("UsagePlan")), cors(p.get("Cors")), responses, routes);
+            Template.map(auth.get("UsagePlan")), cors(intrinsics.resolve(p.get("Cors"))), responses, routes);
     }
 
     private static Cors cors(Object property) {

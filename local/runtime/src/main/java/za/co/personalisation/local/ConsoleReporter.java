@@ -2,20 +2,34 @@ package za.co.personalisation.local;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import za.co.personalisation.local.outbox.Outbox;
 
-/** Prints each message the outbox receives, once, with the recipient masked. */
+/**
+ * The run command's console: each message the outbox receives, once, with the recipient masked, and a concise
+ * status line (API requests, events in flight per stage, notifications sent, function errors, alarms) whenever it
+ * changes, at most every few seconds.
+ */
 final class ConsoleReporter implements AutoCloseable {
 
+    private static final long STATUS_EVERY_MS = 3_000;
+
     private final Outbox outbox;
+    private final Supplier<Map<String, Object>> status;
     private final PrintStream console;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private volatile int printed;
+    private volatile List<Outbox.Message> messages = List.of();
+    private String lastStatus = "";
+    private long lastStatusAt;
 
-    ConsoleReporter(Outbox outbox, PrintStream console) {
+    ConsoleReporter(Outbox outbox, Supplier<Map<String, Object>> status, PrintStream console) {
         this.outbox = outbox;
+        this.status = status;
         this.console = console;
         this.thread = new Thread(this::run, "console");
         thread.setDaemon(true);
@@ -29,11 +43,16 @@ final class ConsoleReporter implements AutoCloseable {
         return printed;
     }
 
+    /** The outbox as last read (the console reads it twice a second). */
+    List<Outbox.Message> messages() {
+        return messages;
+    }
+
     private void run() {
         while (running.get()) {
             try {
                 Thread.sleep(500);
-                List<Outbox.Message> messages = outbox.messages();
+                messages = outbox.messages();
                 for (int i = printed; i < messages.size(); i++) {
                     Outbox.Message m = messages.get(i);
                     console.printf("  OUTBOX %-5s to customer %s (%s): offer %s for event %s%n      \"%s\"%n",
@@ -41,6 +60,15 @@ final class ConsoleReporter implements AutoCloseable {
                         m.subject().isEmpty() ? m.text() : m.subject());
                 }
                 printed = Math.max(printed, messages.size());
+                long now = System.currentTimeMillis();
+                if (now - lastStatusAt >= STATUS_EVERY_MS) {
+                    String line = statusLine(status.get());
+                    if (!line.equals(lastStatus)) {
+                        console.println(line);
+                        lastStatus = line;
+                    }
+                    lastStatusAt = now;
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -49,6 +77,36 @@ final class ConsoleReporter implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** e.g. {@code status  api 3 requests | in flight: ingest 0 · enrich 1 · … | sent: sms 1 | errors 0 | …}. */
+    static String statusLine(Map<String, Object> status) {
+        StringJoiner inFlight = new StringJoiner(" · ");
+        map(status.get("inFlight")).forEach((stage, count) -> inFlight.add(stage + " " + count));
+        StringJoiner sent = new StringJoiner(" · ");
+        map(status.get("notificationsSent")).forEach((channel, count) -> sent.add(channel + " " + count));
+        long errors = 0;
+        long timeouts = 0;
+        for (Object counts : map(status.get("functions")).values()) {
+            errors += number(map(counts).get("errors"));
+            timeouts += number(map(counts).get("timeouts"));
+        }
+        return "  status  api " + status.get("apiRequests") + " requests"
+            + (number(status.get("apiRejectedByGateway")) > 0 ? " (" + status.get("apiRejectedByGateway")
+            + " refused by the gateway)" : "")
+            + " | in flight: " + inFlight
+            + " | sent: " + (sent.length() == 0 ? "none yet" : sent.toString())
+            + " | function errors " + errors + (timeouts > 0 ? " (" + timeouts + " timeouts)" : "")
+            + " | alarms: " + map(status.get("alarms")).getOrDefault("state", "none");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return value instanceof Map<?, ?> ? (Map<String, Object>) value : Map.of();
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number n ? n.longValue() : 0;
     }
 
     @Override

@@ -16,12 +16,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
 import za.co.personalisation.local.api.ApiGateway;
 import za.co.personalisation.local.api.LocalPages;
+import za.co.personalisation.local.journey.Journeys;
 import za.co.personalisation.local.emulator.MotoServer;
 import za.co.personalisation.local.emulator.ProjectRoot;
 import za.co.personalisation.local.esm.DynamoDbStreamEventSource;
@@ -32,6 +35,7 @@ import za.co.personalisation.local.esm.LocalFunction;
 import za.co.personalisation.local.esm.OnFailureDestination;
 import za.co.personalisation.local.esm.SqsEventSource;
 import za.co.personalisation.local.outbox.Outbox;
+import za.co.personalisation.local.template.ApiDefinition;
 import za.co.personalisation.local.template.FunctionDefinition;
 import za.co.personalisation.local.template.LocalResources;
 import za.co.personalisation.local.template.Template;
@@ -63,6 +67,11 @@ public final class LocalRuntime implements AutoCloseable {
     private final Outbox outbox;
     private final ConsoleReporter console;
     private final BufferedWriter functionLog;
+    private final List<String> seededCustomers;
+    private final String profilesTable;
+    private final String contactsTable;
+    private final DynamoDbClient dynamoDb;
+    private final ApiDefinition apiDefinition;
 
     private LocalRuntime(Options options) throws IOException {
         this.options = options;
@@ -90,9 +99,12 @@ public final class LocalRuntime implements AutoCloseable {
         List<String> customers = Seeder.customers(dynamoDb, resources.ref("ProfilesTable"),
             resources.ref("ContactsTable"), clock.instant());
         this.outbox = new Outbox(moto, dynamoDb, resources.ref("NotificationsTable"));
+        this.seededCustomers = List.copyOf(customers);
+        this.profilesTable = resources.ref("ProfilesTable");
+        this.contactsTable = resources.ref("ContactsTable");
+        this.dynamoDb = dynamoDb;
         JsonLog log = JsonLog.forFunction("local-runtime");
-        LocalPages pages = new LocalPages(options.root().resolve("frontend"), outbox, this::status);
-        this.api = new ApiGateway(options.port(), options.stage(), pages, log, clock);
+        Map<String, LocalFunction> byId = new LinkedHashMap<>();
         for (FunctionDefinition definition : FunctionDefinition.all(template, resources)) {
             Map<String, String> environment = new HashMap<>(definition.environment());
             environment.putAll(base);
@@ -107,9 +119,12 @@ public final class LocalRuntime implements AutoCloseable {
             LocalFunction function = new LocalFunction(definition, arn,
                 () -> Handlers.create(definition.handlerClass(), settings));
             functions.add(function);
+            byId.put(definition.logicalId(), function);
             for (FunctionDefinition.Event event : definition.events()) {
                 switch (event.type()) {
-                    case "Api" -> api.addRoute(event.string("Method", "ANY"), event.string("Path", "/"), function);
+                    case "Api" -> {
+                        // routed by the API Gateway emulation below, from ApiDefinition
+                    }
                     case "Kinesis" -> sources.add(new KinesisEventSource(EventSourceSettings.of(event), function,
                         clients.kinesis(), destination(clients, event), MotoServer.REGION, arn, clock, log));
                     case "DynamoDB" -> sources.add(new DynamoDbStreamEventSource(EventSourceSettings.of(event),
@@ -122,19 +137,36 @@ public final class LocalRuntime implements AutoCloseable {
                 }
             }
         }
+        this.apiDefinition = ApiDefinition.read(template, resources.intrinsics());
+        Map<String, List<String>> suggested = Seeder.suggestions();
+        java.util.function.Supplier<Object> suggestions = () -> suggested;
+        Journeys journeys = new Journeys(logs.resolve("functions.log"), dynamoDb, resources.ref(
+            "NotificationsTable"), clock);
+        LocalPages pages = new LocalPages(options.root().resolve("frontend"))
+            .view("outbox", () -> Map.of("messages", outbox.messages()))
+            .view("status", this::status)
+            .view("config", this::config)
+            .view("customers", this::customers)
+            .view("suggestions", suggestions::get)
+            .journey(journeys::of);
+        this.api = new ApiGateway(options.port(), apiDefinition, byId, pages, JsonLog.forFunction("api-gateway"),
+            clock);
+        this.console = new ConsoleReporter(outbox, this::status, options.console());
         sources.forEach(EventSource::start);
         api.start();
-        this.console = new ConsoleReporter(outbox, options.console());
         console.start();
         options.console().printf("%nPersonalisation pipeline running locally%n"
-                + "  API and page  http://localhost:%d/   (POST /events)%n"
+                + "  API and page  http://localhost:%d/   (POST /events; API key header x-api-key: %s)%n"
                 + "  outbox        http://localhost:%d/local/outbox%n"
-                + "  status        http://localhost:%d/local/status%n"
+                + "  status        http://localhost:%d/local/status   (or ./pipeline status)%n"
+                + "  journey       http://localhost:%d/local/journey/{eventId}%n"
                 + "  emulator      %s (moto)%n"
                 + "  seeded        %d offers; customers %s%n"
                 + "  function logs %s%n"
+                + "  guide         docs/local-runtime.md%n"
                 + "Press Ctrl-C to stop.%n%n",
-            api.port(), api.port(), api.port(), moto.endpoint(), offers, customers, logs.resolve("functions.log"));
+            api.port(), ApiGateway.LOCAL_API_KEY, api.port(), api.port(), api.port(), moto.endpoint(), offers,
+            customers, logs.resolve("functions.log"));
     }
 
     public static LocalRuntime start(Options options) {
@@ -167,21 +199,113 @@ public final class LocalRuntime implements AutoCloseable {
         return resources.ref(logicalId);
     }
 
+    /** Requests, events in flight per stage, notifications sent, alarms: what the console and the page show. */
     Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("time", Instant.now().toString());
         status.put("apiRequests", api.requests());
+        status.put("apiRejectedByGateway", api.rejected());
+        Map<String, Object> inFlight = new LinkedHashMap<>();
         Map<String, Object> byFunction = new LinkedHashMap<>();
         for (LocalFunction function : functions) {
-            byFunction.put(function.definition().logicalId(), Map.of("invocations", function.invocations(),
-                "errors", function.errors()));
+            String id = function.definition().logicalId();
+            long waiting = function.running();
+            long filtered = 0;
+            for (EventSource source : sources) {
+                if (source.functionId().equals(id)) {
+                    waiting += source.inFlight();
+                    filtered += source.filtered();
+                    if (source instanceof SqsEventSource queue) {
+                        waiting += queued(queue);
+                    }
+                }
+            }
+            inFlight.put(stage(id), waiting);
+            Map<String, Object> counts = new LinkedHashMap<>();
+            counts.put("invocations", function.invocations());
+            counts.put("errors", function.errors());
+            counts.put("timeouts", function.timeouts());
+            counts.put("coldStarts", function.coldStarts());
+            counts.put("filteredOut", filtered);
+            byFunction.put(id, counts);
         }
+        status.put("inFlight", inFlight);
         status.put("functions", byFunction);
         List<String> mappings = new ArrayList<>();
         sources.forEach(source -> mappings.add(source.describe()));
         status.put("eventSources", mappings);
+        Map<String, Long> sent = new LinkedHashMap<>();
+        for (Outbox.Message message : console.messages()) {
+            sent.merge(message.channel(), 1L, Long::sum);
+        }
+        status.put("notificationsSent", sent);
         status.put("messagesSent", console.sent());
+        status.put("alarms", Map.of("state", "not evaluated locally",
+            "detail", "alarm evaluation arrives with the observability work; see template.yaml for the alarms"));
         return status;
+    }
+
+    private static String stage(String functionId) {
+        String stage = functionId.replace("Function", "").toLowerCase(java.util.Locale.ROOT);
+        return stage.isEmpty() ? functionId : stage;
+    }
+
+    private static long queued(SqsEventSource queue) {
+        try {
+            return queue.queued();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** What the page needs to call the API: routes, which need a key, and the local key. */
+    Map<String, Object> config() {
+        List<Map<String, Object>> routes = new ArrayList<>();
+        for (ApiDefinition.RouteDefinition route : apiDefinition.routes()) {
+            routes.add(Map.of("method", route.method(), "path", route.path(), "apiKeyRequired",
+                route.apiKeyRequired()));
+        }
+        return Map.of("stage", apiDefinition.stage(), "apiKeyHeader", "x-api-key", "apiKey",
+            ApiGateway.LOCAL_API_KEY, "routes", routes, "customers", seededCustomers);
+    }
+
+    /** The seeded customers as the page shows them: consent per channel and masked contact details. */
+    List<Map<String, Object>> customers() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (String id : seededCustomers) {
+            Map<String, Object> customer = new LinkedHashMap<>();
+            customer.put("customerId", id);
+            var key = Map.of("customerId", AttributeValue.fromS(id));
+            Map<String, AttributeValue> profile = dynamoDb.getItem(b -> b.tableName(profilesTable).key(key)
+                .consistentRead(true)).item();
+            Map<String, String> consent = new LinkedHashMap<>();
+            if (profile != null && profile.get("consent") != null && profile.get("consent").m() != null) {
+                profile.get("consent").m().forEach((channel, value) -> consent.put(channel,
+                    value.m() != null && value.m().get("state") != null ? value.m().get("state").s() : "unknown"));
+            }
+            customer.put("consent", consent);
+            customer.put("exists", profile != null && !profile.isEmpty());
+            Map<String, AttributeValue> contact = dynamoDb.getItem(b -> b.tableName(contactsTable).key(key)
+                .consistentRead(true)).item();
+            Map<String, String> masked = new LinkedHashMap<>();
+            if (contact != null) {
+                for (String field : List.of("phone", "email")) {
+                    AttributeValue value = contact.get(field);
+                    if (value != null && value.s() != null) {
+                        masked.put(field, Outbox.mask(value.s()));
+                    }
+                }
+                for (String field : List.of("locale", "timeZone")) {
+                    AttributeValue value = contact.get(field);
+                    if (value != null && value.s() != null) {
+                        masked.put(field, value.s());
+                    }
+                }
+            }
+            customer.put("contact", masked);
+            list.add(customer);
+        }
+        return list;
     }
 
     private static LogSink fileSink(BufferedWriter out, PrintStream console) {

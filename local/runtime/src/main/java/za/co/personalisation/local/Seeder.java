@@ -64,6 +64,28 @@ final class Seeder {
         return ids;
     }
 
+    /** Interests of the sample catalog and place names of the gazetteer, for the page's suggestions. */
+    static Map<String, List<String>> suggestions() {
+        java.util.TreeSet<String> interests = new java.util.TreeSet<>();
+        List<String> places = new java.util.ArrayList<>();
+        try (InputStream offers = resource("offers.json");
+            InputStream gazetteer = Seeder.class.getResourceAsStream("/za/co/personalisation/core/gazetteer.json")) {
+            JsonNode catalog = MAPPER.readTree(offers);
+            for (JsonNode offer : catalog.isArray() ? catalog : catalog.path("offers")) {
+                offer.path("interests").forEach(interest -> interests.add(interest.asText()));
+            }
+            if (gazetteer != null) {
+                JsonNode root = MAPPER.readTree(gazetteer);
+                for (String level : List.of("cities", "provinces", "countries")) {
+                    root.path(level).forEach(place -> places.add(place.path("name").asText()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the sample catalog or the gazetteer", e);
+        }
+        return Map.of("interests", List.copyOf(interests), "locations", places);
+    }
+
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();

@@ -2,6 +2,8 @@ package za.co.personalisation.local.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,62 +20,96 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import za.co.personalisation.aws.http.Problem;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.local.esm.LocalFunction;
+import za.co.personalisation.local.template.ApiDefinition;
 
 /**
- * An HTTP server that routes like API Gateway's REST API in front of Lambda proxy integrations: each request
- * becomes an {@link APIGatewayProxyRequestEvent} (resource, path parameters, multi-value headers and query
- * strings, requestContext with requestId, stage and source IP, base64 for bodies that are not UTF-8) and the
- * handler's response becomes the HTTP response. Unknown routes answer 404 and known paths with another method 405,
- * as problem+json like the template's gateway responses.
- *
- * <p>Paths under {@code /local/} and the page at {@code /} are served by {@link LocalPages}, not by a function.
+ * An HTTP server that behaves like API Gateway's REST API in front of Lambda proxy integrations, configured from
+ * template.yaml ({@link ApiDefinition}):
+ * <ul>
+ *   <li>routes and methods of the functions' Api events; an unknown path answers 404 and a known path with another
+ *   method 405;</li>
+ *   <li>API keys: a route that requires one (the API's {@code Auth.ApiKeyRequired} or the event's own) answers 403
+ *   unless the request carries {@code x-api-key: }{@value #LOCAL_API_KEY}, the local stand-in for the usage plan's
+ *   key;</li>
+ *   <li>CORS from the API's {@code Cors}: the preflight (OPTIONS, no key needed) answers with the allowed methods
+ *   and headers, and {@code Access-Control-Allow-Origin} is sent only to an allowed origin;</li>
+ *   <li>each request becomes an {@link APIGatewayProxyRequestEvent} (resource, path parameters, multi-value
+ *   headers and query strings, requestContext with requestId, stage and source IP, base64 for bodies that are not
+ *   UTF-8) and the handler's response becomes the HTTP response (status, headers, multi-value headers, base64
+ *   bodies);</li>
+ *   <li>the integration timeout ({@code TimeoutInMillis}, at most 29 s): past it the client gets 504 while the
+ *   invocation runs on, as in AWS; a function error, a Lambda timeout or a response without a status is 502;</li>
+ *   <li>errors the gateway itself answers are rendered from the API's {@code GatewayResponses} (the response
+ *   type's entry, else DEFAULT_4XX / DEFAULT_5XX), so they are problem+json exactly as deployed.</li>
+ * </ul>
+ * Paths under {@code /local/} and the page at {@code /} are served by {@link LocalPages}, not by a function.
  */
 public final class ApiGateway implements AutoCloseable {
+
+    /** The API key the local gateway accepts, sent as {@code x-api-key}. */
+    public static final String LOCAL_API_KEY = "local-dev-key";
 
     /** API Gateway's payload limit. */
     static final int MAX_PAYLOAD = 10 * 1024 * 1024;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ExecutorService integrations;
     private final List<Route> routes = new ArrayList<>();
-    private final String stage;
+    private final ApiDefinition api;
     private final LocalPages pages;
     private final JsonLog log;
     private final Clock clock;
-    private final ThreadLocal<Map<LocalFunction, LocalFunction.Instance>> instances =
-        ThreadLocal.withInitial(HashMap::new);
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
 
-    public ApiGateway(int port, String stage, LocalPages pages, JsonLog log, Clock clock) throws IOException {
-        this.stage = stage;
+    public ApiGateway(int port, ApiDefinition api, Map<String, LocalFunction> functions, LocalPages pages,
+        JsonLog log, Clock clock) throws IOException {
+        this.api = api;
         this.pages = pages;
         this.log = log;
         this.clock = clock;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        this.executor = Executors.newFixedThreadPool(8, runnable -> {
-            Thread thread = new Thread(runnable, "api-gateway");
-            thread.setDaemon(true);
-            return thread;
-        });
+        for (ApiDefinition.RouteDefinition route : api.routes()) {
+            LocalFunction function = functions.get(route.functionLogicalId());
+            if (function == null) {
+                throw new IllegalArgumentException("no local function " + route.functionLogicalId() + " for "
+                    + route.method() + " " + route.path());
+            }
+            routes.add(new Route(route.method(), route.path(), function, route.apiKeyRequired(), route.timeout()));
+        }
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
+        this.executor = Executors.newFixedThreadPool(16, daemon("api-gateway"));
+        this.integrations = Executors.newCachedThreadPool(daemon("api-integration"));
         server.setExecutor(executor);
         server.createContext("/", this::handle);
     }
 
-    public void addRoute(String method, String resource, LocalFunction function) {
-        routes.add(new Route(method, resource, function));
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     public void start() {
@@ -84,70 +120,210 @@ public final class ApiGateway implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** Requests routed to the API (the page and {@code /local/} paths are not counted). */
     public long requests() {
         return requests.get();
     }
 
+    /** API requests the gateway answered itself with a 4xx or 5xx (no route, no key, timeout, …). */
+    public long rejected() {
+        return rejected.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            requests.incrementAndGet();
             String path = exchange.getRequestURI().getRawPath();
             if (pages.serves(path)) {
                 pages.handle(exchange);
                 return;
             }
+            requests.incrementAndGet();
+            long started = System.nanoTime();
+            String requestId = UUID.randomUUID().toString();
             String method = exchange.getRequestMethod();
-            Route route = null;
-            Map<String, String> pathParameters = null;
-            boolean pathKnown = false;
-            for (Route candidate : routes) {
-                Map<String, String> match = candidate.match(path);
-                if (match != null) {
-                    pathKnown = true;
-                    if (candidate.method().equals(method) || candidate.method().equals("ANY")) {
-                        route = candidate;
-                        pathParameters = match;
-                        break;
-                    }
-                }
+            String origin = exchange.getRequestHeaders().getFirst("Origin");
+            List<Route> onPath = routes.stream().filter(candidate -> candidate.match(path) != null).toList();
+            Route route = onPath.stream().filter(candidate -> candidate.method().equals(method)).findFirst()
+                .orElse(onPath.stream().filter(candidate -> candidate.method().equals("ANY")).findFirst()
+                    .orElse(null));
+            if (route == null && method.equals("OPTIONS") && api.cors() != null && !onPath.isEmpty()) {
+                preflight(exchange, onPath, origin);
+                return;
             }
             if (route == null) {
-                int status = pathKnown ? 405 : 404;
-                write(exchange, Problem.response(status, "gateway", pathKnown ? "Method not allowed" : "Not found",
-                    pathKnown ? method + " is not allowed on " + path : "No route for " + method + " " + path,
-                    List.of()));
+                gatewayError(exchange, requestId, onPath.isEmpty() ? 404 : 405,
+                    onPath.isEmpty() ? "RESOURCE_NOT_FOUND" : "METHOD_NOT_ALLOWED",
+                    onPath.isEmpty() ? "No route for " + method + " " + path : method + " is not allowed on " + path,
+                    origin);
+                return;
+            }
+            if (route.apiKeyRequired() && !LOCAL_API_KEY.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
+                gatewayError(exchange, requestId, 403, "INVALID_API_KEY", "Forbidden", origin);
                 return;
             }
             byte[] body = read(exchange.getRequestBody());
             if (body == null) {
-                write(exchange, Problem.response(413, "payload-too-large", "Payload too large",
-                    "API Gateway accepts at most " + MAX_PAYLOAD + " bytes.", List.of()));
+                gatewayError(exchange, requestId, 413, "REQUEST_TOO_LARGE", "Request Too Long", origin);
                 return;
             }
-            APIGatewayProxyRequestEvent event = event(exchange, route, pathParameters, body);
-            APIGatewayProxyResponseEvent response;
-            try {
-                Object result = instances.get().computeIfAbsent(route.function(), LocalFunction::newInstance)
-                    .invoke(event);
-                response = (APIGatewayProxyResponseEvent) result;
-            } catch (RuntimeException e) {
-                log.error("api.integration_failed").with("requestId", event.getRequestContext().getRequestId())
-                    .error(e).log();
-                response = Problem.response(502, "gateway", "Bad gateway",
-                    "The integration failed; see the function log with requestId "
-                        + event.getRequestContext().getRequestId(), List.of());
+            APIGatewayProxyRequestEvent event = event(exchange, route, route.match(path), body, requestId);
+            APIGatewayProxyResponseEvent response = integrate(route, event);
+            if (response == null) {
+                gatewayError(exchange, requestId, 504, "INTEGRATION_TIMEOUT", "Endpoint request timed out", origin);
+                return;
             }
-            if (response == null || response.getStatusCode() == null) {
-                response = Problem.response(502, "gateway", "Bad gateway", "The integration returned no status.",
-                    List.of());
+            if (response.getStatusCode() == null) {
+                log.warn("api.integration_failed").with("requestId", requestId)
+                    .with("reason", "no statusCode in the proxy response").log();
+                gatewayError(exchange, requestId, 502, "DEFAULT_5XX", "Internal server error", origin);
+                return;
             }
-            exchange.getResponseHeaders().add("x-amzn-RequestId", event.getRequestContext().getRequestId());
+            Headers headers = exchange.getResponseHeaders();
+            headers.add("x-amzn-RequestId", requestId);
+            corsHeaders(headers, origin, response);
             write(exchange, response);
+            accessLog(requestId, method, route.resource(), response, started);
+        }
+    }
+
+    /**
+     * Invokes the route's function on an execution environment of its own and waits at most the route's
+     * integration timeout. {@code null} = timed out; a function error becomes a 502 response.
+     */
+    private APIGatewayProxyResponseEvent integrate(Route route, APIGatewayProxyRequestEvent event) {
+        String requestId = event.getRequestContext().getRequestId();
+        Future<Object> invocation = integrations.submit(() -> route.function().invokePooled(event));
+        try {
+            Object result = invocation.get(route.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            if (result instanceof APIGatewayProxyResponseEvent response) {
+                return response;
+            }
+            log.warn("api.integration_failed").with("requestId", requestId)
+                .with("reason", "the handler returned " + (result == null ? "null" : result.getClass().getName()))
+                .log();
+            return new APIGatewayProxyResponseEvent();
+        } catch (TimeoutException e) {
+            // API Gateway gives up; the invocation itself runs on until it ends or hits the function's Timeout.
+            log.warn("api.integration_timeout").with("requestId", requestId)
+                .with("timeoutMs", route.timeout().toMillis()).log();
+            return null;
+        } catch (ExecutionException e) {
+            log.error("api.integration_failed").with("requestId", requestId).error(e.getCause()).log();
+            return gatewayResponse(502, "DEFAULT_5XX", "Internal server error", requestId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return gatewayResponse(502, "DEFAULT_5XX", "Internal server error", requestId);
+        }
+    }
+
+    private void preflight(HttpExchange exchange, List<Route> onPath, String origin) throws IOException {
+        ApiDefinition.Cors cors = api.cors();
+        Headers headers = exchange.getResponseHeaders();
+        if (cors.allows(origin)) {
+            Set<String> methods = new LinkedHashSet<>();
+            onPath.forEach(route -> methods.add(route.method().equals("ANY")
+                ? "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT" : route.method()));
+            methods.add("OPTIONS");
+            headers.set("Access-Control-Allow-Origin", cors.allowOrigin().equals("*") ? "*" : origin);
+            headers.set("Access-Control-Allow-Methods", cors.allowMethods() != null ? cors.allowMethods()
+                : String.join(",", methods));
+            if (cors.allowHeaders() != null) {
+                headers.set("Access-Control-Allow-Headers", cors.allowHeaders());
+            }
+            if (cors.maxAge() != null) {
+                headers.set("Access-Control-Max-Age", cors.maxAge());
+            }
+            if (cors.allowCredentials()) {
+                headers.set("Access-Control-Allow-Credentials", "true");
+            }
+        }
+        headers.set("Vary", "Origin");
+        exchange.sendResponseHeaders(200, -1);
+    }
+
+    /** Access-Control-Allow-Origin for an allowed origin, when the function did not set CORS headers itself. */
+    private void corsHeaders(Headers headers, String origin, APIGatewayProxyResponseEvent response) {
+        ApiDefinition.Cors cors = api.cors();
+        if (cors == null || !cors.allows(origin)) {
+            return;
+        }
+        boolean set = response.getHeaders() != null && response.getHeaders().keySet().stream()
+            .anyMatch(name -> name.equalsIgnoreCase("Access-Control-Allow-Origin"));
+        if (!set) {
+            headers.set("Access-Control-Allow-Origin", cors.allowOrigin().equals("*") ? "*" : origin);
+            headers.add("Vary", "Origin");
+            if (cors.allowCredentials()) {
+                headers.set("Access-Control-Allow-Credentials", "true");
+            }
+        }
+    }
+
+    private void gatewayError(HttpExchange exchange, String requestId, int status, String responseType,
+        String message, String origin) throws IOException {
+        rejected.incrementAndGet();
+        APIGatewayProxyResponseEvent response = gatewayResponse(status, responseType, message, requestId);
+        exchange.getResponseHeaders().add("x-amzn-RequestId", requestId);
+        exchange.getResponseHeaders().add("x-amzn-ErrorType", responseType);
+        corsHeaders(exchange.getResponseHeaders(), origin, response);
+        write(exchange, response);
+        log.info("api.request").with("requestId", requestId).with("method", exchange.getRequestMethod())
+            .with("status", response.getStatusCode()).with("responseType", responseType).log();
+    }
+
+    /**
+     * The gateway's own answer, rendered from the template's GatewayResponses: the response type's entry, else
+     * DEFAULT_4XX / DEFAULT_5XX, else a plain problem document.
+     */
+    APIGatewayProxyResponseEvent gatewayResponse(int status, String responseType, String message, String requestId) {
+        ApiDefinition.GatewayResponse configured = api.gatewayResponses().get(responseType);
+        if (configured == null) {
+            configured = api.gatewayResponses().get(status < 500 ? "DEFAULT_4XX" : "DEFAULT_5XX");
+        }
+        if (configured == null || configured.template() == null) {
+            return Problem.response(status, "gateway", responseType, message, List.of());
+        }
+        int code = configured.statusCode() != null ? configured.statusCode() : status;
+        String body = configured.template()
+            .replace("$context.error.responseType", responseType)
+            .replace("$context.error.statusCode", Integer.toString(code))
+            .replace("$context.error.messageString", JSON.valueToTree(message).toString())
+            .replace("$context.error.message", message)
+            .replace("$context.requestId", requestId);
+        Map<String, String> headers = new LinkedHashMap<>(configured.headers());
+        headers.putIfAbsent("Content-Type", "application/json");
+        return new APIGatewayProxyResponseEvent().withStatusCode(code).withHeaders(headers).withBody(body);
+    }
+
+    /** One access-log line per request, with the eventIds an accepted request was given (ids only). */
+    private void accessLog(String requestId, String method, String resource, APIGatewayProxyResponseEvent response,
+        long started) {
+        JsonLog.Entry entry = log.info("api.request").with("requestId", requestId).with("method", method)
+            .with("resource", resource).with("status", response.getStatusCode())
+            .with("latencyMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        String eventIds = eventIds(response);
+        if (eventIds != null) {
+            entry.with("eventIds", eventIds);
+        }
+        entry.log();
+    }
+
+    private static String eventIds(APIGatewayProxyResponseEvent response) {
+        String body = response.getBody();
+        if (body == null || Boolean.TRUE.equals(response.getIsBase64Encoded()) || !body.contains("\"eventIds\"")) {
+            return null;
+        }
+        try {
+            JsonNode ids = JSON.readTree(body).path("eventIds");
+            List<String> list = new ArrayList<>();
+            ids.forEach(id -> list.add(id.asText()));
+            return list.isEmpty() ? null : String.join(",", list);
+        } catch (IOException e) {
+            return null;
         }
     }
 
     private APIGatewayProxyRequestEvent event(HttpExchange exchange, Route route, Map<String, String> pathParameters,
-        byte[] body) {
+        byte[] body, String requestId) {
         Map<String, String> headers = new LinkedHashMap<>();
         Map<String, List<String>> multiHeaders = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
@@ -174,14 +350,20 @@ public final class ApiGateway implements AutoCloseable {
         String text = utf8(body);
         APIGatewayProxyRequestEvent.RequestIdentity identity = new APIGatewayProxyRequestEvent.RequestIdentity();
         identity.setSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress());
-        identity.setUserAgent(headers.getOrDefault("User-Agent", headers.get("user-agent")));
+        identity.setUserAgent(exchange.getRequestHeaders().getFirst("User-Agent"));
+        String apiKey = exchange.getRequestHeaders().getFirst("x-api-key");
+        if (route.apiKeyRequired() && apiKey != null) {
+            identity.setApiKey(apiKey);
+        }
         APIGatewayProxyRequestEvent.ProxyRequestContext context = new APIGatewayProxyRequestEvent.ProxyRequestContext();
-        context.setRequestId(UUID.randomUUID().toString());
-        context.setStage(stage);
+        context.setRequestId(requestId);
+        context.setExtendedRequestId(requestId);
+        context.setStage(api.stage());
         context.setIdentity(identity);
         context.setResourcePath(route.resource());
+        context.setResourceId(Integer.toHexString(route.resource().hashCode()));
         context.setHttpMethod(exchange.getRequestMethod());
-        context.setPath("/" + stage + exchange.getRequestURI().getRawPath());
+        context.setPath("/" + api.stage() + exchange.getRequestURI().getRawPath());
         context.setProtocol(exchange.getProtocol());
         context.setApiId("local");
         context.setAccountId("123456789012");
@@ -195,6 +377,7 @@ public final class ApiGateway implements AutoCloseable {
             .withQueryStringParameters(query.isEmpty() ? null : query)
             .withMultiValueQueryStringParameters(multiQuery.isEmpty() ? null : multiQuery)
             .withPathParameters(pathParameters.isEmpty() ? null : pathParameters)
+            .withStageVariables(null)
             .withRequestContext(context)
             .withBody(body.length == 0 ? null : text != null ? text : Base64.getEncoder().encodeToString(body))
             .withIsBase64Encoded(body.length > 0 && text == null);
@@ -246,5 +429,6 @@ public final class ApiGateway implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        integrations.shutdownNow();
     }
 }

@@ -1,10 +1,13 @@
 package za.co.personalisation.local.esm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
@@ -23,6 +26,11 @@ public final class DynamoDbStreamEventSource extends ShardedStreamSource<Record>
         DynamoDbStreamsClient streams, OnFailureDestination destination, String region, String functionArn,
         Clock clock, JsonLog log) {
         super(settings, function, clock, log);
+        if ("AT_TIMESTAMP".equals(settings.startingPosition())) {
+            // Lambda: AT_TIMESTAMP is supported for Kinesis (and Kafka, MQ, DocumentDB), not DynamoDB Streams.
+            throw new IllegalArgumentException(function.definition().logicalId() + ": StartingPosition AT_TIMESTAMP"
+                + " is not supported for DynamoDB Streams; use TRIM_HORIZON or LATEST");
+        }
         this.streams = streams;
         this.destination = destination;
         this.region = region;
@@ -36,17 +44,36 @@ public final class DynamoDbStreamEventSource extends ShardedStreamSource<Record>
     }
 
     @Override
-    protected String iterator(String shardId) {
-        ShardIteratorType type = "TRIM_HORIZON".equals(settings.startingPosition()) ? ShardIteratorType.TRIM_HORIZON
-            : ShardIteratorType.LATEST;
-        return streams.getShardIterator(b -> b.streamArn(settings.sourceArn()).shardId(shardId)
-            .shardIteratorType(type)).shardIterator();
+    protected String iterator(String shardId, String afterSequenceNumber) {
+        GetShardIteratorRequest.Builder request = GetShardIteratorRequest.builder().streamArn(settings.sourceArn())
+            .shardId(shardId);
+        if (afterSequenceNumber != null) {
+            request.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(afterSequenceNumber);
+        } else {
+            request.shardIteratorType("TRIM_HORIZON".equals(settings.startingPosition())
+                ? ShardIteratorType.TRIM_HORIZON : ShardIteratorType.LATEST);
+        }
+        return streams.getShardIterator(request.build()).shardIterator();
     }
 
     @Override
     protected Page<Record> read(String iterator) {
-        GetRecordsResponse response = streams.getRecords(b -> b.shardIterator(iterator).limit(1_000));
-        return new Page<>(response.records(), response.nextShardIterator());
+        try {
+            GetRecordsResponse response = streams.getRecords(b -> b.shardIterator(iterator).limit(1_000));
+            return new Page<>(response.records(), response.nextShardIterator());
+        } catch (ExpiredIteratorException e) {
+            throw new IteratorExpiredException(e);
+        }
+    }
+
+    @Override
+    protected String orderingKey(Record record) {
+        return RecordViews.itemKey(record.dynamodb().keys());
+    }
+
+    @Override
+    protected JsonNode filterView(Record record) {
+        return RecordViews.dynamoDb(record, settings.sourceArn(), region);
     }
 
     @Override
@@ -89,6 +116,6 @@ public final class DynamoDbStreamEventSource extends ShardedStreamSource<Record>
     @Override
     public String describe() {
         return function.definition().logicalId() + " <- DynamoDB stream of " + settings.sourceArn().split("/")[1]
-            + ": " + delivered() + " records";
+            + ": " + delivered() + " records" + (filtered() > 0 ? ", " + filtered() + " filtered out" : "");
     }
 }

@@ -1,6 +1,8 @@
 package za.co.personalisation.local.esm;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import za.co.personalisation.local.template.FunctionDefinition;
@@ -9,9 +11,13 @@ import za.co.personalisation.local.template.FunctionDefinition;
  * An event source mapping's settings as template.yaml declares them, with Lambda's documented defaults for what
  * is left out.
  *
- * @param maxRetries        MaximumRetryAttempts; -1 = until the record expires
- * @param maxRecordAge      MaximumRecordAgeInSeconds; {@code null} = until the record expires
- * @param onFailureArn      DestinationConfig.OnFailure.Destination, or {@code null}
+ * @param startingPosition          TRIM_HORIZON, LATEST or AT_TIMESTAMP (streams only)
+ * @param maxRetries                MaximumRetryAttempts; -1 = until the record expires
+ * @param maxRecordAge              MaximumRecordAgeInSeconds; {@code null} = until the record expires
+ * @param onFailureArn              DestinationConfig.OnFailure.Destination, or {@code null}
+ * @param parallelizationFactor     ParallelizationFactor: concurrent batches per shard (1 to 10)
+ * @param startingPositionTimestamp StartingPositionTimestamp, for AT_TIMESTAMP; else {@code null}
+ * @param filters                   FilterCriteria; {@link FilterCriteria#NONE} when there is none
  */
 public record EventSourceSettings(
     String sourceArn,
@@ -23,7 +29,29 @@ public record EventSourceSettings(
     Duration maxRecordAge,
     String onFailureArn,
     boolean reportBatchItemFailures,
-    int parallelizationFactor) {
+    int parallelizationFactor,
+    Instant startingPositionTimestamp,
+    FilterCriteria filters) {
+
+    public EventSourceSettings {
+        if (parallelizationFactor < 1 || parallelizationFactor > 10) {
+            throw new IllegalArgumentException("ParallelizationFactor must be 1 to 10 (Lambda's range); got "
+                + parallelizationFactor);
+        }
+        if ("AT_TIMESTAMP".equals(startingPosition) && startingPositionTimestamp == null) {
+            throw new IllegalArgumentException("StartingPosition AT_TIMESTAMP needs StartingPositionTimestamp"
+                + " (Unix time in seconds)");
+        }
+        filters = filters == null ? FilterCriteria.NONE : filters;
+    }
+
+    /** The settings without AT_TIMESTAMP and FilterCriteria. */
+    public EventSourceSettings(String sourceArn, int batchSize, Duration batchingWindow, String startingPosition,
+        boolean bisectOnError, int maxRetries, Duration maxRecordAge, String onFailureArn,
+        boolean reportBatchItemFailures, int parallelizationFactor) {
+        this(sourceArn, batchSize, batchingWindow, startingPosition, bisectOnError, maxRetries, maxRecordAge,
+            onFailureArn, reportBatchItemFailures, parallelizationFactor, null, FilterCriteria.NONE);
+    }
 
     /** Reads a Kinesis, DynamoDB or SQS event of a function. */
     public static EventSourceSettings of(FunctionDefinition.Event event) {
@@ -34,6 +62,7 @@ public record EventSourceSettings(
         Map<?, ?> destination = event.properties().get("DestinationConfig") instanceof Map<?, ?> config
             && config.get("OnFailure") instanceof Map<?, ?> onFailure ? onFailure : Map.of();
         Object destinationArn = destination.get("Destination");
+        Object timestamp = event.properties().get("StartingPositionTimestamp");
         return new EventSourceSettings(
             source,
             event.integer("BatchSize", sqs ? 10 : 100),
@@ -44,6 +73,21 @@ public record EventSourceSettings(
             age < 0 ? null : Duration.ofSeconds(age),
             destinationArn == null ? null : destinationArn.toString(),
             responseTypes instanceof List<?> types && types.contains("ReportBatchItemFailures"),
-            event.integer("ParallelizationFactor", 1));
+            event.integer("ParallelizationFactor", 1),
+            timestamp == null ? null : epochSeconds(timestamp.toString()),
+            FilterCriteria.of(event.properties().get("FilterCriteria")));
+    }
+
+    /** A copy with another starting position (tests and tools start mappings at a chosen point). */
+    public EventSourceSettings startingAt(String position, Instant timestamp) {
+        return new EventSourceSettings(sourceArn, batchSize, batchingWindow, position, bisectOnError, maxRetries,
+            maxRecordAge, onFailureArn, reportBatchItemFailures, parallelizationFactor, timestamp, filters);
+    }
+
+    private static Instant epochSeconds(String seconds) {
+        BigDecimal value = new BigDecimal(seconds);
+        long whole = value.longValue();
+        long nanos = value.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
+        return Instant.ofEpochSecond(whole, nanos);
     }
 }

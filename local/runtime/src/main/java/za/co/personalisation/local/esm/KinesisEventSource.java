@@ -1,11 +1,14 @@
 package za.co.personalisation.local.esm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
@@ -35,18 +38,44 @@ public final class KinesisEventSource extends ShardedStreamSource<Record> {
     }
 
     @Override
-    protected String iterator(String shardId) {
-        ShardIteratorType type = "TRIM_HORIZON".equals(settings.startingPosition()) ? ShardIteratorType.TRIM_HORIZON
-            : ShardIteratorType.LATEST;
-        return kinesis.getShardIterator(b -> b.streamARN(settings.sourceArn()).shardId(shardId)
-            .shardIteratorType(type)).shardIterator();
+    protected String iterator(String shardId, String afterSequenceNumber) {
+        GetShardIteratorRequest.Builder request = GetShardIteratorRequest.builder().streamARN(settings.sourceArn())
+            .shardId(shardId);
+        if (afterSequenceNumber != null) {
+            request.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                .startingSequenceNumber(afterSequenceNumber);
+        } else {
+            switch (settings.startingPosition()) {
+                case "TRIM_HORIZON" -> request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+                case "LATEST" -> request.shardIteratorType(ShardIteratorType.LATEST);
+                case "AT_TIMESTAMP" -> request.shardIteratorType(ShardIteratorType.AT_TIMESTAMP)
+                    .timestamp(settings.startingPositionTimestamp());
+                default -> throw new IllegalArgumentException("StartingPosition " + settings.startingPosition()
+                    + " is not one of TRIM_HORIZON, LATEST, AT_TIMESTAMP");
+            }
+        }
+        return kinesis.getShardIterator(request.build()).shardIterator();
     }
 
     @Override
     protected Page<Record> read(String iterator) {
-        GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(iterator).limit(1_000)
-            .streamARN(settings.sourceArn()));
-        return new Page<>(response.records(), response.nextShardIterator());
+        try {
+            GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(iterator).limit(1_000)
+                .streamARN(settings.sourceArn()));
+            return new Page<>(response.records(), response.nextShardIterator());
+        } catch (ExpiredIteratorException e) {
+            throw new IteratorExpiredException(e);
+        }
+    }
+
+    @Override
+    protected String orderingKey(Record record) {
+        return record.partitionKey();
+    }
+
+    @Override
+    protected JsonNode filterView(Record record) {
+        return RecordViews.kinesis(record);
     }
 
     @Override
@@ -89,6 +118,7 @@ public final class KinesisEventSource extends ShardedStreamSource<Record> {
     @Override
     public String describe() {
         return function.definition().logicalId() + " <- Kinesis " + settings.sourceArn().substring(
-            settings.sourceArn().lastIndexOf('/') + 1) + ": " + delivered() + " records";
+            settings.sourceArn().lastIndexOf('/') + 1) + ": " + delivered() + " records"
+            + (filtered() > 0 ? ", " + filtered() + " filtered out" : "");
     }
 }

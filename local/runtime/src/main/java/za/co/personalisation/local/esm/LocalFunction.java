@@ -1,36 +1,79 @@
 package za.co.personalisation.local.esm;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.local.template.FunctionDefinition;
 
 /**
- * A function's handler running in this JVM, invoked the way Lambda would: with the function's Context, one
- * invocation at a time per handler instance. Each event source gets its own instance (Lambda runs one invocation
- * per execution environment), built by the factory with the function's environment.
+ * A function's handler running in this JVM, invoked the way Lambda would:
+ * <ul>
+ *   <li>each {@link Instance} is one execution environment: its own handler object, one invocation at a time.
+ *   Pollers own one instance per concurrent batch; the API borrows idle instances from a pool and creates a new
+ *   one when all are busy, as Lambda scales out;</li>
+ *   <li>the handler is built on the first invocation of an instance (the cold start) and the construction time is
+ *   logged as {@code lambda.init} with {@code initDurationMs}, like the Init Duration of Lambda's REPORT line;</li>
+ *   <li>each invocation gets a {@link LocalContext} with the function's name, ARN, memory size and deadline;</li>
+ *   <li>the Timeout is enforced: the handler runs on the instance's worker thread; when it has not returned after
+ *   the function's Timeout, the invocation fails with {@link FunctionTimeoutException} (a function error, as
+ *   Lambda reports "Task timed out"), the worker is interrupted and abandoned, and the environment is discarded so
+ *   the next invocation starts cold, as Lambda does after a timeout.</li>
+ * </ul>
  */
 public final class LocalFunction {
 
     private final FunctionDefinition definition;
     private final String arn;
     private final Supplier<RequestHandler<Object, Object>> factory;
+    private final JsonLog log;
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicLong coldStarts = new AtomicLong();
+    private final AtomicInteger running = new AtomicInteger();
+    private final Deque<Instance> idle = new ConcurrentLinkedDeque<>();
 
     public LocalFunction(FunctionDefinition definition, String arn, Supplier<RequestHandler<Object, Object>> factory) {
         this.definition = definition;
         this.arn = arn;
         this.factory = factory;
+        this.log = JsonLog.forFunction(definition.name());
     }
 
     public FunctionDefinition definition() {
         return definition;
     }
 
-    /** A new execution environment: a handler instance of its own. */
+    /** A new execution environment: a handler instance of its own, built on its first invocation. */
     public Instance newInstance() {
-        return new Instance(factory.get());
+        return new Instance();
+    }
+
+    /**
+     * Invokes on an idle execution environment, or a new one when every environment is busy (the API's way:
+     * concurrent requests get concurrent environments, a warm one is reused).
+     */
+    public Object invokePooled(Object event) {
+        Instance instance = idle.pollFirst();
+        if (instance == null) {
+            instance = newInstance();
+        }
+        try {
+            return instance.invoke(event);
+        } finally {
+            idle.addFirst(instance);
+        }
     }
 
     public long invocations() {
@@ -41,25 +84,122 @@ public final class LocalFunction {
         return errors.get();
     }
 
+    public long timeouts() {
+        return timeouts.get();
+    }
+
+    public long coldStarts() {
+        return coldStarts.get();
+    }
+
+    /** Invocations running right now. */
+    public int running() {
+        return running.get();
+    }
+
+    /** Lambda's "Task timed out after N seconds": the invocation is a function error. */
+    public static final class FunctionTimeoutException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        FunctionTimeoutException(Duration timeout) {
+            super(String.format(java.util.Locale.ROOT, "Task timed out after %.2f seconds",
+                timeout.toMillis() / 1000.0));
+        }
+    }
+
     /** One execution environment. */
     public final class Instance {
 
-        private final RequestHandler<Object, Object> handler;
+        private RequestHandler<Object, Object> handler;
+        private ExecutorService worker;
 
-        private Instance(RequestHandler<Object, Object> handler) {
-            this.handler = handler;
+        private Instance() {
         }
 
-        /** Invokes the handler; a thrown exception is the function error Lambda would see. */
+        /** Invokes the handler; a thrown exception (or a timeout) is the function error Lambda would see. */
         public synchronized Object invoke(Object event) {
             invocations.incrementAndGet();
+            running.incrementAndGet();
             try {
-                return handler.handleRequest(event, new LocalContext(definition.name(), arn, definition.memoryMb(),
-                    definition.timeout()));
+                Long initMs = handler == null ? init() : null;
+                LocalContext context = new LocalContext(definition.name(), arn, definition.memoryMb(),
+                    definition.timeout());
+                long started = System.nanoTime();
+                RequestHandler<Object, Object> current = handler;
+                Future<Object> result = worker.submit(() -> current.handleRequest(event, context));
+                try {
+                    Object response = result.get(definition.timeout().toNanos(), TimeUnit.NANOSECONDS);
+                    report(context, started, initMs, "success");
+                    return response;
+                } catch (TimeoutException e) {
+                    result.cancel(true);
+                    discard();
+                    timeouts.incrementAndGet();
+                    errors.incrementAndGet();
+                    report(context, started, initMs, "timeout");
+                    throw new FunctionTimeoutException(definition.timeout());
+                } catch (ExecutionException e) {
+                    errors.incrementAndGet();
+                    report(context, started, initMs, "error");
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (cause instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(cause);
+                } catch (InterruptedException e) {
+                    result.cancel(true);
+                    discard();
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("invocation of " + definition.logicalId() + " interrupted", e);
+                }
+            } finally {
+                running.decrementAndGet();
+            }
+        }
+
+        private long init() {
+            long started = System.nanoTime();
+            try {
+                handler = factory.get();
             } catch (RuntimeException | Error e) {
                 errors.incrementAndGet();
+                log.error("lambda.init_failed").with("functionId", definition.logicalId()).error(e).log();
                 throw e;
             }
+            long initMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            worker = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "lambda-" + definition.logicalId());
+                thread.setDaemon(true);
+                return thread;
+            });
+            coldStarts.incrementAndGet();
+            log.info("lambda.init").with("functionId", definition.logicalId()).with("initDurationMs", initMs)
+                .with("memorySizeMb", definition.memoryMb()).log();
+            return initMs;
+        }
+
+        /** After a timeout: the worker may still be running the old invocation; drop the whole environment. */
+        private void discard() {
+            if (worker != null) {
+                worker.shutdownNow();
+            }
+            worker = null;
+            handler = null;
+        }
+
+        private void report(LocalContext context, long started, Long initMs, String outcome) {
+            long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            JsonLog.Entry entry = log.info("lambda.report").with("functionId", definition.logicalId())
+                .with("requestId", context.getAwsRequestId()).with("durationMs", durationMs)
+                .with("memorySizeMb", definition.memoryMb()).with("outcome", outcome);
+            if (initMs != null) {
+                entry.with("initDurationMs", initMs);
+            }
+            entry.log();
         }
     }
 }

@@ -1,21 +1,38 @@
 package za.co.personalisation.local.esm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import za.co.personalisation.aws.log.JsonLog;
 
 /**
- * The polling half of a stream event source mapping, shared by Kinesis and DynamoDB Streams: one thread per
- * shard, records buffered until BatchSize is reached or MaximumBatchingWindowInSeconds has passed since the first
- * buffered record, then handed to a {@link StreamBatchRunner}, in order.
+ * The polling half of a stream event source mapping, shared by Kinesis and DynamoDB Streams, as Lambda's
+ * documentation describes it:
+ * <ul>
+ *   <li>one poller per shard, records of a shard processed in sequence order;</li>
+ *   <li>FilterCriteria applied to each record as it is read, before batching; a record no pattern matches is
+ *   dropped (counted, never delivered) and the checkpoint moves past it;</li>
+ *   <li>records buffered until BatchSize is reached or MaximumBatchingWindowInSeconds has passed since the first
+ *   buffered record;</li>
+ *   <li>ParallelizationFactor batches of a shard in flight at once, in order per partition key
+ *   ({@link ShardLanes});</li>
+ *   <li>a checkpoint (the last sequence number fully processed) per shard; shard iterators expire five minutes
+ *   after they were issued (Kinesis GetShardIterator / DynamoDB Streams GetShardIterator references), so an
+ *   iterator held longer than that, or refused as expired, is replaced by a new one AFTER_SEQUENCE_NUMBER the
+ *   checkpoint, and records read but not processed are read again. The emulator does not expire iterators, so
+ *   the poller enforces the lifetime itself.</li>
+ * </ul>
  */
 abstract class ShardedStreamSource<R> implements EventSource {
 
+    /** How long a shard iterator stays valid in AWS. */
+    static final Duration ITERATOR_LIFETIME = Duration.ofMinutes(5);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
 
     protected final EventSourceSettings settings;
@@ -24,6 +41,9 @@ abstract class ShardedStreamSource<R> implements EventSource {
     private final JsonLog log;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong filtered = new AtomicLong();
+    private final AtomicLong iteratorRenewals = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
 
     ShardedStreamSource(EventSourceSettings settings, LocalFunction function, Clock clock, JsonLog log) {
@@ -36,16 +56,35 @@ abstract class ShardedStreamSource<R> implements EventSource {
     /** The shard ids to poll. */
     protected abstract List<String> shards();
 
-    /** An iterator at the mapping's starting position. */
-    protected abstract String iterator(String shardId);
+    /**
+     * A new iterator: at the mapping's starting position when {@code afterSequenceNumber} is {@code null}, else
+     * AFTER_SEQUENCE_NUMBER it.
+     */
+    protected abstract String iterator(String shardId, String afterSequenceNumber);
 
-    /** One GetRecords call. */
+    /** One GetRecords call; throws {@link IteratorExpiredException} when the service refuses the iterator. */
     protected abstract Page<R> read(String iterator);
 
     protected abstract StreamBatchRunner.Adapter<R> adapter(String shardId);
 
+    /** What ParallelizationFactor keeps in order: the partition key (Kinesis) or the item key (DynamoDB). */
+    protected abstract String orderingKey(R record);
+
+    /** The record as Lambda's event filtering sees it. */
+    protected abstract JsonNode filterView(R record);
+
     /** A page of records and the iterator for the next call ({@code null} when the shard is closed). */
     protected record Page<R>(List<R> records, String next) {
+    }
+
+    /** The service said the iterator has expired (ExpiredIteratorException). */
+    protected static final class IteratorExpiredException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        IteratorExpiredException(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     @Override
@@ -60,36 +99,73 @@ abstract class ShardedStreamSource<R> implements EventSource {
     }
 
     private void poll(String shardId) {
-        StreamBatchRunner<R> runner = new StreamBatchRunner<>(settings, function.newInstance(), adapter(shardId),
-            clock, duration -> Thread.sleep(duration.toMillis()));
+        StreamBatchRunner.Adapter<R> adapter = adapter(shardId);
+        try (ShardLanes<R> lanes = new ShardLanes<>(settings, function, adapter, this::orderingKey, clock,
+            duration -> Thread.sleep(duration.toMillis()), "esm-" + function.definition().logicalId() + "-lane")) {
+            pollShard(shardId, adapter, lanes);
+        }
+    }
+
+    private void pollShard(String shardId, StreamBatchRunner.Adapter<R> adapter, ShardLanes<R> lanes) {
         List<R> buffer = new ArrayList<>();
         Instant firstBuffered = null;
         String iterator = null;
+        Instant issuedAt = null;
+        String checkpoint = null;
+        String lastRead = null;
         while (running.get()) {
             try {
                 if (iterator == null) {
-                    iterator = iterator(shardId);
+                    iterator = iterator(shardId, checkpoint);
+                    issuedAt = clock.instant();
+                }
+                if (!clock.instant().isBefore(issuedAt.plus(ITERATOR_LIFETIME))) {
+                    throw new IteratorExpiredException(new IllegalStateException("iterator older than "
+                        + ITERATOR_LIFETIME.toMinutes() + " minutes"));
                 }
                 Page<R> page = read(iterator);
                 iterator = page.next();
-                if (!page.records().isEmpty() && buffer.isEmpty()) {
-                    firstBuffered = clock.instant();
+                issuedAt = clock.instant();
+                for (R record : page.records()) {
+                    lastRead = adapter.sequenceNumber(record);
+                    if (settings.filters().matches(settings.filters().isEmpty() ? null : filterView(record))) {
+                        if (buffer.isEmpty()) {
+                            firstBuffered = clock.instant();
+                        }
+                        buffer.add(record);
+                    } else {
+                        filtered.incrementAndGet();
+                    }
                 }
-                buffer.addAll(page.records());
-                while (!buffer.isEmpty() && (buffer.size() >= settings.batchSize()
+                inFlight.set(buffer.size());
+                if (buffer.isEmpty() && lastRead != null) {
+                    checkpoint = lastRead;
+                }
+                int roundSize = settings.batchSize() * settings.parallelizationFactor();
+                while (!buffer.isEmpty() && (buffer.size() >= roundSize
                     || !clock.instant().isBefore(firstBuffered.plus(settings.batchingWindow())))) {
-                    List<R> batch = new ArrayList<>(buffer.subList(0, Math.min(settings.batchSize(), buffer.size())));
-                    buffer.subList(0, batch.size()).clear();
-                    runner.process(batch);
-                    delivered.addAndGet(batch.size());
+                    List<R> round = new ArrayList<>(buffer.subList(0, Math.min(roundSize, buffer.size())));
+                    lanes.process(round);
+                    buffer.subList(0, round.size()).clear();
+                    delivered.addAndGet(round.size());
+                    inFlight.set(buffer.size());
+                    checkpoint = buffer.isEmpty() ? lastRead : adapter.sequenceNumber(round.get(round.size() - 1));
                     firstBuffered = clock.instant();
                 }
                 if (page.records().isEmpty()) {
                     Thread.sleep(IDLE_POLL.toMillis());
                 }
-                if (iterator == null) {
+                if (iterator == null && buffer.isEmpty()) {
                     return;
                 }
+            } catch (IteratorExpiredException e) {
+                iteratorRenewals.incrementAndGet();
+                log.info("esm.iterator_expired").with("function", function.definition().logicalId())
+                    .with("shard", shardId).with("afterSequenceNumber", checkpoint).log();
+                iterator = null;
+                buffer.clear();
+                inFlight.set(0);
+                lastRead = checkpoint;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -100,6 +176,9 @@ abstract class ShardedStreamSource<R> implements EventSource {
                 log.warn("esm.poll_failed").with("function", function.definition().logicalId()).with("shard", shardId)
                     .error(e).log();
                 iterator = null;
+                buffer.clear();
+                inFlight.set(0);
+                lastRead = checkpoint;
                 sleepQuietly();
             }
         }
@@ -116,6 +195,21 @@ abstract class ShardedStreamSource<R> implements EventSource {
     @Override
     public long delivered() {
         return delivered.get();
+    }
+
+    @Override
+    public long filtered() {
+        return filtered.get();
+    }
+
+    @Override
+    public long inFlight() {
+        return inFlight.get();
+    }
+
+    /** How many times an expired iterator was replaced from the checkpoint. */
+    public long iteratorRenewals() {
+        return iteratorRenewals.get();
     }
 
     @Override

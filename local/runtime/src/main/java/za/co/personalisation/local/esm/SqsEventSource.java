@@ -7,11 +7,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import za.co.personalisation.aws.log.JsonLog;
 
 /**
@@ -19,7 +21,8 @@ import za.co.personalisation.aws.log.JsonLog;
  * what succeeded. A function error leaves the whole batch on the queue; a partial batch response leaves only the
  * failed messages (an unknown or empty identifier fails the whole batch). Messages left on the queue come back
  * after the visibility timeout and, past the queue's maxReceiveCount, the queue's redrive policy moves them to
- * its dead-letter queue, exactly as in AWS (the emulator implements redrive).
+ * its dead-letter queue, exactly as in AWS (the emulator implements redrive). Messages that match none of the
+ * FilterCriteria are deleted without an invocation and counted, as Lambda does.
  */
 public final class SqsEventSource implements EventSource {
 
@@ -31,6 +34,8 @@ public final class SqsEventSource implements EventSource {
     private final String queueUrl;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong filtered = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private Thread thread;
 
     public SqsEventSource(EventSourceSettings settings, LocalFunction function, SqsClient sqs, String region,
@@ -57,21 +62,24 @@ public final class SqsEventSource implements EventSource {
         LocalFunction.Instance instance = function.newInstance();
         while (running.get()) {
             try {
-                List<Message> batch = receive();
+                List<Message> received = receive();
+                List<Message> batch = new ArrayList<>();
+                List<Message> dropped = new ArrayList<>();
+                for (Message message : received) {
+                    boolean wanted = settings.filters().isEmpty()
+                        || settings.filters().matches(RecordViews.sqs(message, settings.sourceArn(), region));
+                    (wanted ? batch : dropped).add(message);
+                }
+                // Lambda deletes messages that match no filter (Lambda developer guide, SQS event filtering).
+                delete(dropped);
+                filtered.addAndGet(dropped.size());
                 if (batch.isEmpty()) {
                     continue;
                 }
+                inFlight.set(batch.size());
                 Set<String> failed = invoke(instance, batch);
-                List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
-                for (Message message : batch) {
-                    if (!failed.contains(message.messageId())) {
-                        done.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(done.size()))
-                            .receiptHandle(message.receiptHandle()).build());
-                    }
-                }
-                if (!done.isEmpty()) {
-                    sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
-                }
+                delete(batch.stream().filter(message -> !failed.contains(message.messageId())).toList());
+                inFlight.set(0);
                 delivered.addAndGet(batch.size());
             } catch (RuntimeException e) {
                 if (!running.get()) {
@@ -85,6 +93,17 @@ public final class SqsEventSource implements EventSource {
                     return;
                 }
             }
+        }
+    }
+
+    private void delete(List<Message> messages) {
+        for (int from = 0; from < messages.size(); from += 10) {
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (Message message : messages.subList(from, Math.min(messages.size(), from + 10))) {
+                entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(entries.size()))
+                    .receiptHandle(message.receiptHandle()).build());
+            }
+            sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
         }
     }
 
@@ -134,12 +153,30 @@ public final class SqsEventSource implements EventSource {
     @Override
     public String describe() {
         return function.definition().logicalId() + " <- SQS " + queueUrl.substring(queueUrl.lastIndexOf('/') + 1)
-            + ": " + delivered() + " messages";
+            + ": " + delivered() + " messages" + (filtered() > 0 ? ", " + filtered() + " filtered out" : "");
     }
 
     @Override
     public long delivered() {
         return delivered.get();
+    }
+
+    @Override
+    public long filtered() {
+        return filtered.get();
+    }
+
+    @Override
+    public long inFlight() {
+        return inFlight.get();
+    }
+
+    /** Messages waiting in the queue (ApproximateNumberOfMessages), for the console. */
+    public long queued() {
+        String value = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+            .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+            .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+        return value == null ? 0 : Long.parseLong(value);
     }
 
     @Override

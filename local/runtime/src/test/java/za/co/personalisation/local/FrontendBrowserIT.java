@@ -1,0 +1,93 @@
+package za.co.personalisation.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import za.co.personalisation.local.emulator.MotoExtension;
+import za.co.personalisation.local.emulator.MotoServer;
+import za.co.personalisation.local.emulator.ProjectRoot;
+
+/**
+ * The page as a person uses it, in headless Chromium (Debian's chromium driven by playwright-core): the local
+ * runtime serves frontend/ and the API, and frontend/test/e2e.mjs picks customer 12345, submits an interest and a
+ * location with the keyboard, and waits for the offer and the event's journey to appear. The test installs what it
+ * needs by itself (frontend/test/ensure-browser.sh: apt-get chromium as root, npm ci for playwright-core); only
+ * where that is impossible (not root and no chromium, or no Node.js) is it skipped, with the reason.
+ * A screenshot of the page is left in local/runtime/target/e2e/local-page.png.
+ */
+@ExtendWith(MotoExtension.class)
+class FrontendBrowserIT {
+
+    private static final ByteArrayOutputStream CONSOLE = new ByteArrayOutputStream();
+    private static LocalRuntime runtime;
+
+    @BeforeAll
+    static void start(MotoServer moto) {
+        runtime = LocalRuntime.start(new LocalRuntime.Options(ProjectRoot.find(), 0, 0, "local", moto,
+            new PrintStream(CONSOLE, true, StandardCharsets.UTF_8)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    @Test
+    void aPersonSubmitsTheForm_andSeesTheOfferArriveWithItsJourney() throws Exception {
+        Path root = ProjectRoot.find();
+        Result install = run(root, 900, "bash", root.resolve("frontend/test/ensure-browser.sh").toString());
+        Assumptions.assumeTrue(install.exit() != 3, "browser test skipped, cannot install its tools here: "
+            + install.output());
+        assertThat(install.exit()).as("installing the browser test's tools failed:%n%s", install.output())
+            .isZero();
+
+        Path shots = root.resolve("local/runtime/target/e2e");
+        Result e2e = run(root, 240, "node", root.resolve("frontend/test/e2e.mjs").toString(),
+            "http://127.0.0.1:" + runtime.port() + "/", shots.toString());
+
+        assertThat(e2e.exit()).as("the browser test failed:%n%s%nruntime console:%n%s", e2e.output(),
+            CONSOLE.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(e2e.output()).contains("the offer arrives in the live list for customer 12345")
+            .containsPattern("e2e: \\d+ passed, 0 failed");
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private static Result run(Path directory, int timeoutSeconds, String... command)
+        throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+            .start();
+        process.getOutputStream().close();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            try {
+                process.getInputStream().transferTo(output);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "e2e-output");
+        reader.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            reader.join(5_000);
+            return new Result(-1, "timed out after " + timeoutSeconds + " s:\n" + output.toString(
+                StandardCharsets.UTF_8));
+        }
+        reader.join(5_000);
+        return new Result(process.exitValue(), output.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -1,5 +1,6 @@
 package za.co.personalisation.aws.clients;
 
+import com.amazonaws.xray.interceptors.TracingInterceptor;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -31,6 +32,8 @@ import za.co.personalisation.aws.config.Settings;
 public final class AwsClients {
 
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
+    /** {@code true} or {@code false}; defaults to true inside Lambda (where LAMBDA_TASK_ROOT is set). */
+    public static final String XRAY_TRACING = "XRAY_TRACING";
 
     private final Settings settings;
     private final SdkHttpClient http;
@@ -86,13 +89,26 @@ public final class AwsClients {
         builder.region(region())
             .credentialsProvider(credentials())
             .httpClient(http)
-            .overrideConfiguration(ClientOverrideConfiguration.builder()
-                .apiCallTimeout(Duration.ofSeconds(20))
-                .build());
+            .overrideConfiguration(overrides());
         if (isEmulated()) {
             builder.endpointOverride(URI.create(settings.require(ENDPOINT_URL)));
         }
         return builder;
+    }
+
+    private ClientOverrideConfiguration overrides() {
+        ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
+            .apiCallTimeout(Duration.ofSeconds(20));
+        if (isTraced()) {
+            // one X-Ray subsegment per AWS call, under the function's segment
+            overrides.addExecutionInterceptor(new TracingInterceptor());
+        }
+        return overrides.build();
+    }
+
+    /** True when AWS calls are recorded as X-Ray subsegments. */
+    public boolean isTraced() {
+        return settings.getBoolean(XRAY_TRACING, settings.has("LAMBDA_TASK_ROOT"));
     }
 
     private AwsCredentialsProvider credentials() {

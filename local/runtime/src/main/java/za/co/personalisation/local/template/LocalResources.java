@@ -59,6 +59,9 @@ public final class LocalResources implements Intrinsics.Resources {
                 attributes.put(resource.logicalId(), Map.of("Arn", arn("lambda", "function:" + name)));
             } else if (resource.type().equals("AWS::Serverless::Api")) {
                 refs.put(resource.logicalId(), "local");
+            } else if (resource.type().equals("AWS::Logs::LogGroup")) {
+                // not created in the emulator: the local runtime reads function log lines itself
+                refs.put(resource.logicalId(), intrinsics.string(resource.properties().get("LogGroupName")));
             }
         }
     }

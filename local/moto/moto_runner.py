@@ -6,10 +6,15 @@ Differences from `moto_server`:
 - exits as soon as its standard input closes, so it never outlives the Java process that started it, whatever
   way that process ends (Ctrl-C, SIGTERM, SIGKILL, a crashed test JVM);
 - serves GET /_local/outbox: the SMS (SNS Publish with PhoneNumber) and email (SES) messages moto recorded, which
-  the local runtime's outbox shows. moto keeps them in memory only and has no API to read them back.
+  the local runtime's outbox shows. moto keeps them in memory only and has no API to read them back;
+- speaks the Smithy RPC v2 CBOR protocol that current AWS SDKs use for CloudWatch: moto understands only the
+  Query and JSON protocols for it (getmoto/moto#9195), so such requests are translated to the JSON protocol and
+  the answers back to CBOR. Nothing else changes.
 """
 
 import argparse
+import datetime
+import io
 import json
 import os
 import sys
@@ -49,13 +54,89 @@ def _outbox():
     return {"sms": sms, "email": email}
 
 
+_TIMESTAMP_KEYS = {"Timestamp", "Timestamps", "StateUpdatedTimestamp", "StateTransitionedTimestamp",
+                   "AlarmConfigurationUpdatedTimestamp", "LastModified", "StartTime", "EndTime"}
+
+
+def _to_json(value):
+    if isinstance(value, dict):
+        return {k: _to_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_json(v) for v in value]
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.timestamp()
+    if isinstance(value, (bytes, bytearray)):
+        import base64
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def _from_json(value, key=None):
+    if isinstance(value, dict):
+        return {k: _from_json(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_json(v, key) for v in value]
+    if key in _TIMESTAMP_KEYS:
+        if isinstance(value, (int, float)):
+            return datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
+        if isinstance(value, str):
+            try:
+                return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                return value
+    return value
+
+
+def _rpc_v2_cbor(app):
+    import cbor2
+
+    def wrapped(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if environ.get("HTTP_SMITHY_PROTOCOL") != "rpc-v2-cbor" or not path.startswith("/service/"):
+            return app(environ, start_response)
+        parts = path.split("/")
+        service, operation = parts[2], parts[4]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        payload = cbor2.loads(raw) if raw else {}
+        body = json.dumps(_to_json(payload or {})).encode("utf-8")
+        inner = dict(environ)
+        inner["PATH_INFO"] = "/"
+        inner["CONTENT_TYPE"] = "application/x-amz-json-1.0"
+        inner["HTTP_X_AMZ_TARGET"] = f"{service}.{operation}"
+        inner["CONTENT_LENGTH"] = str(len(body))
+        inner["wsgi.input"] = io.BytesIO(body)
+        inner.pop("HTTP_SMITHY_PROTOCOL", None)
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return lambda data: None
+
+        text = b"".join(app(inner, capture)).decode("utf-8", "replace")
+        try:
+            answer = json.loads(text) if text.strip() else {}
+        except ValueError:
+            answer = {"__type": "InternalFailure", "message": text[:500]}
+        out = cbor2.dumps(_from_json(answer), datetime_as_timestamp=True)
+        headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+                   ("Content-Length", str(len(out)))]
+        headers += [h for h in captured.get("headers", []) if h[0].lower() == "x-amzn-requestid"]
+        start_response(captured.get("status", "500 Internal Server Error"), headers)
+        return [out]
+
+    return wrapped
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
 
-    moto_app = DomainDispatcherApplication(create_backend_app)
+    moto_app = _rpc_v2_cbor(DomainDispatcherApplication(create_backend_app))
 
     def app(environ, start_response):
         if environ.get("PATH_INFO") == "/_local/outbox" and environ.get("REQUEST_METHOD") == "GET":

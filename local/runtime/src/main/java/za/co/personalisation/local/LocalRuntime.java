@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.log.JsonLog;
@@ -34,6 +37,9 @@ import za.co.personalisation.local.esm.KinesisEventSource;
 import za.co.personalisation.local.esm.LocalFunction;
 import za.co.personalisation.local.esm.OnFailureDestination;
 import za.co.personalisation.local.esm.SqsEventSource;
+import za.co.personalisation.local.observe.AlarmDefinition;
+import za.co.personalisation.local.observe.LocalObservability;
+import za.co.personalisation.local.observe.MetricFilter;
 import za.co.personalisation.local.outbox.Outbox;
 import za.co.personalisation.local.template.ApiDefinition;
 import za.co.personalisation.local.template.FunctionDefinition;
@@ -72,6 +78,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final String contactsTable;
     private final DynamoDbClient dynamoDb;
     private final ApiDefinition apiDefinition;
+    private final LocalObservability observability;
 
     private LocalRuntime(Options options) throws IOException {
         this.options = options;
@@ -99,6 +106,10 @@ public final class LocalRuntime implements AutoCloseable {
         List<String> customers = Seeder.customers(dynamoDb, resources.ref("ProfilesTable"),
             resources.ref("ContactsTable"), clock.instant());
         this.outbox = new Outbox(moto, dynamoDb, resources.ref("NotificationsTable"));
+        this.observability = new LocalObservability(apiName(template), options.stage(),
+            MetricFilter.all(template, resources.intrinsics()), AlarmDefinition.all(template, resources.intrinsics()),
+            clients.configure(CloudWatchClient.builder()).build(), options.console(), clock);
+        JsonLog.setDefaultSink(observability.tap(fileSink(functionLog, options.console())));
         this.seededCustomers = List.copyOf(customers);
         this.profilesTable = resources.ref("ProfilesTable");
         this.contactsTable = resources.ref("ContactsTable");
@@ -154,6 +165,13 @@ public final class LocalRuntime implements AutoCloseable {
         this.console = new ConsoleReporter(outbox, this::status, options.console());
         sources.forEach(EventSource::start);
         api.start();
+        SqsClient sqs = clients.sqs();
+        List<String> queues = template.resourcesOfType("AWS::SQS::Queue").stream().map(Template.Resource::logicalId)
+            .toList();
+        observability.start(10, () -> queues.forEach(queue -> observability.queueDepth(
+            resources.attribute(queue, "QueueName"), Long.parseLong(sqs.getQueueAttributes(b -> b
+                .queueUrl(resources.ref(queue)).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)))));
         console.start();
         options.console().printf("%nPersonalisation pipeline running locally%n"
                 + "  API and page  http://localhost:%d/   (POST /events; API key header x-api-key: %s)%n"
@@ -199,6 +217,18 @@ public final class LocalRuntime implements AutoCloseable {
         return resources.ref(logicalId);
     }
 
+    /** Local metrics and alarms (what CloudWatch does for a deployed stack). */
+    public LocalObservability observability() {
+        return observability;
+    }
+
+    /** The API's name, as API Gateway reports it in its metrics' ApiName dimension. */
+    private String apiName(Template template) {
+        return template.resourcesOfType("AWS::Serverless::Api").stream().findFirst()
+            .map(api -> resources.intrinsics().string(api.properties().getOrDefault("Name", api.logicalId())))
+            .orElse("local");
+    }
+
     /** Requests, events in flight per stage, notifications sent, alarms: what the console and the page show. */
     Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
@@ -240,8 +270,9 @@ public final class LocalRuntime implements AutoCloseable {
         }
         status.put("notificationsSent", sent);
         status.put("messagesSent", console.sent());
-        status.put("alarms", Map.of("state", "not evaluated locally",
-            "detail", "alarm evaluation arrives with the observability work; see template.yaml for the alarms"));
+        Map<String, String> alarms = new java.util.TreeMap<>();
+        observability.alarmStates().forEach((name, state) -> alarms.put(name, state.value()));
+        status.put("alarms", alarms);
         return status;
     }
 
@@ -335,6 +366,7 @@ public final class LocalRuntime implements AutoCloseable {
         if (ownsMoto) {
             moto.close();
         }
+        observability.close();
         JsonLog.setDefaultSink(LogSink.stdout());
         try {
             functionLog.close();

@@ -1,5 +1,8 @@
 package za.co.personalisation.local.observe;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,14 +30,17 @@ import za.co.personalisation.aws.log.LogSink;
  */
 public final class LocalObservability implements AutoCloseable {
 
-    private static final ThreadLocal<String> CURRENT_FUNCTION = new ThreadLocal<>();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final MetricStore store = new MetricStore();
+    private final String apiName;
+    private final String stage;
     private final List<MetricFilter> filters;
     private final AlarmEvaluator evaluator;
     private final CloudWatchClient cloudWatch;
     private final PrintStream console;
     private final Clock clock;
+    private final java.util.Set<String> inAlarm = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Emf.Point> outgoing = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "local-observability");
@@ -42,8 +48,10 @@ public final class LocalObservability implements AutoCloseable {
         return thread;
     });
 
-    public LocalObservability(List<MetricFilter> filters, List<AlarmDefinition> alarms, CloudWatchClient cloudWatch,
-        PrintStream console, Clock clock) {
+    public LocalObservability(String apiName, String stage, List<MetricFilter> filters, List<AlarmDefinition> alarms,
+        CloudWatchClient cloudWatch, PrintStream console, Clock clock) {
+        this.apiName = apiName;
+        this.stage = stage;
         this.filters = List.copyOf(filters);
         this.evaluator = new AlarmEvaluator(alarms, store, clock.instant());
         this.cloudWatch = cloudWatch;
@@ -51,36 +59,47 @@ public final class LocalObservability implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Runs {@code work} as the named function: its log lines are attributed to that function's log group. */
-    public static <T> T asFunction(String functionName, java.util.function.Supplier<T> work) {
-        String previous = CURRENT_FUNCTION.get();
-        CURRENT_FUNCTION.set(functionName);
-        try {
-            return work.get();
-        } finally {
-            CURRENT_FUNCTION.set(previous);
-        }
-    }
-
     /** A sink that feeds every line to the metric pipeline before passing it on. */
     public LogSink tap(LogSink downstream) {
         return line -> {
-            accept(CURRENT_FUNCTION.get(), line);
+            accept(line);
             downstream.line(line);
         };
     }
 
-    /** Processes one log line of a function ({@code null} when not known). */
-    public void accept(String functionName, String line) {
-        for (Emf.Point point : Emf.parse(line)) {
-            record(point);
+    /**
+     * Processes one log line: EMF becomes metrics; a function's JSON line (its {@code function} field names the
+     * function, so its log group) goes through the metric filters; the local runtime's own {@code lambda.report}
+     * and {@code api.request} lines become the AWS/Lambda and AWS/ApiGateway metrics the platform would publish.
+     */
+    public void accept(String line) {
+        List<Emf.Point> points = Emf.parse(line);
+        if (!points.isEmpty()) {
+            points.forEach(this::record);
+            return;
         }
-        if (functionName != null) {
-            String group = "/aws/lambda/" + functionName;
-            for (MetricFilter filter : filters) {
-                if (filter.matches(group, line)) {
-                    record(new Emf.Point(filter.metric(), filter.value(), clock.instant()));
-                }
+        JsonNode json;
+        try {
+            json = line.startsWith("{") ? MAPPER.readTree(line) : null;
+        } catch (IOException e) {
+            return;
+        }
+        if (json == null) {
+            return;
+        }
+        String function = json.path("function").asText("");
+        String group = "/aws/lambda/" + function;
+        for (MetricFilter filter : filters) {
+            if (filter.matches(group, line)) {
+                record(new Emf.Point(filter.metric(), filter.value(), clock.instant()));
+            }
+        }
+        switch (json.path("message").asText("")) {
+            case "lambda.report" -> invocation(function, json.path("durationMs").asLong(),
+                !"success".equals(json.path("outcome").asText()));
+            case "api.request" -> apiRequest(apiName, stage, json.path("latencyMs").asLong(),
+                json.path("status").asInt());
+            default -> {
             }
         }
     }
@@ -158,7 +177,10 @@ public final class LocalObservability implements AutoCloseable {
     public Map<String, AlarmEvaluator.State> evaluate(Instant now) {
         Map<String, AlarmEvaluator.State> changed = evaluator.evaluate(now);
         changed.forEach((name, state) -> {
-            console.printf("  ALARM %s -> %s (%s)%n", name, state.value(), state.reason());
+            boolean alarming = state.value().equals("ALARM");
+            if (alarming ? inAlarm.add(name) : inAlarm.remove(name)) {
+                console.printf("  ALARM %s -> %s (%s)%n", name, state.value(), state.reason());
+            }
             try {
                 cloudWatch.setAlarmState(b -> b.alarmName(name).stateValue(StateValue.fromValue(state.value()))
                     .stateReason(state.reason()));

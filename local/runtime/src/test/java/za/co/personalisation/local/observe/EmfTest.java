@@ -39,14 +39,35 @@ class EmfTest {
         MetricFilter filter = new MetricFilter("/aws/lambda/enrich",
             List.of(new MetricFilter.Term("message", "profile.write_failed")),
             new MetricStore.MetricId("Personalisation", "InsertErrors", Map.of()), 1);
-        LocalObservability observability = new LocalObservability(List.of(filter), List.of(), null,
+        LocalObservability observability = new LocalObservability("api", "local", List.of(filter), List.of(), null,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
             Clock.fixed(NOW, ZoneOffset.UTC));
 
-        observability.accept("enrich", "{\"level\":\"WARN\",\"message\":\"profile.write_failed\"}");
-        observability.accept("enrich", "{\"level\":\"INFO\",\"message\":\"event.applied\"}");
-        observability.accept("notify", "{\"level\":\"WARN\",\"message\":\"profile.write_failed\"}");
+        observability.accept("{\"level\":\"WARN\",\"function\":\"enrich\",\"message\":\"profile.write_failed\"}");
+        observability.accept("{\"level\":\"INFO\",\"function\":\"enrich\",\"message\":\"event.applied\"}");
+        observability.accept("{\"level\":\"WARN\",\"function\":\"notify\",\"message\":\"profile.write_failed\"}");
 
         assertThat(observability.store().statistic(filter.metric(), "Sum", NOW, NOW.plusSeconds(1))).isEqualTo(1.0);
+    }
+
+    @Test
+    void platformLines_becomeLambdaAndApiGatewayMetrics() {
+        LocalObservability observability = new LocalObservability("personalisation-local", "local", List.of(),
+            List.of(), null, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+        observability.accept("{\"function\":\"personalisation-enrich-local\",\"message\":\"lambda.report\","
+            + "\"durationMs\":42,\"outcome\":\"error\"}");
+        observability.accept("{\"function\":\"api-gateway\",\"message\":\"api.request\",\"status\":202,"
+            + "\"latencyMs\":17}");
+
+        Map<String, String> function = Map.of("FunctionName", "personalisation-enrich-local");
+        Instant to = NOW.plusSeconds(1);
+        assertThat(observability.store().statistic(new MetricStore.MetricId("AWS/Lambda", "Errors", function), "Sum",
+            NOW, to)).isEqualTo(1.0);
+        assertThat(observability.store().statistic(new MetricStore.MetricId("AWS/Lambda", "Duration", function),
+            "Maximum", NOW, to)).isEqualTo(42.0);
+        assertThat(observability.store().statistic(new MetricStore.MetricId("AWS/ApiGateway", "Latency",
+            Map.of("ApiName", "personalisation-local", "Stage", "local")), "p99", NOW, to)).isEqualTo(17.0);
     }
 }

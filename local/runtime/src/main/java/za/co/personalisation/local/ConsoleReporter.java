@@ -22,7 +22,10 @@ final class ConsoleReporter implements AutoCloseable {
     private final PrintStream console;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
-    private volatile int printed;
+    /** Provider message ids already printed: the outbox lists SMS before email, so positions shift. */
+    private final java.util.Set<String> printed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** When a message was first seen without its ledger entry (deliver records "sent" just after sending). */
+    private final Map<String, Long> unjoinedSince = new java.util.HashMap<>();
     private volatile List<Outbox.Message> messages = List.of();
     private String lastStatus = "";
     private long lastStatusAt;
@@ -40,7 +43,7 @@ final class ConsoleReporter implements AutoCloseable {
     }
 
     int sent() {
-        return printed;
+        return printed.size();
     }
 
     /** The outbox as last read (the console reads it twice a second). */
@@ -53,13 +56,21 @@ final class ConsoleReporter implements AutoCloseable {
             try {
                 Thread.sleep(500);
                 messages = outbox.messages();
-                for (int i = printed; i < messages.size(); i++) {
-                    Outbox.Message m = messages.get(i);
+                long seenAt = System.currentTimeMillis();
+                for (Outbox.Message m : messages) {
+                    if (printed.contains(m.providerMessageId())) {
+                        continue;
+                    }
+                    if (m.customerId().isEmpty()
+                        && seenAt - unjoinedSince.computeIfAbsent(m.providerMessageId(), id -> seenAt) < 3_000) {
+                        continue;
+                    }
+                    printed.add(m.providerMessageId());
+                    unjoinedSince.remove(m.providerMessageId());
                     console.printf("  OUTBOX %-5s to customer %s (%s): offer %s for event %s%n      \"%s\"%n",
                         m.channel(), m.customerId(), Outbox.mask(m.recipient()), m.offerId(), m.eventId(),
                         m.subject().isEmpty() ? m.text() : m.subject());
                 }
-                printed = Math.max(printed, messages.size());
                 long now = System.currentTimeMillis();
                 if (now - lastStatusAt >= STATUS_EVERY_MS) {
                     String line = statusLine(status.get());

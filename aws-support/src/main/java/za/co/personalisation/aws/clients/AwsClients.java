@@ -2,6 +2,7 @@ package za.co.personalisation.aws.clients;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -52,11 +54,16 @@ public final class AwsClients {
     }
 
     public KinesisClient kinesis() {
+        return kinesis(List.of());
+    }
+
+    /** A Kinesis client whose calls also pass through {@code interceptors} (tests count calls this way). */
+    public KinesisClient kinesis(List<ExecutionInterceptor> interceptors) {
         if (isEmulated()) {
             // The emulator speaks JSON only; real Kinesis uses CBOR. Read by the SDK when the client is built.
             System.setProperty("aws.cborEnabled", "false");
         }
-        return configure(KinesisClient.builder()).build();
+        return configure(KinesisClient.builder(), interceptors).build();
     }
 
     public SnsClient sns() {
@@ -83,11 +90,18 @@ public final class AwsClients {
 
     /** Applies region, credentials, HTTP client and endpoint to any service's builder. */
     public <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
+        return configure(builder, List.of());
+    }
+
+    /** Like {@link #configure(AwsClientBuilder)}, with execution interceptors added to every call. */
+    public <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder,
+        List<ExecutionInterceptor> interceptors) {
         builder.region(region())
             .credentialsProvider(credentials())
             .httpClient(http)
             .overrideConfiguration(ClientOverrideConfiguration.builder()
                 .apiCallTimeout(Duration.ofSeconds(20))
+                .executionInterceptors(interceptors)
                 .build());
         if (isEmulated()) {
             builder.endpointOverride(URI.create(settings.require(ENDPOINT_URL)));

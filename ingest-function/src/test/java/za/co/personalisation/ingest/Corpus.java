@@ -35,8 +35,14 @@ final class Corpus {
             if (body == null) {
                 return new byte[0];
             }
-            return Boolean.TRUE.equals(request.getIsBase64Encoded()) ? Base64.getMimeDecoder().decode(body)
-                : body.getBytes(StandardCharsets.UTF_8);
+            if (Boolean.TRUE.equals(request.getIsBase64Encoded())) {
+                try {
+                    return Base64.getDecoder().decode(body);
+                } catch (IllegalArgumentException notBase64) {
+                    return new byte[0];
+                }
+            }
+            return body.getBytes(StandardCharsets.UTF_8);
         }
 
         @Override

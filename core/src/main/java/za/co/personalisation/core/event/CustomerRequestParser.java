@@ -3,7 +3,6 @@ package za.co.personalisation.core.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +79,7 @@ public final class CustomerRequestParser {
         consentRule.validate(root, "", violations);
         Instant occurredAt = receivedAt;
         if (violations.isEmpty() && root.has("occurredAt")) {
-            occurredAt = OffsetDateTime.parse(root.get("occurredAt").textValue()).toInstant();
+            occurredAt = SchemaRules.parseTimestamp(root.get("occurredAt").textValue());
             String problem = limits.checkOccurredAt(occurredAt, receivedAt);
             if (problem != null) {
                 violations.add(new Violation("/occurredAt", problem));

@@ -2,7 +2,6 @@ package za.co.personalisation.core.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -137,7 +136,7 @@ public final class EventRequestParser {
         Instant occurredAt = receivedAt;
         JsonNode occurredNode = node.get("occurredAt");
         if (occurredNode != null) {
-            occurredAt = OffsetDateTime.parse(occurredNode.textValue()).toInstant();
+            occurredAt = SchemaRules.parseTimestamp(occurredNode.textValue());
             String problem = limits.checkOccurredAt(occurredAt, receivedAt);
             if (problem != null) {
                 violations.add(new Violation(at + "/occurredAt", problem));

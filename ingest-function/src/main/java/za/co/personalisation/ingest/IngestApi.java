@@ -252,6 +252,13 @@ final class IngestApi {
             problem.set("results", results);
             return Responses.retryLater(Responses.json(503, Problem.CONTENT_TYPE, problem));
         }
+        if (!parsed.batch()) {
+            // the single-event answer of the first release, kept for clients that read it
+            InterestEvent event = parsed.items().get(0).event();
+            body202.put("status", "accepted");
+            body202.put("location", event.location().key());
+            body202.put("locationKnown", event.location().known());
+        }
         body202.put("accepted", call.accepted);
         body202.put("rejected", call.rejected);
         body202.put("retry", call.retry);

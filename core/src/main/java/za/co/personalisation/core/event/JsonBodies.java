@@ -49,7 +49,14 @@ final class JsonBodies {
             throw new InvalidRequestException("", "the body exceeds a JSON limit (nesting depth " + MAX_DEPTH
                 + ", number length " + MAX_NUMBER_LENGTH + "): " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException(pointer(e), describe(e.getOriginalMessage()));
+            // A duplicate key is located at the key; for any other syntax error the body is not JSON, so the
+            // violation is the body's (pointer "") and the message says where reading stopped.
+            String at = pointer(e);
+            String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            if (message.startsWith("Duplicate field")) {
+                throw new InvalidRequestException(at, describe(message));
+            }
+            throw new InvalidRequestException("", describe(message) + (at.isEmpty() ? "" : " (at " + at + ")"));
         } catch (IOException e) {
             throw new InvalidRequestException("", "unreadable body: " + e.getClass().getSimpleName());
         }

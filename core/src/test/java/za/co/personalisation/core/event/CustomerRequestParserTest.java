@@ -31,9 +31,8 @@ class CustomerRequestParserTest {
 
     @Test
     void contact_valid_keepsEveryField_andToStringMasksPersonalData() {
-        ContactDetails contact = parser.contact("c1", utf8("{\"phone\":\"+27821234567\",\"email\":\"a.b@example.co.za\""
-            + ","
-            + "\"locale\":\"af-ZA\",\"timeZone\":\"Africa/Johannesburg\"}"));
+        ContactDetails contact = parser.contact("c1", utf8("{\"phone\":\"+27821234567\","
+            + "\"email\":\"a.b@example.co.za\",\"locale\":\"af-ZA\",\"timeZone\":\"Africa/Johannesburg\"}"));
 
         assertThat(contact).isEqualTo(new ContactDetails("c1", "+27821234567", "a.b@example.co.za", "af-ZA",
             "Africa/Johannesburg"));

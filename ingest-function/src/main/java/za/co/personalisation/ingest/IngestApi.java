@@ -9,203 +9,458 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import za.co.personalisation.aws.http.Problem;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
+import za.co.personalisation.core.event.ConsentEvent;
+import za.co.personalisation.core.event.ContactDetails;
+import za.co.personalisation.core.event.CustomerRequestParser;
+import za.co.personalisation.core.event.ErasureEvent;
 import za.co.personalisation.core.event.EventRequest;
 import za.co.personalisation.core.event.EventRequestParser;
 import za.co.personalisation.core.event.InterestEvent;
 import za.co.personalisation.core.event.InvalidRequestException;
+import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.event.Violation;
 
 /**
- * The event API behind API Gateway: {@code POST /events} with one event or a batch. Answers 202 with the event
- * ids (and per-item status for a batch), or RFC 9457 problem details: 400 invalid, 413 too large, 415 wrong
- * content type, 503 when the stream could not take the events in time (nothing is claimed as accepted then).
+ * The API behind API Gateway (docs/openapi.yaml, docs/api-reference.md):
+ * <ul>
+ *   <li>{@code POST /events}: one event or a batch; 202 with the event ids and per-item results;</li>
+ *   <li>{@code PUT /customers/{id}/contact}: 204, written to the contacts table (never to the stream);</li>
+ *   <li>{@code PUT /customers/{id}/consent}: 202, one consent event per channel on the stream;</li>
+ *   <li>{@code DELETE /customers/{id}}: 202, the contact item deleted and an erasure event on the stream.</li>
+ * </ul>
+ * Every error is RFC 9457 problem details: 400 listing every violation with its JSON pointer, 404 unknown route,
+ * 405 wrong method (with {@code Allow}), 413 body too large, 415 not JSON, 503 (with {@code Retry-After}) when
+ * the stream or the table did not take the write in time: nothing is claimed as accepted then.
+ *
+ * <p>One structured log line per request and one set of EMF metrics; neither ever holds a body, a phone number or
+ * an email address.
  */
 final class IngestApi {
 
     static final int MAX_BODY_BYTES = 512 * 1024;
+    static final String JSON = "application/json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration MIN_BUDGET = Duration.ofMillis(200);
+    private static final Duration LAMBDA_RESERVE = Duration.ofMillis(1500);
 
-    private final EventRequestParser parser;
+    /** The function's routes: method and API Gateway resource. */
+    enum Route {
+        EVENTS("POST", "/events"),
+        CONTACT("PUT", "/customers/{id}/contact"),
+        CONSENT("PUT", "/customers/{id}/consent"),
+        CUSTOMER("DELETE", "/customers/{id}");
+
+        final String method;
+        final String resource;
+
+        Route(String method, String resource) {
+            this.method = method;
+            this.resource = resource;
+        }
+
+        /** The route of a path such as {@code /customers/42/contact}, or {@code null}. */
+        static Route ofPath(String path) {
+            if (path == null) {
+                return null;
+            }
+            String[] parts = path.split("/", -1);
+            if (parts.length == 2 && parts[1].equals("events")) {
+                return EVENTS;
+            }
+            if (parts.length < 3 || !parts[1].equals("customers") || parts[2].isEmpty()) {
+                return null;
+            }
+            if (parts.length == 3) {
+                return CUSTOMER;
+            }
+            if (parts.length == 4 && parts[3].equals("contact")) {
+                return CONTACT;
+            }
+            return parts.length == 4 && parts[3].equals("consent") ? CONSENT : null;
+        }
+
+        static Route ofResource(String resource) {
+            for (Route route : values()) {
+                if (route.resource.equals(resource)) {
+                    return route;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final EventRequestParser events;
+    private final CustomerRequestParser customers;
     private final KinesisEventPublisher publisher;
+    private final ContactStore contacts;
     private final Duration writeBudget;
+    private final String allowedOrigin;
     private final Clock clock;
     private final JsonLog log;
     private final Metrics metrics;
 
-    IngestApi(EventRequestParser parser, KinesisEventPublisher publisher, Duration writeBudget, Clock clock,
-        JsonLog log, Metrics metrics) {
-        this.parser = parser;
+    IngestApi(EventRequestParser events, CustomerRequestParser customers, KinesisEventPublisher publisher,
+        ContactStore contacts, Duration writeBudget, String allowedOrigin, Clock clock, JsonLog log,
+        Metrics metrics) {
+        this.events = events;
+        this.customers = customers;
         this.publisher = publisher;
+        this.contacts = contacts;
         this.writeBudget = writeBudget;
+        this.allowedOrigin = allowedOrigin;
         this.clock = clock;
         this.log = log;
         this.metrics = metrics;
     }
 
-    APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent request) {
-        Instant received = clock.instant();
-        String requestId = request.getRequestContext() == null ? "" : request.getRequestContext().getRequestId();
-        Metrics.Unit unit = metrics.unit();
+    /**
+     * Answers one request.
+     *
+     * @param timeLeft what is left of the Lambda invocation, or {@code null} when unknown; the write budget is cut
+     *     to fit in it
+     */
+    APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent request, Duration timeLeft) {
+        Call call = new Call(request, clock.instant(), budget(timeLeft));
         APIGatewayProxyResponseEvent response;
-        int accepted = 0;
-        int rejected = 0;
         try {
-            response = precheck(request);
-            if (response == null) {
-                EventRequest parsed = parser.parse(body(request), received, traceId(request));
-                List<InterestEvent> events = parsed.accepted();
-                KinesisEventPublisher.Outcome outcome = publisher.publish(events, writeBudget);
-                unit.count("KinesisRetries", outcome.retries());
-                accepted = outcome.written().size();
-                rejected = parsed.items().size() - events.size();
-                response = parsed.batch() ? batchResponse(parsed, outcome) : singleResponse(events.get(0), outcome);
-                for (EventRequest.Item item : parsed.items()) {
-                    if (!item.isAccepted()) {
-                        unit.dimension("Reason", "invalid_event", "Rejected", 1);
-                    }
-                }
-                if (!outcome.failed().isEmpty()) {
-                    unit.count("WriteFailed", outcome.failed().size());
-                }
-            }
+            response = dispatch(call);
         } catch (InvalidRequestException e) {
-            rejected = 1;
-            response = Problem.response(400, "invalid-request", "The request is not valid",
+            call.rejected = Math.max(call.rejected, 1);
+            call.reason("invalid_request");
+            response = Responses.problem(400, "invalid-request", "The request is not valid",
                 "Fix every listed violation and send the request again.", e.violations());
+        } catch (RuntimeException e) {
+            call.errorType = e.getClass().getSimpleName();
+            response = Responses.problem(500, "internal", "Internal error",
+                "The request failed unexpectedly; it is logged with requestId " + call.requestId() + ".", List.of());
         }
-        int status = response.getStatusCode();
-        if (status >= 400 && status != 503) {
-            unit.dimension("Reason", "http_" + status, "Rejected", 1);
+        if (call.route == Route.EVENTS) {
+            response = cors(request, response);
         }
-        unit.count("Accepted", accepted).count("Requests", 1).flush();
-        log.info("request")
-            .with("requestId", requestId)
-            .with("method", request.getHttpMethod())
-            .with("path", request.getPath())
-            .with("status", status)
-            .with("accepted", accepted)
-            .with("rejected", rejected)
-            .with("durationMs", Duration.between(received, clock.instant()).toMillis())
-            .log();
+        finish(call, response);
         return response;
     }
 
-    private static APIGatewayProxyResponseEvent precheck(APIGatewayProxyRequestEvent request) {
-        String contentType = header(request, "content-type");
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (!mediaType.equals("application/json")) {
-            return Problem.response(415, "unsupported-media-type", "Unsupported media type",
-                "Send the body as application/json (UTF-8); got " + (contentType == null ? "no Content-Type"
-                    : "'" + contentType + "'") + ".", List.of());
+    private Duration budget(Duration timeLeft) {
+        if (timeLeft == null) {
+            return writeBudget;
         }
-        if (contentType.toLowerCase(Locale.ROOT).contains("charset=") && !contentType.toLowerCase(Locale.ROOT)
-            .replace(" ", "").contains("charset=utf-8")) {
-            return Problem.response(415, "unsupported-media-type", "Unsupported media type",
-                "Only the UTF-8 charset is accepted.", List.of());
-        }
-        String body = request.getBody();
-        long size = body == null ? 0 : Boolean.TRUE.equals(request.getIsBase64Encoded())
-            ? body.length() * 3L / 4 : body.length();
-        if (size > MAX_BODY_BYTES) {
-            return Problem.response(413, "payload-too-large", "Payload too large",
-                "The body may be at most " + MAX_BODY_BYTES + " bytes; split the batch.", List.of());
-        }
-        return null;
+        Duration fits = timeLeft.minus(LAMBDA_RESERVE);
+        Duration budget = fits.compareTo(writeBudget) < 0 ? fits : writeBudget;
+        return budget.compareTo(MIN_BUDGET) < 0 ? MIN_BUDGET : budget;
     }
 
+    private APIGatewayProxyResponseEvent dispatch(Call call) {
+        APIGatewayProxyRequestEvent request = call.request;
+        String method = request.getHttpMethod() == null ? "" : request.getHttpMethod().toUpperCase(Locale.ROOT);
+        Route route = Route.ofResource(request.getResource());
+        if (route == null) {
+            route = Route.ofPath(request.getPath());
+        }
+        call.route = route;
+        if (route == null) {
+            call.reason("not_found");
+            return Responses.problem(404, "not-found", "Not found", "No route for " + method + " "
+                + safePath(request.getPath()) + "; see docs/openapi.yaml.", List.of());
+        }
+        if (method.equals("OPTIONS") && route == Route.EVENTS) {
+            return preflight(request);
+        }
+        if (!method.equals(route.method)) {
+            call.reason("method_not_allowed");
+            return Responses.withHeader(Responses.problem(405, "method-not-allowed", "Method not allowed",
+                method + " is not allowed on " + route.resource + "; use " + route.method + ".", List.of()),
+                "Allow", route == Route.EVENTS ? "POST, OPTIONS" : route.method);
+        }
+        if (route != Route.CUSTOMER) {
+            APIGatewayProxyResponseEvent refused = checkContentType(request);
+            if (refused != null) {
+                call.reason("unsupported_media_type");
+                return refused;
+            }
+        }
+        byte[] body = body(request);
+        if (body == null) {
+            call.reason("payload_too_large");
+            return Responses.problem(413, "payload-too-large", "Payload too large",
+                "The body may be at most " + MAX_BODY_BYTES + " bytes; split a batch into smaller ones.", List.of());
+        }
+        return switch (route) {
+            case EVENTS -> postEvents(call, body);
+            case CONTACT -> putContact(call, body);
+            case CONSENT -> putConsent(call, body);
+            case CUSTOMER -> deleteCustomer(call, body);
+        };
+    }
+
+    private APIGatewayProxyResponseEvent postEvents(Call call, byte[] body) {
+        EventRequest parsed = events.parse(body, call.received, traceId(call.request));
+        List<InterestEvent> accepted = parsed.accepted();
+        KinesisEventPublisher.Outcome outcome = publish(call, accepted);
+        Set<StreamEvent> failed = Collections.newSetFromMap(new IdentityHashMap<>());
+        failed.addAll(outcome.failed());
+        List<Violation> violations = new ArrayList<>();
+        ObjectNode body202 = MAPPER.createObjectNode();
+        ArrayNode ids = body202.putArray("eventIds");
+        ArrayNode results = MAPPER.createArrayNode();
+        for (EventRequest.Item item : parsed.items()) {
+            ObjectNode result = results.addObject().put("index", item.index());
+            if (!item.isAccepted()) {
+                call.rejected++;
+                call.reason("invalid_event");
+                violations.addAll(item.violations());
+                result.put("status", "rejected");
+                ArrayNode list = result.putArray("violations");
+                item.violations().forEach(v -> list.addObject().put("pointer", v.pointer()).put("message",
+                    v.message()));
+            } else if (failed.contains(item.event())) {
+                call.retry++;
+                result.put("status", "retry").put("eventId", item.event().eventId())
+                    .put("detail", "the stream did not take it in time; send it again with this eventId");
+            } else {
+                call.accepted++;
+                ids.add(item.event().eventId());
+                result.put("status", "accepted").put("eventId", item.event().eventId());
+                ObjectNode location = result.putObject("location");
+                location.put("key", item.event().location().key());
+                location.put("name", item.event().location().name());
+                location.put("known", item.event().location().known());
+            }
+        }
+        if (call.accepted == 0 && call.retry == 0) {
+            return Responses.problem(400, "invalid-request", "No event in the batch is valid",
+                "Fix every listed violation and send the batch again.", violations);
+        }
+        if (call.accepted == 0) {
+            ObjectNode problem = Responses.problemBody(503, "stream-unavailable", "The events could not be stored"
+                + " in time", "Nothing was accepted; send the events again with the same eventIds so that each is"
+                + " applied once.", List.of());
+            problem.set("results", results);
+            return Responses.retryLater(Responses.json(503, Problem.CONTENT_TYPE, problem));
+        }
+        if (!parsed.batch()) {
+            // the single-event answer of the first release, kept for clients that read it
+            InterestEvent event = parsed.items().get(0).event();
+            body202.put("status", "accepted");
+            body202.put("location", event.location().key());
+            body202.put("locationKnown", event.location().known());
+        }
+        body202.put("accepted", call.accepted);
+        body202.put("rejected", call.rejected);
+        body202.put("retry", call.retry);
+        body202.set("results", results);
+        return Responses.json(202, JSON, body202);
+    }
+
+    private APIGatewayProxyResponseEvent putContact(Call call, byte[] body) {
+        String customerId = customers.customerId(pathId(call.request));
+        call.customerId = customerId;
+        ContactDetails contact = customers.contact(customerId, body);
+        try {
+            contacts.put(contact);
+        } catch (SdkException e) {
+            return contactsUnavailable(call, e, "The contact details could not be stored");
+        }
+        call.accepted = 1;
+        return new APIGatewayProxyResponseEvent().withStatusCode(204).withHeaders(Map.of());
+    }
+
+    private APIGatewayProxyResponseEvent putConsent(Call call, byte[] body) {
+        String customerId = customers.customerId(pathId(call.request));
+        call.customerId = customerId;
+        List<ConsentEvent> consents = customers.consent(customerId, body, call.received, traceId(call.request));
+        return streamWritten(call, consents, "The consent could not be stored in time");
+    }
+
+    private APIGatewayProxyResponseEvent deleteCustomer(Call call, byte[] body) {
+        String customerId = customers.customerId(pathId(call.request));
+        call.customerId = customerId;
+        ErasureEvent erasure = customers.erasure(customerId, body, call.received, traceId(call.request));
+        try {
+            // Personal data first: even if the stream write below fails, the contact details are gone.
+            contacts.delete(customerId);
+        } catch (SdkException e) {
+            return contactsUnavailable(call, e, "The erasure could not be completed");
+        }
+        return streamWritten(call, List.of(erasure), "The erasure could not be completed in time");
+    }
+
+    private static APIGatewayProxyResponseEvent contactsUnavailable(Call call, SdkException e, String title) {
+        call.errorType = errorCode(e);
+        call.reason("contacts_unavailable");
+        return Responses.retryLater(Responses.problem(503, "contacts-unavailable", title,
+            "Nothing is confirmed; send the same request again: applying it twice has the same effect as once.",
+            List.of()));
+    }
+
+    private APIGatewayProxyResponseEvent streamWritten(Call call, List<? extends StreamEvent> written, String title) {
+        KinesisEventPublisher.Outcome outcome = publish(call, written);
+        if (!outcome.complete()) {
+            call.retry = outcome.failed().size();
+            return Responses.retryLater(Responses.problem(503, "stream-unavailable", title,
+                "Send the same request again; applying it twice has the same effect as once.", List.of()));
+        }
+        call.accepted = written.size();
+        ObjectNode body = MAPPER.createObjectNode();
+        ArrayNode ids = body.putArray("eventIds");
+        written.forEach(event -> ids.add(event.eventId()));
+        return Responses.json(202, JSON, body);
+    }
+
+    private KinesisEventPublisher.Outcome publish(Call call, List<? extends StreamEvent> toWrite) {
+        if (toWrite.isEmpty()) {
+            return new KinesisEventPublisher.Outcome(List.of(), List.of(), 0, "");
+        }
+        Duration left = call.budget.minus(Duration.between(call.received, clock.instant()));
+        KinesisEventPublisher.Outcome outcome = publisher.publish(toWrite, left.isNegative() ? Duration.ZERO : left);
+        call.kinesisRetries += outcome.retries();
+        if (!outcome.complete()) {
+            call.reason("stream_unavailable");
+            call.errorType = outcome.errorCode();
+        }
+        return outcome;
+    }
+
+    private APIGatewayProxyResponseEvent preflight(APIGatewayProxyRequestEvent request) {
+        APIGatewayProxyResponseEvent response = new APIGatewayProxyResponseEvent().withStatusCode(204)
+            .withHeaders(Map.of());
+        if (allowedOrigin.equals(header(request, "origin"))) {
+            response = Responses.withHeader(response, "Access-Control-Allow-Methods", "POST, OPTIONS");
+            response = Responses.withHeader(response, "Access-Control-Allow-Headers", "Content-Type, X-Amzn-Trace-Id");
+            response = Responses.withHeader(response, "Access-Control-Max-Age", "600");
+        }
+        return response;
+    }
+
+    /** CORS for the frontend's origin only; every other origin gets no CORS headers, so browsers refuse it. */
+    private APIGatewayProxyResponseEvent cors(APIGatewayProxyRequestEvent request,
+        APIGatewayProxyResponseEvent response) {
+        APIGatewayProxyResponseEvent varied = Responses.withHeader(response, "Vary", "Origin");
+        if (allowedOrigin.isEmpty() || !allowedOrigin.equals(header(request, "origin"))) {
+            return varied;
+        }
+        return Responses.withHeader(Responses.withHeader(varied, "Access-Control-Allow-Origin", allowedOrigin),
+            "Access-Control-Expose-Headers", "Retry-After");
+    }
+
+    private static APIGatewayProxyResponseEvent checkContentType(APIGatewayProxyRequestEvent request) {
+        String contentType = header(request, "content-type");
+        String[] parts = contentType == null ? new String[] {""} : contentType.split(";");
+        String mediaType = parts[0].trim().toLowerCase(Locale.ROOT);
+        boolean utf8 = true;
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].trim().toLowerCase(Locale.ROOT).replace("\"", "");
+            if (parameter.startsWith("charset=") && !parameter.equals("charset=utf-8")) {
+                utf8 = false;
+            }
+        }
+        if (mediaType.equals(JSON) && utf8) {
+            return null;
+        }
+        String got = contentType == null ? "no Content-Type" : "Content-Type '" + truncate(contentType, 100) + "'";
+        return Responses.problem(415, "unsupported-media-type", "Unsupported media type",
+            "Send the body as application/json in UTF-8; got " + got + ".", List.of());
+    }
+
+    /** The body's bytes, or {@code null} when it is larger than {@link #MAX_BODY_BYTES}. */
     private static byte[] body(APIGatewayProxyRequestEvent request) {
         String body = request.getBody();
-        if (body == null) {
+        if (body == null || body.isEmpty()) {
             return new byte[0];
         }
         byte[] bytes;
         if (Boolean.TRUE.equals(request.getIsBase64Encoded())) {
+            if (body.length() > (MAX_BODY_BYTES + 2) / 3 * 4 + 4) {
+                return null;
+            }
             try {
                 bytes = Base64.getDecoder().decode(body);
             } catch (IllegalArgumentException e) {
                 throw new InvalidRequestException("", "the body is marked base64 but is not valid base64");
             }
         } else {
+            if (body.length() > MAX_BODY_BYTES) {
+                return null;
+            }
             bytes = body.getBytes(StandardCharsets.UTF_8);
         }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new InvalidRequestException("", "the body is larger than " + MAX_BODY_BYTES + " bytes");
-        }
-        return bytes;
+        return bytes.length > MAX_BODY_BYTES ? null : bytes;
     }
 
-    private APIGatewayProxyResponseEvent singleResponse(InterestEvent event, KinesisEventPublisher.Outcome outcome) {
-        if (!outcome.failed().isEmpty()) {
-            APIGatewayProxyResponseEvent response = Problem.response(503, "stream-unavailable",
-                "The event could not be stored in time", "Nothing was accepted; retry with the same eventId ("
-                    + event.eventId() + ") so that it is applied once.", List.of());
-            return withHeader(response, "Retry-After", "1");
+    private static String pathId(APIGatewayProxyRequestEvent request) {
+        if (request.getPathParameters() != null && request.getPathParameters().get("id") != null) {
+            return request.getPathParameters().get("id");
         }
-        ObjectNode body = MAPPER.createObjectNode();
-        body.putArray("eventIds").add(event.eventId());
-        body.put("status", "accepted");
-        body.put("location", event.location().known() ? event.location().key() : "");
-        body.put("locationKnown", event.location().known());
-        return json(202, body);
+        String[] parts = request.getPath() == null ? new String[0] : request.getPath().split("/", -1);
+        return parts.length > 2 ? parts[2] : null;
     }
 
-    private APIGatewayProxyResponseEvent batchResponse(EventRequest parsed, KinesisEventPublisher.Outcome outcome) {
-        Set<String> failed = new HashSet<>();
-        outcome.failed().forEach(event -> failed.add(event.eventId()));
-        ObjectNode body = MAPPER.createObjectNode();
-        ArrayNode ids = body.putArray("eventIds");
-        ArrayNode results = body.putArray("results");
-        int accepted = 0;
-        int retry = 0;
-        for (EventRequest.Item item : parsed.items()) {
-            ObjectNode result = results.addObject().put("index", item.index());
-            if (!item.isAccepted()) {
-                result.put("status", "rejected");
-                ArrayNode violations = result.putArray("violations");
-                for (Violation violation : item.violations()) {
-                    violations.addObject().put("pointer", violation.pointer()).put("message", violation.message());
-                }
-            } else if (failed.contains(item.event().eventId())) {
-                retry++;
-                result.put("status", "retry").put("eventId", item.event().eventId())
-                    .put("reason", "the stream did not take it in time; send it again with this eventId");
+    private void finish(Call call, APIGatewayProxyResponseEvent response) {
+        int status = response.getStatusCode();
+        Metrics.Unit unit = metrics.unit();
+        unit.count("Requests", 1).count("Accepted", call.accepted).count("KinesisRetries", call.kinesisRetries);
+        for (Map.Entry<String, Integer> reason : call.reasons.entrySet()) {
+            if (reason.getKey().endsWith("_unavailable")) {
+                unit.dimension("Reason", reason.getKey(), "RetryableFailures", Math.max(1, call.retry));
             } else {
-                accepted++;
-                ids.add(item.event().eventId());
-                result.put("status", "accepted").put("eventId", item.event().eventId())
-                    .put("locationKnown", item.event().location().known());
+                unit.dimension("Reason", reason.getKey(), "Rejected", reason.getValue());
             }
         }
-        body.put("accepted", accepted);
-        body.put("rejected", parsed.items().size() - accepted - retry);
-        body.put("retry", retry);
-        if (accepted == 0 && retry > 0) {
-            return withHeader(json(503, body), "Retry-After", "1");
+        if (status >= 500) {
+            unit.count("ServerErrors", 1);
         }
-        return json(accepted == 0 ? 400 : 202, body);
+        unit.flush();
+        JsonLog.Entry line = (status >= 500 ? log.error("request") : log.info("request"))
+            .with("requestId", call.requestId())
+            .with("method", call.request.getHttpMethod())
+            .with("route", call.route == null ? "unknown" : call.route.resource)
+            .with("status", status)
+            .with("accepted", call.accepted)
+            .with("rejected", call.rejected)
+            .with("retry", call.retry)
+            .with("kinesisRetries", call.kinesisRetries)
+            .with("reasons", String.join(",", call.reasons.keySet()))
+            .with("traceId", traceId(call.request))
+            .with("durationMs", Duration.between(call.received, clock.instant()).toMillis());
+        if (call.customerId != null) {
+            line.with("customerId", call.customerId);
+        }
+        if (call.errorType != null) {
+            line.with("errorType", call.errorType);
+        }
+        line.log();
     }
 
-    private static APIGatewayProxyResponseEvent json(int status, ObjectNode body) {
-        return new APIGatewayProxyResponseEvent()
-            .withStatusCode(status)
-            .withHeaders(Map.of("Content-Type", "application/json"))
-            .withBody(body.toString());
+    private static String errorCode(SdkException e) {
+        return e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+            ? aws.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
     }
 
-    private static APIGatewayProxyResponseEvent withHeader(APIGatewayProxyResponseEvent response, String name,
-        String value) {
-        Map<String, String> headers = new java.util.HashMap<>(response.getHeaders());
-        headers.put(name, value);
-        return response.withHeaders(headers);
+    /** A path for a message: only the characters a route can hold, so that no stray personal data is echoed. */
+    private static String safePath(String path) {
+        if (path == null) {
+            return "(none)";
+        }
+        String clean = path.replaceAll("[^A-Za-z0-9/._:{}-]", "?");
+        return truncate(clean, 100);
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "…";
     }
 
     static String header(APIGatewayProxyRequestEvent request, String name) {
@@ -213,7 +468,7 @@ final class IngestApi {
             return null;
         }
         for (Map.Entry<String, String> header : request.getHeaders().entrySet()) {
-            if (header.getKey().equalsIgnoreCase(name)) {
+            if (header.getKey() != null && header.getKey().equalsIgnoreCase(name)) {
                 return header.getValue();
             }
         }
@@ -228,10 +483,82 @@ final class IngestApi {
         }
         for (String part : header.split(";")) {
             String trimmed = part.trim();
-            if (trimmed.startsWith("Root=")) {
-                return trimmed.substring(5);
+            if (trimmed.startsWith("Root=") && trimmed.length() <= 64) {
+                String root = trimmed.substring(5);
+                return root.matches("[A-Za-z0-9-]+") ? root : "";
             }
         }
         return "";
     }
+
+    /** What one request did, for its log line and metrics. */
+    private static final class Call {
+        private final APIGatewayProxyRequestEvent request;
+        private final Instant received;
+        private final Duration budget;
+        private final Map<String, Integer> reasons = new LinkedHashMap<>();
+        private Route route;
+        private int accepted;
+        private int rejected;
+        private int retry;
+        private int kinesisRetries;
+        private String customerId;
+        private String errorType;
+
+        private Call(APIGatewayProxyRequestEvent request, Instant received, Duration budget) {
+            this.request = request;
+            this.received = received;
+            this.budget = budget;
+        }
+
+        private void reason(String code) {
+            reasons.merge(code, 1, Integer::sum);
+        }
+
+        private String requestId() {
+            return request.getRequestContext() == null || request.getRequestContext().getRequestId() == null ? ""
+                : request.getRequestContext().getRequestId();
+        }
+    }
+
+    /** Response builders. */
+    static final class Responses {
+
+        private Responses() {
+        }
+
+        static ObjectNode problemBody(int status, String type, String title, String detail,
+            List<Violation> violations) {
+            try {
+                return (ObjectNode) MAPPER.readTree(Problem.json(status, type, title, detail, violations));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        static APIGatewayProxyResponseEvent problem(int status, String type, String title, String detail,
+            List<Violation> violations) {
+            return Problem.response(status, type, title, detail, violations);
+        }
+
+        static APIGatewayProxyResponseEvent json(int status, String contentType, ObjectNode body) {
+            return new APIGatewayProxyResponseEvent()
+                .withStatusCode(status)
+                .withHeaders(Map.of("Content-Type", contentType))
+                .withBody(body.toString());
+        }
+
+        static APIGatewayProxyResponseEvent retryLater(APIGatewayProxyResponseEvent response) {
+            return withHeader(response, "Retry-After", "1");
+        }
+
+        static APIGatewayProxyResponseEvent withHeader(APIGatewayProxyResponseEvent response, String name,
+            String value) {
+            Map<String, String> headers = new LinkedHashMap<>(response.getHeaders() == null ? Map.of()
+                : response.getHeaders());
+            headers.put(name, value);
+            return response.withHeaders(headers);
+        }
+    }
+
 }

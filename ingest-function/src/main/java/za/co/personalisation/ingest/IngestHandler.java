@@ -8,20 +8,25 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Random;
 import java.util.UUID;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
+import za.co.personalisation.core.event.CustomerRequestParser;
 import za.co.personalisation.core.event.EventLimits;
 import za.co.personalisation.core.event.EventRequestParser;
+import za.co.personalisation.core.event.SchemaRules;
 import za.co.personalisation.core.location.Gazetteer;
 
 /**
- * API Gateway → Kinesis. Everything is built once at init; each request is one call into {@link IngestApi}.
+ * API Gateway → Kinesis and the contacts table. Everything is built once at init; each request is one call into
+ * {@link IngestApi}.
  *
- * <p>Environment: {@code EVENTS_STREAM} (stream name), optional {@code WRITE_BUDGET} (ISO-8601, default PT3S:
- * how long PutRecords retries may take within one request) and {@code MAX_EVENT_AGE} (default P7D, the stream's
- * retention).
+ * <p>Environment (template.yaml): {@code EVENTS_STREAM} (stream name), {@code CONTACTS_TABLE}, optional
+ * {@code WRITE_BUDGET} (ISO-8601, default PT3S: how long PutRecords retries may take within one request, cut to
+ * what is left of the invocation), {@code MAX_EVENT_AGE} (default P7D, the stream's retention) and
+ * {@code ALLOWED_ORIGIN} (the frontend's origin for CORS; none when unset).
  */
 public final class IngestHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
@@ -38,24 +43,29 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
     }
 
     IngestHandler(AwsClients clients, Settings settings, Clock clock) {
+        this(clients.kinesis(), clients, settings, clock, JsonLog.forFunction(settings.functionName(
+            "ingest-function")), Metrics.forService("ingest", clock));
+    }
+
+    IngestHandler(KinesisClient kinesis, AwsClients clients, Settings settings, Clock clock, JsonLog log,
+        Metrics metrics) {
         EventLimits defaults = EventLimits.defaults();
         EventLimits limits = new EventLimits(defaults.maxBatch(), defaults.maxFutureSkew(),
             settings.getDuration("MAX_EVENT_AGE", defaults.maxAge()));
-        EventRequestParser parser = new EventRequestParser(Gazetteer.bundled(), limits,
+        SchemaRules rules = SchemaRules.bundled();
+        EventRequestParser events = new EventRequestParser(rules, Gazetteer.bundled(), limits,
             () -> UUID.randomUUID().toString());
-        KinesisEventPublisher publisher = new KinesisEventPublisher(clients.kinesis(),
-            settings.require("EVENTS_STREAM"), clock, duration -> Thread.sleep(duration.toMillis()), new Random());
-        String function = settings.functionName("ingest-function");
-        this.api = new IngestApi(parser, publisher, settings.getDuration("WRITE_BUDGET", Duration.ofSeconds(3)),
-            clock, JsonLog.forFunction(function), Metrics.forService("ingest", clock));
-    }
-
-    IngestHandler(IngestApi api) {
-        this.api = api;
+        CustomerRequestParser customers = new CustomerRequestParser(rules, limits, () -> UUID.randomUUID().toString());
+        KinesisEventPublisher publisher = new KinesisEventPublisher(kinesis, settings.require("EVENTS_STREAM"), clock,
+            duration -> Thread.sleep(duration.toMillis()), new Random());
+        ContactStore contacts = new ContactStore(clients.dynamoDb(), settings.require("CONTACTS_TABLE"));
+        this.api = new IngestApi(events, customers, publisher, contacts,
+            settings.getDuration("WRITE_BUDGET", Duration.ofSeconds(3)), settings.get("ALLOWED_ORIGIN", ""), clock,
+            log, metrics);
     }
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
-        return api.handle(request);
+        return api.handle(request, context == null ? null : Duration.ofMillis(context.getRemainingTimeInMillis()));
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -13,19 +14,25 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
-import za.co.personalisation.core.event.InterestEvent;
-import za.co.personalisation.core.event.InterestEventCodec;
+import za.co.personalisation.core.event.StreamEvent;
+import za.co.personalisation.core.event.StreamEventCodec;
 
 /**
- * Writes events to the interest-events stream with PutRecords, at most 500 records a call, partition key =
- * customerId so one customer's events stay ordered on one shard.
+ * Writes stream events (interest, consent, erasure) with PutRecords, at most 500 records a call, so n events take
+ * exactly ceil(n / 500) calls when nothing fails. Partition key = customerId: one customer's events share a shard.
  *
- * <p>Records that fail inside a call (throttling, internal errors) are retried with exponential backoff and full
- * jitter until the time budget runs out; what still fails is reported, never claimed as written.
+ * <p>Records that fail inside a call ({@code FailedRecordCount}: throttling, internal errors) and calls that fail
+ * as a whole are retried, only the failed records, with exponential backoff and full jitter (uniform in
+ * [0, min(cap, base × 2^attempt)]) until the time budget of the request runs out; each call's own timeout is the
+ * budget left. What still fails is reported as failed, never claimed as written. An error that retrying cannot
+ * fix (the stream does not exist, access denied) fails the chunk at once.
  */
 public final class KinesisEventPublisher {
 
     public static final int MAX_RECORDS_PER_CALL = 500;
+    static final Duration BASE_DELAY = Duration.ofMillis(50);
+    static final Duration MAX_DELAY = Duration.ofSeconds(1);
+    private static final Duration MIN_CALL_TIME = Duration.ofMillis(100);
 
     /** Sleeps between retries; tests pass one that records instead. */
     @FunctionalInterface
@@ -33,8 +40,24 @@ public final class KinesisEventPublisher {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    /** Which events were written, which still failed when the budget ran out, and how many record retries. */
-    public record Outcome(List<InterestEvent> written, List<InterestEvent> failed, int retries) {
+    /**
+     * What happened to a publish.
+     *
+     * @param written    events the stream took
+     * @param failed     events it had not taken when the budget ran out or a permanent error came back
+     * @param retries    records sent again after a failure
+     * @param errorCode  the last error code seen (an AWS error code or exception type), empty when none
+     */
+    public record Outcome(List<StreamEvent> written, List<StreamEvent> failed, int retries, String errorCode) {
+
+        public Outcome {
+            written = List.copyOf(written);
+            failed = List.copyOf(failed);
+        }
+
+        public boolean complete() {
+            return failed.isEmpty();
+        }
     }
 
     private final KinesisClient kinesis;
@@ -42,7 +65,6 @@ public final class KinesisEventPublisher {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Random jitter;
-    private final Duration baseDelay;
 
     public KinesisEventPublisher(KinesisClient kinesis, String streamName, Clock clock, Sleeper sleeper,
         Random jitter) {
@@ -51,71 +73,88 @@ public final class KinesisEventPublisher {
         this.clock = clock;
         this.sleeper = sleeper;
         this.jitter = jitter;
-        this.baseDelay = Duration.ofMillis(50);
     }
 
-    public Outcome publish(List<InterestEvent> events, Duration budget) {
+    public Outcome publish(List<? extends StreamEvent> events, Duration budget) {
         Instant deadline = clock.instant().plus(budget);
-        List<InterestEvent> written = new ArrayList<>(events.size());
-        List<InterestEvent> failed = new ArrayList<>();
-        int retries = 0;
+        List<StreamEvent> written = new ArrayList<>(events.size());
+        List<StreamEvent> failed = new ArrayList<>(0);
+        Attempts attempts = new Attempts();
         for (int from = 0; from < events.size(); from += MAX_RECORDS_PER_CALL) {
-            List<InterestEvent> pending = events.subList(from, Math.min(from + MAX_RECORDS_PER_CALL, events.size()));
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            List<Pending> pending = encode(events.subList(from, Math.min(from + MAX_RECORDS_PER_CALL,
+                events.size())));
+            for (int attempt = 0; !pending.isEmpty() && !attempts.permanent; attempt++) {
                 if (attempt > 0) {
                     Duration delay = backoff(attempt);
-                    if (clock.instant().plus(delay).isAfter(deadline)) {
+                    if (Duration.between(clock.instant(), deadline).compareTo(delay.plus(MIN_CALL_TIME)) < 0) {
                         break;
                     }
                     pause(delay);
-                    retries += pending.size();
+                    attempts.retries += pending.size();
                 }
-                pending = putOnce(pending, written);
+                Duration left = Duration.between(clock.instant(), deadline);
+                pending = putOnce(pending, written, left.compareTo(MIN_CALL_TIME) < 0 ? MIN_CALL_TIME : left,
+                    attempts);
             }
-            failed.addAll(pending);
+            pending.forEach(p -> failed.add(p.event()));
         }
-        return new Outcome(written, failed, retries);
+        return new Outcome(written, failed, attempts.retries, attempts.errorCode);
     }
 
-    /** Puts one chunk; returns the events that must be tried again. */
-    private List<InterestEvent> putOnce(List<InterestEvent> chunk, List<InterestEvent> written) {
-        List<PutRecordsRequestEntry> entries = new ArrayList<>(chunk.size());
-        for (InterestEvent event : chunk) {
-            entries.add(PutRecordsRequestEntry.builder()
+    private static List<Pending> encode(List<? extends StreamEvent> chunk) {
+        List<Pending> pending = new ArrayList<>(chunk.size());
+        for (StreamEvent event : chunk) {
+            pending.add(new Pending(event, PutRecordsRequestEntry.builder()
                 .partitionKey(event.customerId())
-                .data(SdkBytes.fromByteArrayUnsafe(InterestEventCodec.encode(event)))
-                .build());
+                .data(SdkBytes.fromByteArrayUnsafe(StreamEventCodec.encode(event)))
+                .build()));
         }
+        return pending;
+    }
+
+    /** Puts one chunk; returns the records that must be tried again. */
+    private List<Pending> putOnce(List<Pending> chunk, List<StreamEvent> written, Duration timeout,
+        Attempts attempts) {
+        List<PutRecordsRequestEntry> entries = new ArrayList<>(chunk.size());
+        chunk.forEach(p -> entries.add(p.entry()));
         PutRecordsResponse response;
         try {
-            response = kinesis.putRecords(PutRecordsRequest.builder().streamName(streamName).records(entries)
+            response = kinesis.putRecords(PutRecordsRequest.builder()
+                .streamName(streamName)
+                .records(entries)
+                .overrideConfiguration(o -> o.apiCallTimeout(timeout))
                 .build());
         } catch (SdkException e) {
-            if (!e.retryable()) {
-                throw e;
-            }
+            attempts.errorCode = e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+                ? aws.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
+            attempts.permanent = !e.retryable() && !(e instanceof AwsServiceException aws && aws.statusCode() >= 500);
             return chunk;
         }
-        if (response.failedRecordCount() == null || response.failedRecordCount() == 0) {
-            written.addAll(chunk);
+        Integer failedCount = response.failedRecordCount();
+        if (failedCount == null || failedCount == 0) {
+            chunk.forEach(p -> written.add(p.event()));
             return List.of();
         }
-        List<InterestEvent> again = new ArrayList<>();
+        List<Pending> again = new ArrayList<>(failedCount);
         List<PutRecordsResultEntry> results = response.records();
         for (int i = 0; i < chunk.size(); i++) {
-            if (results.get(i).errorCode() != null) {
+            PutRecordsResultEntry result = i < results.size() ? results.get(i) : null;
+            if (result == null || result.errorCode() != null) {
                 again.add(chunk.get(i));
+                if (result != null) {
+                    attempts.errorCode = result.errorCode();
+                }
             } else {
-                written.add(chunk.get(i));
+                written.add(chunk.get(i).event());
             }
         }
         return again;
     }
 
-    /** Full jitter: uniform in [0, base × 2^attempt], capped at 2 s. */
-    private Duration backoff(int attempt) {
-        long ceiling = Math.min(2_000, baseDelay.toMillis() << Math.min(attempt, 10));
-        return Duration.ofMillis(jitter.nextInt((int) ceiling + 1));
+    /** Full jitter: uniform in [0, min(cap, base × 2^attempt)]. */
+    Duration backoff(int attempt) {
+        long ceiling = Math.min(MAX_DELAY.toMillis(), BASE_DELAY.toMillis() << Math.min(attempt, 16));
+        return Duration.ofMillis((long) (jitter.nextDouble() * (ceiling + 1)));
     }
 
     private void pause(Duration delay) {
@@ -125,5 +164,14 @@ public final class KinesisEventPublisher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while retrying PutRecords", e);
         }
+    }
+
+    private record Pending(StreamEvent event, PutRecordsRequestEntry entry) {
+    }
+
+    private static final class Attempts {
+        private int retries;
+        private String errorCode = "";
+        private boolean permanent;
     }
 }

@@ -3,6 +3,7 @@ package za.co.personalisation.aws.clients;
 import com.amazonaws.xray.interceptors.TracingInterceptor;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -55,11 +57,16 @@ public final class AwsClients {
     }
 
     public KinesisClient kinesis() {
+        return kinesis(List.of());
+    }
+
+    /** A Kinesis client whose calls also pass through {@code interceptors} (tests count calls this way). */
+    public KinesisClient kinesis(List<ExecutionInterceptor> interceptors) {
         if (isEmulated()) {
             // The emulator speaks JSON only; real Kinesis uses CBOR. Read by the SDK when the client is built.
             System.setProperty("aws.cborEnabled", "false");
         }
-        return configure(KinesisClient.builder()).build();
+        return configure(KinesisClient.builder(), interceptors).build();
     }
 
     public SnsClient sns() {
@@ -86,19 +93,26 @@ public final class AwsClients {
 
     /** Applies region, credentials, HTTP client and endpoint to any service's builder. */
     public <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
+        return configure(builder, List.of());
+    }
+
+    /** Like {@link #configure(AwsClientBuilder)}, with execution interceptors added to every call. */
+    public <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder,
+        List<ExecutionInterceptor> interceptors) {
         builder.region(region())
             .credentialsProvider(credentials())
             .httpClient(http)
-            .overrideConfiguration(overrides());
+            .overrideConfiguration(overrides(interceptors));
         if (isEmulated()) {
             builder.endpointOverride(URI.create(settings.require(ENDPOINT_URL)));
         }
         return builder;
     }
 
-    private ClientOverrideConfiguration overrides() {
+    private ClientOverrideConfiguration overrides(List<ExecutionInterceptor> interceptors) {
         ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
-            .apiCallTimeout(Duration.ofSeconds(20));
+            .apiCallTimeout(Duration.ofSeconds(20))
+            .executionInterceptors(interceptors);
         if (isTraced()) {
             // one X-Ray subsegment per AWS call, under the function's segment
             overrides.addExecutionInterceptor(new TracingInterceptor());

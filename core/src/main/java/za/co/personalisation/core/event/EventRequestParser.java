@@ -1,55 +1,57 @@
 package za.co.personalisation.core.event;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import za.co.personalisation.core.location.Gazetteer;
 import za.co.personalisation.core.location.Location;
 
 /**
  * Validates and normalises a {@code POST /events} body into {@link InterestEvent}s.
  *
- * <p>Strict by design: unknown fields, wrong types, empty or oversized values, control characters and duplicate
- * keys are violations, each reported with its JSON pointer. A single event with any violation rejects the request;
- * in a batch each item stands or falls on its own.
+ * <p>Strict by design: the rules are the JSON Schema's ({@link SchemaRules}, {@code $defs/InterestEvent} and
+ * {@code $defs/EventBatch}); unknown fields, wrong types, empty or oversized values, characters outside a field's
+ * alphabet, invalid UTF-8 and duplicate keys are violations, each reported with its JSON pointer. A single event
+ * with any violation rejects the request; in a batch each item stands or falls on its own, unless the envelope
+ * itself is wrong.
+ *
+ * <p>Normalisation: surrounding spaces trimmed, runs of spaces collapsed, the interest case-folded, the location
+ * resolved against the gazetteer (an unknown place is kept as written and flagged, never guessed).
  */
 public final class EventRequestParser {
 
-    private static final Set<String> FIELDS = Set.of("customerId", "interest", "location", "eventId", "occurredAt");
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
-    private static final Pattern INTEREST = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} &'+-]*");
-    private static final Pattern SPACES = Pattern.compile("\\s+");
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}]");
-
-    private static final ObjectMapper STRICT = JsonMapper.builder()
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-        .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION.mappedFeature())
-        .build();
+    /** Distinct location spellings remembered; past this, names are resolved without caching. */
+    private static final int LOCATION_CACHE_SIZE = 4096;
+    private static final String EMPTY = "the body is empty; send one event as a JSON object, or {\"events\":[…]}";
 
     private final Gazetteer gazetteer;
     private final EventLimits limits;
     private final Supplier<String> idGenerator;
+    private final SchemaRules.ObjectRule eventRule;
+    private final SchemaRules.ObjectRule batchRule;
+    private final Map<String, Location> locations = new ConcurrentHashMap<>();
 
     public EventRequestParser(Gazetteer gazetteer, EventLimits limits, Supplier<String> idGenerator) {
+        this(SchemaRules.bundled(), gazetteer, limits, idGenerator);
+    }
+
+    public EventRequestParser(SchemaRules rules, Gazetteer gazetteer, EventLimits limits,
+        Supplier<String> idGenerator) {
         this.gazetteer = gazetteer;
         this.limits = limits;
         this.idGenerator = idGenerator;
+        this.eventRule = rules.object("InterestEvent");
+        this.batchRule = rules.object("EventBatch");
+        int maxItems = ((SchemaRules.ArrayRule) batchRule.properties().get("events")).maxItems();
+        if (maxItems != limits.maxBatch()) {
+            throw new IllegalArgumentException("the schema allows " + maxItems + " events in a batch but the limits "
+                + limits.maxBatch() + "; keep them equal");
+        }
     }
 
     /**
@@ -59,165 +61,122 @@ public final class EventRequestParser {
      *     event has violations
      */
     public EventRequest parse(byte[] body, Instant receivedAt, String traceId) {
-        JsonNode root = readTree(body);
-        if (!root.isObject()) {
-            throw new InvalidRequestException("", "the body must be a JSON object: one event, or {\"events\":[…]}");
+        JsonNode root = JsonBodies.read(body, EMPTY);
+        if (root.isObject() && root.has("events")) {
+            return parseBatch(root, receivedAt, traceId);
         }
-        if (root.has("events")) {
-            return parseBatch((ObjectNode) root, receivedAt, traceId);
-        }
-        List<Violation> violations = new ArrayList<>();
-        InterestEvent event = parseEvent(root, "", receivedAt, traceId, violations);
+        List<Violation> violations = new ArrayList<>(2);
+        eventRule.validate(root, "", violations);
+        InterestEvent event = violations.isEmpty() ? normalise(root, "", receivedAt, traceId, violations) : null;
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
         }
         return new EventRequest(false, List.of(EventRequest.Item.accepted(0, event)));
     }
 
-    private EventRequest parseBatch(ObjectNode root, Instant receivedAt, String traceId) {
-        List<Violation> envelope = new ArrayList<>();
-        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!"events".equals(name)) {
-                envelope.add(new Violation("/" + escape(name), "unknown field; a batch has only \"events\""));
+    private EventRequest parseBatch(JsonNode root, Instant receivedAt, String traceId) {
+        List<Violation> violations = new ArrayList<>();
+        batchRule.validate(root, "", violations);
+        JsonNode events = root.get("events");
+        List<List<Violation>> byItem = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            byItem.add(new ArrayList<>(0));
+        }
+        boolean envelope = false;
+        for (Violation violation : violations) {
+            int index = itemIndex(violation.pointer());
+            if (index < 0 || index >= byItem.size()) {
+                envelope = true;
+            } else {
+                byItem.get(index).add(violation);
             }
         }
-        JsonNode events = root.get("events");
-        if (!events.isArray()) {
-            envelope.add(new Violation("/events", "must be an array of events"));
-        } else if (events.isEmpty()) {
-            envelope.add(new Violation("/events", "must hold at least one event"));
-        } else if (events.size() > limits.maxBatch()) {
-            envelope.add(new Violation("/events", "holds " + events.size() + " events; at most "
-                + limits.maxBatch() + " are accepted in one request"));
-        }
-        if (!envelope.isEmpty()) {
-            throw new InvalidRequestException(envelope);
+        if (envelope) {
+            throw new InvalidRequestException(violations);
         }
         List<EventRequest.Item> items = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
-            List<Violation> violations = new ArrayList<>();
-            InterestEvent event = parseEvent(events.get(i), "/events/" + i, receivedAt, traceId, violations);
-            items.add(violations.isEmpty() ? EventRequest.Item.accepted(i, event)
-                : EventRequest.Item.rejected(i, violations));
+            List<Violation> itemViolations = byItem.get(i);
+            InterestEvent event = itemViolations.isEmpty()
+                ? normalise(events.get(i), "/events/" + i, receivedAt, traceId, itemViolations) : null;
+            items.add(itemViolations.isEmpty() ? EventRequest.Item.accepted(i, event)
+                : EventRequest.Item.rejected(i, itemViolations));
         }
         return new EventRequest(true, items);
     }
 
-    private InterestEvent parseEvent(JsonNode node, String at, Instant receivedAt, String traceId,
+    /** The item index of a pointer under {@code /events/}, or -1. */
+    private static int itemIndex(String pointer) {
+        if (!pointer.startsWith("/events/")) {
+            return -1;
+        }
+        int index = 0;
+        int at = "/events/".length();
+        if (at == pointer.length()) {
+            return -1;
+        }
+        for (; at < pointer.length() && pointer.charAt(at) != '/'; at++) {
+            char c = pointer.charAt(at);
+            if (c < '0' || c > '9' || index > 100_000) {
+                return -1;
+            }
+            index = index * 10 + (c - '0');
+        }
+        return index;
+    }
+
+    /** Builds the event from a node that passed the schema; adds the rules a schema cannot state. */
+    private InterestEvent normalise(JsonNode node, String at, Instant receivedAt, String traceId,
         List<Violation> violations) {
-        if (!node.isObject()) {
-            violations.add(new Violation(at, "an event must be a JSON object"));
-            return null;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-            String name = fields.next().getKey();
-            if (!FIELDS.contains(name)) {
-                violations.add(new Violation(at + "/" + escape(name), "unknown field; allowed: customerId, interest,"
-                    + " location, eventId, occurredAt"));
+        String customerId = node.get("customerId").textValue().strip();
+        String interest = collapseSpaces(node.get("interest").textValue()).toLowerCase(Locale.ROOT);
+        String location = collapseSpaces(node.get("location").textValue());
+        JsonNode eventIdNode = node.get("eventId");
+        String eventId = eventIdNode == null ? idGenerator.get() : eventIdNode.textValue().strip();
+        Instant occurredAt = receivedAt;
+        JsonNode occurredNode = node.get("occurredAt");
+        if (occurredNode != null) {
+            occurredAt = SchemaRules.parseTimestamp(occurredNode.textValue());
+            String problem = limits.checkOccurredAt(occurredAt, receivedAt);
+            if (problem != null) {
+                violations.add(new Violation(at + "/occurredAt", problem));
+                return null;
             }
         }
-        String customerId = text(node, at, "customerId", true, EventLimits.MAX_ID_LENGTH, violations);
-        if (customerId != null && !ID.matcher(customerId).matches()) {
-            violations.add(new Violation(at + "/customerId", "must start with a letter or digit and hold only"
-                + " letters, digits and . _ : -"));
-        }
-        String interest = text(node, at, "interest", true, EventLimits.MAX_INTEREST_LENGTH, violations);
-        if (interest != null) {
-            interest = SPACES.matcher(interest).replaceAll(" ").toLowerCase(Locale.ROOT);
-            if (!INTEREST.matcher(interest).matches()) {
-                violations.add(new Violation(at + "/interest", "must start with a letter or digit and hold only"
-                    + " letters, digits, spaces and & ' + -"));
-            }
-        }
-        String location = text(node, at, "location", true, EventLimits.MAX_LOCATION_LENGTH, violations);
-        String eventId = text(node, at, "eventId", false, EventLimits.MAX_ID_LENGTH, violations);
-        if (eventId != null && !ID.matcher(eventId).matches()) {
-            violations.add(new Violation(at + "/eventId", "must start with a letter or digit and hold only"
-                + " letters, digits and . _ : -"));
-        }
-        Instant occurredAt = occurredAt(node, at, receivedAt, violations);
-        if (!violations.isEmpty()) {
-            return null;
-        }
-        Location place = gazetteer.resolve(SPACES.matcher(location).replaceAll(" "));
-        return new InterestEvent(eventId != null ? eventId : idGenerator.get(), customerId, interest, place,
-            occurredAt != null ? occurredAt : receivedAt, receivedAt, traceId, false);
+        return new InterestEvent(eventId, customerId, interest, resolve(location), occurredAt, receivedAt, traceId,
+            false);
     }
 
-    private Instant occurredAt(JsonNode node, String at, Instant receivedAt, List<Violation> violations) {
-        String value = text(node, at, "occurredAt", false, 40, violations);
-        if (value == null) {
-            return null;
+    private Location resolve(String name) {
+        Location cached = locations.get(name);
+        if (cached != null) {
+            return cached;
         }
-        Instant instant;
-        try {
-            instant = OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            violations.add(new Violation(at + "/occurredAt", "must be an ISO-8601 date-time with an offset,"
-                + " e.g. 2026-11-25T10:15:30Z"));
-            return null;
+        Location location = gazetteer.resolve(name);
+        if (locations.size() < LOCATION_CACHE_SIZE) {
+            locations.put(name, location);
         }
-        if (instant.isAfter(receivedAt.plus(limits.maxFutureSkew()))) {
-            violations.add(new Violation(at + "/occurredAt", "lies more than " + limits.maxFutureSkew().toMinutes()
-                + " minutes in the future"));
-        } else if (instant.isBefore(receivedAt.minus(limits.maxAge()))) {
-            violations.add(new Violation(at + "/occurredAt", "is older than the stream's retention of "
-                + limits.maxAge().toDays() + " days"));
-        }
-        return instant;
+        return location;
     }
 
-    private static String text(JsonNode node, String at, String field, boolean required, int maxLength,
-        List<Violation> violations) {
-        JsonNode value = node.get(field);
-        String pointer = at + "/" + field;
-        if (value == null || value.isNull()) {
-            if (required) {
-                violations.add(new Violation(pointer, "is required"));
+    /** Trims surrounding spaces and collapses inner runs of spaces to one (the schema allows no other blanks). */
+    static String collapseSpaces(String text) {
+        String trimmed = text.strip();
+        if (trimmed.indexOf("  ") < 0) {
+            return trimmed;
+        }
+        StringBuilder out = new StringBuilder(trimmed.length());
+        for (int i = 0; i < trimmed.length(); i++) {
+            char c = trimmed.charAt(i);
+            if (c != ' ' || trimmed.charAt(i - 1) != ' ') {
+                out.append(c);
             }
-            return null;
         }
-        if (!value.isTextual()) {
-            violations.add(new Violation(pointer, "must be a string, not " + value.getNodeType().name()
-                .toLowerCase(Locale.ROOT)));
-            return null;
-        }
-        String text = value.textValue().strip();
-        if (text.isEmpty()) {
-            violations.add(new Violation(pointer, "must not be empty or blank"));
-            return null;
-        }
-        if (text.codePointCount(0, text.length()) > maxLength) {
-            violations.add(new Violation(pointer, "is longer than " + maxLength + " characters"));
-            return null;
-        }
-        if (CONTROL.matcher(text).find()) {
-            violations.add(new Violation(pointer, "must not contain control, format or unassigned characters"));
-            return null;
-        }
-        return text;
-    }
-
-    private static JsonNode readTree(byte[] body) {
-        if (body == null || body.length == 0) {
-            throw new InvalidRequestException("", "the body is empty; send one event as a JSON object");
-        }
-        try {
-            JsonNode root = STRICT.readTree(body);
-            if (root == null || root.isMissingNode()) {
-                throw new InvalidRequestException("", "the body is empty; send one event as a JSON object");
-            }
-            return root;
-        } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("", "malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new InvalidRequestException("", "unreadable body: " + e.getMessage());
-        }
+        return out.toString();
     }
 
     /** Escapes a member name for a JSON pointer (RFC 6901). */
     static String escape(String name) {
-        return name.replace("~", "~0").replace("/", "~1");
+        return SchemaRules.escape(name);
     }
 }

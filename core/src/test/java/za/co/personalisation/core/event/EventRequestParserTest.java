@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import za.co.personalisation.core.Fixtures;
 import za.co.personalisation.core.location.Gazetteer;
@@ -23,14 +23,19 @@ class EventRequestParserTest {
     private static final String TRACE = "1-6745e2a0-3f1c2b4d5e6f708192a3b4c5";
     private static final Gazetteer GAZETTEER = Gazetteer.bundled();
     private static final Location CAPE_TOWN = new Location("ZA/WC/cape-town", "Cape Town", true);
-    private static final String UNKNOWN_FIELD = "unknown field; allowed: customerId, interest, location, eventId,"
+    private static final String UNKNOWN_FIELD = "unknown field; allowed: customerId, eventId, interest, location,"
         + " occurredAt";
-    private static final String CONTROL = "must not contain control, format or unassigned characters";
-    private static final String NOT_ISO = "must be an ISO-8601 date-time with an offset, e.g. 2026-11-25T10:15:30Z";
+    private static final String NOT_RFC_3339 = "must be an RFC 3339 date-time with an offset,"
+        + " e.g. 2026-11-25T10:15:30Z";
     private static final String ID_CHARS = "must start with a letter or digit and hold only letters, digits and"
         + " . _ : -";
-    private static final String NOT_OBJECT = "the body must be a JSON object: one event, or {\"events\":[…]}";
-    private static final String EMPTY_BODY = "the body is empty; send one event as a JSON object";
+    private static final String INTEREST_CHARS = "must start with a letter or digit and hold only letters, digits,"
+        + " spaces and & ' + -";
+    private static final String LOCATION_CHARS = "must start with a letter or digit and hold only letters, digits,"
+        + " spaces and . , ' ( ) & / -";
+    private static final String FUTURE = "lies more than 5 minutes in the future; check the sender's clock";
+    private static final String EMPTY_BODY = "the body is empty; send one event as a JSON object,"
+        + " or {\"events\":[…]}";
 
     private final AtomicInteger generated = new AtomicInteger();
     private final EventRequestParser parser = new EventRequestParser(GAZETTEER, EventLimits.defaults(),
@@ -83,9 +88,12 @@ class EventRequestParserTest {
 
     @Test
     void parse_whenInterestHasCaseAndSpaces_caseFoldsTrimsAndCollapsesIt() {
-        InterestEvent event = single(event("'12345'", "'  Home   APPLIANCES \\n'", "'Cape Town'"));
+        InterestEvent event = single(event("'12345'", "'  Home   APPLIANCES  '", "'Cape Town'"));
 
         assertThat(event.interest()).isEqualTo("home appliances");
+        // only spaces are trimmed: a line break is outside the interest's alphabet (schema $defs/InterestEvent)
+        assertThat(violations(event("'12345'", "'Home appliances\\n'", "'Cape Town'")))
+            .containsExactly(new Violation("/interest", INTEREST_CHARS));
     }
 
     @Test
@@ -130,8 +138,8 @@ class EventRequestParserTest {
 
     @Test
     void parse_whenNoEventId_usesTheGeneratedOne() {
-        InterestEvent first = single(withField("'eventId':null"));
-        InterestEvent second = single(event("'12345'", "'electronics'", "'Cape Town'"));
+        InterestEvent first = single(event("'12345'", "'electronics'", "'Cape Town'"));
+        InterestEvent second = single(event("'67890'", "'books'", "'Durban'"));
 
         assertThat(first.eventId()).isEqualTo("gen-1");
         assertThat(second.eventId()).isEqualTo("gen-2");
@@ -174,10 +182,11 @@ class EventRequestParserTest {
     }
 
     @Test
-    void parse_whenRequiredFieldsMissingOrNull_reportsEachAsRequired() {
-        assertThat(violations(json("{'interest':null}"))).containsExactly(
+    void parse_whenFieldsMissingOrNull_reportsMissingAsRequiredAndNullAsNotAString() {
+        assertThat(violations(json("{'interest':null,'eventId':null}"))).containsExactly(
+            new Violation("/interest", "must be a string, not null"),
+            new Violation("/eventId", "must be a string, not null"),
             new Violation("/customerId", "is required"),
-            new Violation("/interest", "is required"),
             new Violation("/location", "is required"));
     }
 
@@ -228,10 +237,10 @@ class EventRequestParserTest {
             + "'eventId':'abc\\u001bdef'}");
 
         assertThat(violations(body)).containsExactly(
-            new Violation("/customerId", CONTROL),
-            new Violation("/interest", CONTROL),
-            new Violation("/location", CONTROL),
-            new Violation("/eventId", CONTROL));
+            new Violation("/customerId", ID_CHARS),
+            new Violation("/interest", INTEREST_CHARS),
+            new Violation("/location", LOCATION_CHARS),
+            new Violation("/eventId", ID_CHARS));
     }
 
     @ParameterizedTest
@@ -250,9 +259,8 @@ class EventRequestParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"!!sale", "-electronics", "tv/audio", "50% off"})
     void parse_whenInterestHasForbiddenCharacters_reportsTheAllowedSet(String interest) {
-        assertThat(violations(event("'12345'", "'" + interest + "'", "'Cape Town'"))).containsExactly(
-            new Violation("/interest", "must start with a letter or digit and hold only letters, digits, spaces"
-                + " and & ' + -"));
+        assertThat(violations(event("'12345'", "'" + interest + "'", "'Cape Town'")))
+            .containsExactly(new Violation("/interest", INTEREST_CHARS));
     }
 
     @Test
@@ -262,21 +270,21 @@ class EventRequestParserTest {
         InvalidRequestException rejected = catchThrowableOfType(InvalidRequestException.class, () -> parse(body));
 
         assertThat(rejected.violations()).containsExactly(
-            new Violation("/extra", UNKNOWN_FIELD),
             new Violation("/customerId", "must be a string, not number"),
             new Violation("/interest", "must not be empty or blank"),
-            new Violation("/occurredAt", NOT_ISO));
-        assertThat(rejected).hasMessage("/extra: " + UNKNOWN_FIELD + "; /customerId: must be a string, not number;"
-            + " /interest: must not be empty or blank; /occurredAt: " + NOT_ISO);
+            new Violation("/extra", UNKNOWN_FIELD),
+            new Violation("/occurredAt", NOT_RFC_3339));
+        assertThat(rejected).hasMessage("/customerId: must be a string, not number; /interest: must not be empty or"
+            + " blank; /extra: " + UNKNOWN_FIELD + "; /occurredAt: " + NOT_RFC_3339);
     }
 
     @Test
-    void parse_whenKeyIsDuplicated_rejectsTheBodyAsMalformedJson() {
+    void parse_whenKeyIsDuplicated_rejectsTheBodyAtTheDuplicateKey() {
         String body = json("{'customerId':'12345','interest':'electronics','location':'Cape Town',"
             + "'customerId':'67890'}");
 
         assertThat(violations(body))
-            .containsExactly(new Violation("", "malformed JSON: Duplicate field 'customerId'"));
+            .containsExactly(new Violation("/customerId", "duplicate key: 'customerId'; send each field once"));
     }
 
     @Test
@@ -287,30 +295,28 @@ class EventRequestParserTest {
         });
     }
 
-    @Disabled("bug: EventRequestParser.readTree ignores content after the first JSON value"
-        + " (FAIL_ON_TRAILING_TOKENS is off), so the second of two concatenated events is silently dropped")
     @Test
     void parse_whenContentFollowsTheJsonObject_rejectsTheBodyAsMalformedJson() {
         String body = event("'12345'", "'electronics'", "'Cape Town'") + event("'67890'", "'books'", "'Durban'");
 
+        // the rest of Jackson's wording names its internals (the bound type, the feature), so it is not pinned
         assertThat(violations(body)).singleElement().satisfies(violation -> {
             assertThat(violation.pointer()).isEmpty();
-            assertThat(violation.message()).startsWith("malformed JSON: ");
+            assertThat(violation.message())
+                .startsWith("malformed JSON: Trailing token (of type START_OBJECT) found after value");
         });
     }
 
-    @Disabled("bug: EventRequestParser.CONTROL has no \\p{Cs}, so a lone surrogate (\\ud800) in location is"
-        + " accepted; it is not valid Unicode and cannot be stored as UTF-8 downstream")
     @Test
     void parse_whenLocationHasALoneSurrogate_rejectsIt() {
         assertThat(violations(event("'12345'", "'electronics'", "'Cape\\ud800Town'")))
-            .containsExactly(new Violation("/location", CONTROL));
+            .containsExactly(new Violation("/location", LOCATION_CHARS));
     }
 
     @Test
     void parse_whenOccurredAtMoreThanFiveMinutesAhead_rejectsIt() {
         assertThat(violations(withField("'occurredAt':'2026-11-25T10:05:01Z'")))
-            .containsExactly(new Violation("/occurredAt", "lies more than 5 minutes in the future"));
+            .containsExactly(new Violation("/occurredAt", FUTURE));
     }
 
     @Test
@@ -334,9 +340,9 @@ class EventRequestParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"2026-11-25T10:00:00", "2026-11-25", "2026-11-25 10:00:00Z", "25/11/2026 10:00",
         "yesterday", "2026-13-25T10:00:00Z"})
-    void parse_whenOccurredAtNotIsoWithOffset_rejectsIt(String occurredAt) {
+    void parse_whenOccurredAtNotRfc3339WithOffset_rejectsIt(String occurredAt) {
         assertThat(violations(withField("'occurredAt':'" + occurredAt + "'")))
-            .containsExactly(new Violation("/occurredAt", NOT_ISO));
+            .containsExactly(new Violation("/occurredAt", NOT_RFC_3339));
     }
 
     @Test
@@ -354,12 +360,12 @@ class EventRequestParserTest {
         assertThat(request.items()).extracting(EventRequest.Item::isAccepted)
             .containsExactly(true, true, false, false, true, false);
         assertThat(request.items().get(2).violations()).containsExactly(
-            new Violation("/events/2/colour", UNKNOWN_FIELD),
-            new Violation("/events/2/customerId", "must be a string, not number"));
+            new Violation("/events/2/customerId", "must be a string, not number"),
+            new Violation("/events/2/colour", UNKNOWN_FIELD));
         assertThat(request.items().get(3).violations())
-            .containsExactly(new Violation("/events/3", "an event must be a JSON object"));
+            .containsExactly(new Violation("/events/3", "must be a JSON object, not string"));
         assertThat(request.items().get(5).violations())
-            .containsExactly(new Violation("/events/5/occurredAt", "lies more than 5 minutes in the future"));
+            .containsExactly(new Violation("/events/5/occurredAt", FUTURE));
         assertThat(request.accepted()).containsExactly(
             new InterestEvent("web-7f3a9c1e-0001", "12345", "electronics", CAPE_TOWN,
                 Instant.parse("2026-11-25T09:58:30Z"), RECEIVED, TRACE, false),
@@ -379,58 +385,73 @@ class EventRequestParserTest {
     @Test
     void parse_whenBatchHasMoreThan500Events_rejectsTheWholeRequest() {
         assertThat(violations(batchOf(501))).containsExactly(
-            new Violation("/events", "holds 501 events; at most 500 are accepted in one request"));
+            new Violation("/events", "holds 501 items; at most 500 are accepted in one request"));
         assertThat(generated).hasValue(0);
     }
 
     @Test
     void parse_whenLimitsAreSmaller_appliesThem() {
+        // The batch limit is the schema's maxItems: EventLimits.maxBatch must equal it, or the parser refuses to
+        // start (EventRequestParserStrictnessTest.constructor_whenLimitsDisagreeWithTheSchema_refusesToStart).
+        // The time limits are the ones a schema cannot state, and they come from EventLimits.
         EventRequestParser strict = new EventRequestParser(GAZETTEER,
-            new EventLimits(2, Duration.ofMinutes(1), Duration.ofDays(1)), () -> "id");
+            new EventLimits(500, Duration.ofMinutes(2), Duration.ofDays(2)), () -> "id");
 
-        InvalidRequestException rejected = catchThrowableOfType(InvalidRequestException.class,
-            () -> strict.parse(batchOf(3).getBytes(StandardCharsets.UTF_8), RECEIVED, TRACE));
+        InvalidRequestException ahead = catchThrowableOfType(InvalidRequestException.class, () -> strict.parse(
+            withField("'occurredAt':'2026-11-25T10:02:01Z'").getBytes(StandardCharsets.UTF_8), RECEIVED, TRACE));
+        InvalidRequestException old = catchThrowableOfType(InvalidRequestException.class, () -> strict.parse(
+            withField("'occurredAt':'2026-11-23T09:59:59Z'").getBytes(StandardCharsets.UTF_8), RECEIVED, TRACE));
 
-        assertThat(rejected.violations()).containsExactly(
-            new Violation("/events", "holds 3 events; at most 2 are accepted in one request"));
+        assertThat(ahead.violations()).containsExactly(
+            new Violation("/occurredAt", "lies more than 2 minutes in the future; check the sender's clock"));
+        assertThat(old.violations()).containsExactly(
+            new Violation("/occurredAt", "is older than the stream's retention of 2 days"));
+        assertThat(strict.parse(withField("'occurredAt':'2026-11-23T10:00:00Z'").getBytes(StandardCharsets.UTF_8),
+            RECEIVED, TRACE).accepted()).singleElement()
+            .extracting(InterestEvent::occurredAt).isEqualTo(RECEIVED.minus(Duration.ofDays(2)));
     }
 
     @Test
     void parse_whenBatchEmpty_rejectsIt() {
         assertThat(violations(json("{'events':[]}")))
-            .containsExactly(new Violation("/events", "must hold at least one event"));
+            .containsExactly(new Violation("/events", "must hold at least 1 item"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"events\":null}", "{\"events\":{}}", "{\"events\":\"e1\"}"})
-    void parse_whenEventsIsNotAnArray_rejectsIt(String body) {
-        assertThat(violations(body)).containsExactly(new Violation("/events", "must be an array of events"));
+    @CsvSource(delimiter = '|', value = {"{\"events\":null}|null", "{\"events\":{}}|object",
+        "{\"events\":\"e1\"}|string"})
+    void parse_whenEventsIsNotAnArray_rejectsIt(String body, String type) {
+        assertThat(violations(body)).containsExactly(new Violation("/events", "must be an array, not " + type));
     }
 
     @Test
     void parse_whenBatchEnvelopeHasOtherFields_reportsEachAndTheEventsProblem() {
         assertThat(violations(json("{'customerId':'12345','events':[],'a/b':1}"))).containsExactly(
-            new Violation("/customerId", "unknown field; a batch has only \"events\""),
-            new Violation("/a~1b", "unknown field; a batch has only \"events\""),
-            new Violation("/events", "must hold at least one event"));
+            new Violation("/customerId", "unknown field; allowed: events"),
+            new Violation("/events", "must hold at least 1 item"),
+            new Violation("/a~1b", "unknown field; allowed: events"));
     }
 
     @Test
     void parse_whenBatchItemsAllBad_returnsThemRejectedInsteadOfThrowing() {
+        // the parser reports every item; IngestApi answers a batch with no valid item 400 (docs/api-reference.md)
         EventRequest request = parse(json("{'events':[{},42]}"));
 
         assertThat(request.batch()).isTrue();
         assertThat(request.accepted()).isEmpty();
-        assertThat(request.items().get(0).violations()).extracting(Violation::pointer)
-            .containsExactly("/events/0/customerId", "/events/0/interest", "/events/0/location");
+        assertThat(request.items().get(0).violations()).containsExactly(
+            new Violation("/events/0/customerId", "is required"),
+            new Violation("/events/0/interest", "is required"),
+            new Violation("/events/0/location", "is required"));
         assertThat(request.items().get(1).violations())
-            .containsExactly(new Violation("/events/1", "an event must be a JSON object"));
+            .containsExactly(new Violation("/events/1", "must be a JSON object, not number"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[]", "[{\"customerId\":\"12345\"}]", "\"Cape Town\"", "42", "true", "null"})
-    void parse_whenBodyIsNotAnObject_rejectsItAtTheRoot(String body) {
-        assertThat(violations(body)).containsExactly(new Violation("", NOT_OBJECT));
+    @CsvSource(delimiter = '|', value = {"[]|array", "[{\"customerId\":\"12345\"}]|array", "\"Cape Town\"|string",
+        "42|number", "true|boolean", "null|null"})
+    void parse_whenBodyIsNotAnObject_rejectsItAtTheRoot(String body, String type) {
+        assertThat(violations(body)).containsExactly(new Violation("", "must be a JSON object, not " + type));
     }
 
     @ParameterizedTest

@@ -1,0 +1,71 @@
+package za.co.personalisation.core.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AppliedEventsTest {
+
+    private static final Instant T = Instant.parse("2026-11-20T08:00:00Z");
+
+    @Test
+    void build_beyondTheLimit_forgetsTheOldestByOccurredAtNotByArrival() {
+        AppliedEvents.Builder builder = AppliedEvents.NONE.toBuilder();
+        builder.add("late", T.minusSeconds(60));
+        builder.add("a", T);
+        builder.add("b", T.plusSeconds(1));
+
+        AppliedEvents applied = builder.build(2);
+
+        assertThat(applied.occurredAtMillisById()).containsOnlyKeys("a", "b");
+        assertThat(applied.horizonAt()).isEqualTo(T.minusSeconds(60));
+        assertThat(applied.horizonEventId()).isEqualTo("late");
+        assertThat(applied.isAtOrBelowHorizon(T.minusSeconds(60), "late")).isTrue();
+        assertThat(applied.isAtOrBelowHorizon(T.minusSeconds(60), "later-id")).isFalse();
+        assertThat(applied.isAtOrBelowHorizon(T.minusSeconds(61), "zzz")).isTrue();
+    }
+
+    @Test
+    void build_neverLowersTheHorizon() {
+        AppliedEvents high = AppliedEvents.of(Map.of("x", T.plusSeconds(100).toEpochMilli()), T.plusSeconds(50),
+            "h");
+        AppliedEvents.Builder builder = high.toBuilder();
+        builder.add("old-consent", T);
+
+        AppliedEvents applied = builder.build(1);
+
+        assertThat(applied.occurredAtMillisById()).containsOnlyKeys("x");
+        assertThat(applied.horizonAt()).isEqualTo(T.plusSeconds(50));
+        assertThat(applied.horizonEventId()).isEqualTo("h");
+    }
+
+    @Test
+    void build_withNothingAdded_returnsTheSameInstance() {
+        AppliedEvents applied = AppliedEvents.of(Map.of("x", 1L), null, "");
+
+        assertThat(applied.toBuilder().build(1)).isSameAs(applied);
+    }
+
+    @Test
+    void legacy_idsAreRememberedAndForgottenFirst_withoutRaisingTheHorizonPast1970() {
+        AppliedEvents.Builder builder = AppliedEvents.legacy(List.of("old-1", "old-2")).toBuilder();
+        assertThat(builder.contains("old-1")).isTrue();
+        builder.add("new", T);
+
+        AppliedEvents applied = builder.build(1);
+
+        assertThat(applied.occurredAtMillisById()).containsOnlyKeys("new");
+        assertThat(applied.horizonAt()).isEqualTo(Instant.EPOCH);
+        assertThat(applied.isAtOrBelowHorizon(T.minusSeconds(86_400 * 30), "any")).isFalse();
+    }
+
+    @Test
+    void none_hasNoHorizon() {
+        assertThat(AppliedEvents.NONE.horizonAt()).isNull();
+        assertThat(AppliedEvents.NONE.isAtOrBelowHorizon(Instant.EPOCH, "")).isFalse();
+        assertThat(AppliedEvents.of(Map.of(), null, "")).isSameAs(AppliedEvents.NONE);
+    }
+}

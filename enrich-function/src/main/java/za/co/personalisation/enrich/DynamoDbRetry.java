@@ -11,6 +11,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import za.co.personalisation.aws.log.JsonLog;
 
 /**
  * Retries transient DynamoDB failures (throttling, 5xx, I/O errors, transaction conflicts) with exponential
@@ -41,13 +42,14 @@ final class DynamoDbRetry {
     private final Duration base;
     private final Duration cap;
     private final Sleeper sleeper;
+    private final JsonLog log;
 
     /**
      * @param maxAttempts attempts per call, the first included
      * @param base        the first backoff's upper bound; it doubles per attempt
      * @param cap         the largest backoff
      */
-    DynamoDbRetry(int maxAttempts, Duration base, Duration cap, Sleeper sleeper) {
+    DynamoDbRetry(int maxAttempts, Duration base, Duration cap, Sleeper sleeper, JsonLog log) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("DYNAMODB_MAX_ATTEMPTS must be at least 1, not " + maxAttempts);
         }
@@ -55,6 +57,7 @@ final class DynamoDbRetry {
         this.base = base;
         this.cap = cap;
         this.sleeper = sleeper;
+        this.log = log;
     }
 
     int maxAttempts() {
@@ -75,6 +78,7 @@ final class DynamoDbRetry {
                 if (!isTransient(e) || !backoff(attempt, kind, tally, deadlineNanos)) {
                     throw e;
                 }
+                log.warn("dynamodb.retry").with("kind", kind.name()).with("attempt", attempt).error(e).log();
             }
         }
     }

@@ -67,10 +67,12 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
 
     /** For tests: the clients (with interceptors, if any), the clock and where logs and metrics go. */
     EnrichHandler(DynamoDbClient dynamoDb, SqsClient sqs, Settings settings, Clock clock, LogSink sink) {
+        String function = settings.functionName("enrich-function");
+        JsonLog log = new JsonLog(function, sink, clock);
         DynamoDbRetry retry = new DynamoDbRetry(settings.getInt("DYNAMODB_MAX_ATTEMPTS", 6),
             settings.getDuration("DYNAMODB_BACKOFF_BASE", Duration.ofMillis(50)),
             settings.getDuration("DYNAMODB_BACKOFF_MAX", Duration.ofSeconds(2)),
-            duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000));
+            duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000), log);
         Duration tombstoneTtl = settings.getDuration("ERASURE_TOMBSTONE_TTL", Duration.ofDays(90));
         if (tombstoneTtl.compareTo(Duration.ofDays(MIN_TOMBSTONE_DAYS)) < 0) {
             throw new IllegalStateException("ERASURE_TOMBSTONE_TTL is " + tombstoneTtl + "; it must be at least P"
@@ -80,7 +82,6 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
         if (concurrency < 1) {
             throw new IllegalStateException("WRITE_CONCURRENCY must be at least 1, not " + concurrency);
         }
-        String function = settings.functionName("enrich-function");
         this.enricher = new ProfileEnricher(
             new ProfileStore(dynamoDb, settings.require("PROFILES_TABLE"), settings.require("ERASURES_TABLE"),
                 tombstoneTtl, retry),
@@ -91,7 +92,7 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
             new FailedEventsQueue(sqs, settings.require("FAILED_EVENTS_QUEUE_URL")),
             concurrency == 1 ? null : workers(concurrency),
             clock,
-            new JsonLog(function, sink, clock),
+            log,
             new Metrics("enrich", sink, clock));
     }
 

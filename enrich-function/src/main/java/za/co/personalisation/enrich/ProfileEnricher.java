@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -83,21 +84,16 @@ final class ProfileEnricher {
         List<KinesisEvent.KinesisEventRecord> records = batch.getRecords() == null ? List.of() : batch.getRecords();
         total.records = records.size();
         Map<String, List<Decoded>> byCustomer = decode(records, now, total, failures);
-        Map<String, Profile> profiles = Map.of();
-        if (!byCustomer.isEmpty()) {
-            try {
-                profiles = store.loadAll(byCustomer.keySet(), total, deadlineNanos);
-            } catch (SdkException e) {
-                // each customer then reads its own profile, and fails on its own if it cannot
-                log.warn("profiles.batch_read_failed").with("customers", byCustomer.size()).error(e).log();
-            }
-        }
+        Map<String, Profile> profiles = loadProfiles(byCustomer, total, deadlineNanos);
+        Set<String> erased = erasedCustomers(byCustomer, profiles, now, total, deadlineNanos);
         List<Callable<Tally>> tasks = new ArrayList<>(byCustomer.size());
         for (Map.Entry<String, List<Decoded>> customer : byCustomer.entrySet()) {
             Profile loaded = profiles.get(customer.getKey());
+            boolean knownErased = erased.contains(customer.getKey());
             tasks.add(() -> {
                 Tally tally = new Tally();
-                if (!applyCustomer(customer.getKey(), customer.getValue(), loaded, now, tally, deadlineNanos)) {
+                if (!applyCustomer(customer.getKey(), customer.getValue(), loaded, knownErased, now, tally,
+                    deadlineNanos)) {
                     failures.fail(customer.getValue().get(0).sequence());
                 }
                 return tally;
@@ -110,6 +106,44 @@ final class ProfileEnricher {
         total.emit(unit);
         unit.flush();
         return failures.streamsResponse();
+    }
+
+    private Map<String, Profile> loadProfiles(Map<String, List<Decoded>> byCustomer, Tally total,
+        long deadlineNanos) {
+        if (byCustomer.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return store.loadAll(byCustomer.keySet(), total, deadlineNanos);
+        } catch (SdkException e) {
+            // each customer then reads its own profile, and fails on its own if it cannot
+            log.warn("profiles.batch_read_failed").with("customers", byCustomer.size()).error(e).log();
+            return Map.of();
+        }
+    }
+
+    /**
+     * The customers of the batch known to be erased: read for those without a profile (their events would
+     * create one) and those with an erasure in the batch. Only a shortcut: the writes check the tombstone too.
+     */
+    private Set<String> erasedCustomers(Map<String, List<Decoded>> byCustomer, Map<String, Profile> profiles,
+        Instant now, Tally total, long deadlineNanos) {
+        List<String> unknown = new ArrayList<>();
+        for (Map.Entry<String, List<Decoded>> customer : byCustomer.entrySet()) {
+            Profile loaded = profiles.get(customer.getKey());
+            if (loaded == null || loaded.isNew() || firstErasure(customer.getValue()) != null) {
+                unknown.add(customer.getKey());
+            }
+        }
+        if (unknown.isEmpty()) {
+            return Set.of();
+        }
+        try {
+            return store.liveTombstones(unknown, now, total, deadlineNanos);
+        } catch (SdkException e) {
+            log.warn("tombstones.batch_read_failed").with("customers", unknown.size()).error(e).log();
+            return Set.of();
+        }
     }
 
     private Map<String, List<Decoded>> decode(List<KinesisEvent.KinesisEventRecord> records, Instant now,
@@ -140,15 +174,17 @@ final class ProfileEnricher {
     }
 
     /** @return false when the customer's share could not be completed and must be redelivered */
-    private boolean applyCustomer(String customerId, List<Decoded> records, Profile loaded, Instant now, Tally tally,
-        long deadlineNanos) {
+    private boolean applyCustomer(String customerId, List<Decoded> records, Profile loaded, boolean knownErased,
+        Instant now, Tally tally, long deadlineNanos) {
         try {
             if (System.nanoTime() > deadlineNanos) {
                 throw new OutOfTime();
             }
             ErasureEvent erasure = firstErasure(records);
             if (erasure != null) {
-                erase(customerId, erasure, records, loaded, now, tally, deadlineNanos);
+                erase(customerId, erasure, records, loaded, knownErased, now, tally, deadlineNanos);
+            } else if (knownErased) {
+                dropErased(customerId, records, tally);
             } else {
                 merge(customerId, records, loaded, now, tally, deadlineNanos);
             }
@@ -193,11 +229,7 @@ final class ProfileEnricher {
                 return;
             }
             if (outcome == ProfileStore.SaveOutcome.ERASED) {
-                tally.erasedDropped += events.size();
-                for (StreamEvent event : events) {
-                    log.info("event.dropped_erased").with("eventId", event.eventId()).with("customerId", customerId)
-                        .with("replay", event.replay()).log();
-                }
+                dropErased(customerId, records, tally);
                 return;
             }
             tally.conditionalConflicts++;
@@ -208,10 +240,18 @@ final class ProfileEnricher {
         throw new RetriesExhausted(customerId);
     }
 
-    private void erase(String customerId, ErasureEvent erasure, List<Decoded> records, Profile loaded, Instant now,
-        Tally tally, long deadlineNanos) {
+    private void dropErased(String customerId, List<Decoded> records, Tally tally) {
+        tally.erasedDropped += records.size();
+        for (Decoded decoded : records) {
+            log.info("event.dropped_erased").with("eventId", decoded.event().eventId()).with("customerId", customerId)
+                .with("replay", decoded.event().replay()).log();
+        }
+    }
+
+    private void erase(String customerId, ErasureEvent erasure, List<Decoded> records, Profile loaded,
+        boolean knownErased, Instant now, Tally tally, long deadlineNanos) {
         boolean profileExists = loaded == null || !loaded.isNew();
-        boolean erasedNow = store.erase(customerId, erasure, profileExists, now, tally, deadlineNanos);
+        boolean erasedNow = store.erase(customerId, erasure, profileExists, knownErased, now, tally, deadlineNanos);
         int ledgerEntries = ledger.erase(customerId, tally, deadlineNanos);
         tally.erasures++;
         tally.erasedDropped += records.size() - 1;

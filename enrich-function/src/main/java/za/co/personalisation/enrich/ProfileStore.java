@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -80,36 +82,69 @@ final class ProfileStore {
      *     could not be completed are missing from the map (the caller reads them one by one)
      */
     Map<String, Profile> loadAll(Collection<String> customerIds, Tally tally, long deadlineNanos) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(customerIds.size());
+        customerIds.forEach(id -> keys.add(key(id)));
         Map<String, Profile> profiles = new HashMap<>();
-        List<String> ids = new ArrayList<>(customerIds);
-        for (int from = 0; from < ids.size(); from += BATCH_GET_LIMIT) {
-            List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            for (String id : ids.subList(from, Math.min(ids.size(), from + BATCH_GET_LIMIT))) {
-                keys.add(key(id));
+        for (Map<String, AttributeValue> item : batchGet(profilesTable, keys, tally, deadlineNanos)) {
+            Profile profile = ProfileItems.fromItem(item);
+            profiles.put(profile.customerId(), profile);
+        }
+        for (Map<String, AttributeValue> key : keys) {
+            String id = key.get(ProfileItems.KEY).s();
+            profiles.putIfAbsent(id, Profile.empty(id));
+        }
+        return profiles;
+    }
+
+    /**
+     * Which of these customers have a live tombstone, read in BatchGetItem calls. A customer whose tombstone could
+     * not be read is left out: the write path checks the tombstone again in its transaction, so this read only
+     * spares erased customers a write that would be refused (and DynamoDB the cancelled transaction).
+     */
+    Set<String> liveTombstones(Collection<String> customerIds, Instant now, Tally tally, long deadlineNanos) {
+        Map<String, String> idByHash = new HashMap<>();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(customerIds.size());
+        for (String id : customerIds) {
+            Map<String, AttributeValue> key = tombstoneKey(id);
+            idByHash.put(key.get(TOMBSTONE_KEY).s(), id);
+            keys.add(key);
+        }
+        Set<String> erased = new HashSet<>();
+        for (Map<String, AttributeValue> item : batchGet(erasuresTable, keys, tally, deadlineNanos)) {
+            AttributeValue expiresAt = item.get("expiresAt");
+            if (expiresAt == null || expiresAt.n() == null || Long.parseLong(expiresAt.n()) >= now.getEpochSecond()) {
+                erased.add(idByHash.get(item.get(TOMBSTONE_KEY).s()));
             }
-            Map<String, KeysAndAttributes> request = Map.of(profilesTable,
-                KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+        }
+        return erased;
+    }
+
+    /**
+     * Strongly consistent BatchGetItem of {@code keys} (100 a call), unprocessed keys retried with backoff.
+     * {@code keys} is left holding the keys that were read (found or not); those still unprocessed when the
+     * retries run out are removed from it.
+     */
+    private List<Map<String, AttributeValue>> batchGet(String table, List<Map<String, AttributeValue>> keys,
+        Tally tally, long deadlineNanos) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        List<Map<String, AttributeValue>> unread = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += BATCH_GET_LIMIT) {
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
+                .keys(keys.subList(from, Math.min(keys.size(), from + BATCH_GET_LIMIT))).consistentRead(true).build());
             for (int attempt = 1; !request.isEmpty(); attempt++) {
                 Map<String, KeysAndAttributes> pending = request;
                 BatchGetItemResponse response = retry.call(DynamoDbRetry.Kind.READ, tally, deadlineNanos,
                     () -> dynamoDb.batchGetItem(b -> b.requestItems(pending)));
-                for (Map<String, AttributeValue> item : response.responses().getOrDefault(profilesTable, List.of())) {
-                    Profile profile = ProfileItems.fromItem(item);
-                    profiles.put(profile.customerId(), profile);
-                }
+                items.addAll(response.responses().getOrDefault(table, List.of()));
                 request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
                 if (!request.isEmpty() && !retry.backoff(attempt, DynamoDbRetry.Kind.READ, tally, deadlineNanos)) {
-                    for (Map<String, AttributeValue> key : request.get(profilesTable).keys()) {
-                        keys.remove(key);
-                    }
+                    unread.addAll(request.get(table).keys());
                     break;
                 }
             }
-            for (Map<String, AttributeValue> key : keys) {
-                profiles.putIfAbsent(key.get(ProfileItems.KEY).s(), Profile.empty(key.get(ProfileItems.KEY).s()));
-            }
         }
-        return profiles;
+        keys.removeAll(unread);
+        return items;
     }
 
     /** The stored profile, or an empty one (version 0) when the customer has none. */
@@ -166,11 +201,26 @@ final class ProfileStore {
     /**
      * Writes the customer's tombstone and deletes their profile, in one transaction.
      *
-     * @param profileExists whether a profile was read: when the customer was erased before, the profile is deleted
-     *                      on its own should one exist anyway
+     * @param profileExists whether a profile was read: when the customer turns out to be erased already, the
+     *                      profile is deleted on its own should one exist anyway
+     * @param knownErased   a live tombstone was read: no transaction is tried (a replayed erasure)
      * @return true when this call erased the customer, false when a live tombstone was there already
      */
-    boolean erase(String customerId, ErasureEvent event, boolean profileExists, Instant now, Tally tally,
+    boolean erase(String customerId, ErasureEvent event, boolean profileExists, boolean knownErased, Instant now,
+        Tally tally, long deadlineNanos) {
+        if (!knownErased && eraseInTransaction(customerId, event, now, tally, deadlineNanos)) {
+            return true;
+        }
+        if (profileExists) {
+            tally.writes++;
+            retry.call(DynamoDbRetry.Kind.WRITE, tally, deadlineNanos,
+                () -> dynamoDb.deleteItem(b -> b.tableName(profilesTable).key(key(customerId))));
+        }
+        return false;
+    }
+
+    /** @return false when the transaction was cancelled because a live tombstone exists */
+    private boolean eraseInTransaction(String customerId, ErasureEvent event, Instant now, Tally tally,
         long deadlineNanos) {
         tally.writes++;
         Map<String, AttributeValue> tombstone = new HashMap<>(tombstoneKey(customerId));
@@ -193,13 +243,8 @@ final class ProfileStore {
             if (!failedCondition(e, 0)) {
                 throw e;
             }
+            return false;
         }
-        if (profileExists) {
-            tally.writes++;
-            retry.call(DynamoDbRetry.Kind.WRITE, tally, deadlineNanos,
-                () -> dynamoDb.deleteItem(b -> b.tableName(profilesTable).key(key(customerId))));
-        }
-        return false;
     }
 
     /** The erasures table's key for a customer: the SHA-256 of the id, in hex. */

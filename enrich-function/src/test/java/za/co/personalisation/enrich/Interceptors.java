@@ -25,32 +25,64 @@ final class Interceptors {
     private Interceptors() {
     }
 
-    /** Counts requests by operation name, once per call (the SDK's retries are off for enrich's client). */
+    /**
+     * Counts requests by operation name, once per call (the SDK's own retries are off for enrich's client): those
+     * that succeeded and those that failed, apart, because the emulator fails some calls made in parallel (see
+     * {@link EnrichIdempotencyIT}) and the handler retries them.
+     */
     static final class Counter implements ExecutionInterceptor {
 
-        private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> succeeded = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> failed = new ConcurrentHashMap<>();
 
         @Override
-        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+            count(succeeded, attributes);
+        }
+
+        @Override
+        public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+            count(failed, attributes);
+        }
+
+        private static void count(Map<String, AtomicInteger> calls, ExecutionAttributes attributes) {
             calls.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
                 name -> new AtomicInteger()).incrementAndGet();
         }
 
+        /** Calls of this operation that succeeded. */
         int count(String operation) {
-            AtomicInteger count = calls.get(operation);
+            AtomicInteger count = succeeded.get(operation);
             return count == null ? 0 : count.get();
         }
 
+        /** Write calls that succeeded. */
         int writes() {
+            return sum(succeeded);
+        }
+
+        /** Write calls that failed (a conditional check, a throttle, an emulator error). */
+        int failedWrites() {
+            return sum(failed);
+        }
+
+        private static int sum(Map<String, AtomicInteger> calls) {
             int writes = 0;
             for (String operation : WRITES) {
-                writes += count(operation);
+                AtomicInteger count = calls.get(operation);
+                writes += count == null ? 0 : count.get();
             }
             return writes;
         }
 
+        @Override
+        public String toString() {
+            return "succeeded " + succeeded + ", failed " + failed;
+        }
+
         void reset() {
-            calls.clear();
+            succeeded.clear();
+            failed.clear();
         }
     }
 

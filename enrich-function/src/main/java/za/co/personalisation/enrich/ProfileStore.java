@@ -79,19 +79,28 @@ final class ProfileStore {
      * Reads the profiles of many customers with strongly consistent BatchGetItem calls (100 keys a call).
      *
      * @return by customer id, an empty profile (version 0) for a customer who has none; customers whose read
-     *     could not be completed are missing from the map (the caller reads them one by one)
+     *     could not be completed, or whose item does not fit the layout, are missing from the map (the caller
+     *     reads them one by one)
      */
     Map<String, Profile> loadAll(Collection<String> customerIds, Tally tally, long deadlineNanos) {
         List<Map<String, AttributeValue>> keys = new ArrayList<>(customerIds.size());
         customerIds.forEach(id -> keys.add(key(id)));
         Map<String, Profile> profiles = new HashMap<>();
+        Set<String> unreadable = new HashSet<>();
         for (Map<String, AttributeValue> item : batchGet(profilesTable, keys, tally, deadlineNanos)) {
-            Profile profile = ProfileItems.fromItem(item);
-            profiles.put(profile.customerId(), profile);
+            try {
+                Profile profile = ProfileItems.fromItem(item);
+                profiles.put(profile.customerId(), profile);
+            } catch (IllegalArgumentException e) {
+                // left out: the customer's own read fails with this message, and only that customer fails
+                unreadable.add(item.get(ProfileItems.KEY).s());
+            }
         }
         for (Map<String, AttributeValue> key : keys) {
             String id = key.get(ProfileItems.KEY).s();
-            profiles.putIfAbsent(id, Profile.empty(id));
+            if (!unreadable.contains(id)) {
+                profiles.putIfAbsent(id, Profile.empty(id));
+            }
         }
         return profiles;
     }

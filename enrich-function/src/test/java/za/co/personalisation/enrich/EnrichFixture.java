@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
+import za.co.personalisation.aws.log.LogSink;
 import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.profile.Profile;
@@ -106,8 +107,11 @@ final class EnrichFixture {
     }
 
     EnrichHandler handler(Settings handlerSettings, Clock clock, ExecutionInterceptor... interceptors) {
-        return new EnrichHandler(EnrichHandler.dynamoDb(clients, interceptors), sqs, handlerSettings, clock,
-            lines::add);
+        return handler(handlerSettings, clock, lines::add, interceptors);
+    }
+
+    EnrichHandler handler(Settings handlerSettings, Clock clock, LogSink sink, ExecutionInterceptor... interceptors) {
+        return new EnrichHandler(EnrichHandler.dynamoDb(clients, interceptors), sqs, handlerSettings, clock, sink);
     }
 
     /** Stream records of these events, with increasing sequence numbers, as Lambda passes them. */

@@ -141,4 +141,39 @@ final class Interceptors {
             return null;
         }
     }
+
+    /**
+     * Holds a handler between two of its calls: when the {@code nth} call of {@code operation} has completed, it
+     * signals {@link #reached} and waits for {@link #release}. Lets a test put another invocation's write exactly
+     * between this invocation's read and its write.
+     */
+    static final class PauseAfter implements ExecutionInterceptor {
+
+        final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        private final String operation;
+        private final int nth;
+        private final AtomicInteger seen = new AtomicInteger();
+
+        PauseAfter(String operation, int nth) {
+            this.operation = operation;
+            this.nth = nth;
+        }
+
+        @Override
+        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+            if (operation.equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))
+                && seen.incrementAndGet() == nth) {
+                reached.countDown();
+                try {
+                    if (!release.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never released the paused invocation");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
 }

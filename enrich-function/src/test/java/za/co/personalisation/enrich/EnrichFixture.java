@@ -80,8 +80,8 @@ final class EnrichFixture {
         env.put("ERASURES_TABLE", erasuresTable);
         env.put("NOTIFICATIONS_TABLE", notificationsTable);
         env.put("FAILED_EVENTS_QUEUE_URL", failedEventsQueueUrl);
-        env.put("DYNAMODB_BACKOFF_BASE", "PT0.005S");
-        env.put("DYNAMODB_BACKOFF_MAX", "PT0.05S");
+        env.put("DYNAMODB_BACKOFF_BASE", "PT0.01S");
+        env.put("DYNAMODB_BACKOFF_MAX", "PT0.2S");
         env.putAll(overrides);
         settings = Settings.of(env);
     }

@@ -44,7 +44,7 @@ final class Tally {
     void emit(Metrics.Unit unit) {
         unit.count("Records", records)
             .count("Applied", applied)
-            .count("DuplicatesSkipped", duplicatesSkipped)
+            .count("Duplicates", duplicatesSkipped)
             .count("TooLate", tooLate)
             .count("Invalid", invalid)
             .count("ErasedDropped", erasedDropped)

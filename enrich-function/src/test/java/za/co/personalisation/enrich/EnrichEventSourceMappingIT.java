@@ -73,7 +73,7 @@ class EnrichEventSourceMappingIT {
         assertThat(second.getBatchItemFailures()).isEmpty();
         ProfileAssertions.assertSameProfiles(fixture.profiles(), clean.profiles());
         // c-1's e-4, e-7 and c-3's e-3, e-6 came again after the checkpoint: skipped, not counted twice
-        assertThat(fixture.metric("DuplicatesSkipped")).isEqualTo(4);
+        assertThat(fixture.metric("Duplicates")).isEqualTo(4);
     }
 
     @Test

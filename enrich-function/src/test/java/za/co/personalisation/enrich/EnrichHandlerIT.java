@@ -192,7 +192,7 @@ class EnrichHandlerIT {
         assertThat(profile.consentFor(Channel.EMAIL).granted()).isTrue();
         assertThat(profile.interests()).isEmpty();
         assertThat(profile.version()).isEqualTo(1);
-        assertThat(fixture.metric("DuplicatesSkipped")).isEqualTo(3);
+        assertThat(fixture.metric("Duplicates")).isEqualTo(3);
     }
 
     @Test
@@ -300,7 +300,7 @@ class EnrichHandlerIT {
             .key(Map.of("customerId", AttributeValue.fromS("c-1")))).item();
         assertThat(item).doesNotContainKey("recentEventIds");
         assertThat(item.get("appliedEvents").m()).containsOnlyKeys("e-1", "e-2");
-        assertThat(fixture.metric("DuplicatesSkipped")).isEqualTo(1);
+        assertThat(fixture.metric("Duplicates")).isEqualTo(1);
     }
 
     @Test
@@ -315,11 +315,11 @@ class EnrichHandlerIT {
         assertThat(directive.path("Namespace").asText()).isEqualTo("Personalisation");
         assertThat(directive.path("Dimensions").path(0).path(0).asText()).isEqualTo("Service");
         assertThat(document.path("Service").asText()).isEqualTo("enrich");
-        assertThat(directive.path("Metrics").findValuesAsText("Name")).contains("Applied", "DuplicatesSkipped",
+        assertThat(directive.path("Metrics").findValuesAsText("Name")).contains("Applied", "Duplicates",
             "Invalid", "Writes", "WriteRetries", "ConditionalConflicts");
         assertThat(document.path("Records").asInt()).isEqualTo(2);
         assertThat(document.path("Applied").asInt()).isEqualTo(1);
-        assertThat(document.path("DuplicatesSkipped").asInt()).isEqualTo(1);
+        assertThat(document.path("Duplicates").asInt()).isEqualTo(1);
         assertThat(document.path("Writes").asInt()).isEqualTo(1);
         assertThat(String.join("\n", fixture.lines)).doesNotContain("\"phone\"").doesNotContain("\"email\"");
     }

@@ -121,6 +121,9 @@ public final class AppliedEvents {
     /** A copy being added to during one merge; {@link #build} forgets what exceeds the limit. */
     static final class Builder {
 
+        /** Up to this many ids to forget, scanning for each beats sorting the window. */
+        private static final int SCAN_LIMIT = 16;
+
         private final AppliedEvents base;
         private Map<String, Long> added;
 
@@ -147,24 +150,43 @@ public final class AppliedEvents {
             if (added == null) {
                 return base;
             }
-            Map<String, Long> all = new HashMap<>(base.occurredAtById);
+            Map<String, Long> all = new HashMap<>((base.occurredAtById.size() + added.size()) * 4 / 3 + 1);
+            all.putAll(base.occurredAtById);
             all.putAll(added);
             long horizon = base.horizonMillis;
             String horizonId = base.horizonEventId;
-            if (all.size() > limit) {
+            int excess = all.size() - limit;
+            if (excess > SCAN_LIMIT) {
+                // many to forget at once (a long batch for one customer): sort the window once
                 List<Map.Entry<String, Long>> oldestFirst = new ArrayList<>(all.entrySet());
                 oldestFirst.sort((a, b) -> compare(a.getValue(), a.getKey(), b.getValue(), b.getKey()));
-                for (Map.Entry<String, Long> forgotten : oldestFirst.subList(0, all.size() - limit)) {
-                    if (compare(forgotten.getValue(), forgotten.getKey(), horizon, horizonId) > 0) {
-                        horizon = forgotten.getValue();
-                        horizonId = forgotten.getKey();
-                    }
+                Map.Entry<String, Long> highest = oldestFirst.get(excess - 1);
+                if (compare(highest.getValue(), highest.getKey(), horizon, horizonId) > 0) {
+                    horizon = highest.getValue();
+                    horizonId = highest.getKey();
                 }
-                Map<String, Long> kept = new HashMap<>();
-                for (Map.Entry<String, Long> entry : oldestFirst.subList(all.size() - limit, all.size())) {
+                Map<String, Long> kept = new HashMap<>(limit * 4 / 3 + 1);
+                for (Map.Entry<String, Long> entry : oldestFirst.subList(excess, oldestFirst.size())) {
                     kept.put(entry.getKey(), entry.getValue());
                 }
-                all = kept;
+                return new AppliedEvents(Collections.unmodifiableMap(kept), horizon, horizonId);
+            }
+            // the usual case, a batch adding a few events to a full window: find the lowest keys by a scan each
+            for (; excess > 0; excess--) {
+                String lowestId = null;
+                long lowest = 0;
+                for (Map.Entry<String, Long> entry : all.entrySet()) {
+                    long millis = entry.getValue();
+                    if (lowestId == null || compare(millis, entry.getKey(), lowest, lowestId) < 0) {
+                        lowestId = entry.getKey();
+                        lowest = millis;
+                    }
+                }
+                all.remove(lowestId);
+                if (compare(lowest, lowestId, horizon, horizonId) > 0) {
+                    horizon = lowest;
+                    horizonId = lowestId;
+                }
             }
             return new AppliedEvents(Collections.unmodifiableMap(all), horizon, horizonId);
         }

@@ -29,6 +29,28 @@ class AppliedEventsTest {
     }
 
     @Test
+    void build_forgettingManyAtOnceOrOneAtATime_keepsTheSameNewestIdsAndHorizon() {
+        java.util.Random random = new java.util.Random(3);
+        AppliedEvents.Builder atOnce = AppliedEvents.NONE.toBuilder();
+        AppliedEvents oneByOne = AppliedEvents.NONE;
+        for (int i = 0; i < 40; i++) {
+            Instant at = T.plusSeconds(random.nextInt(30));
+            atOnce.add("e" + i, at);
+            AppliedEvents.Builder step = oneByOne.toBuilder();
+            step.add("e" + i, at);
+            oneByOne = step.build(10);
+        }
+
+        AppliedEvents applied = atOnce.build(10);
+
+        assertThat(applied).isEqualTo(oneByOne);
+        assertThat(applied.size()).isEqualTo(10);
+        long lowestKept = applied.occurredAtMillisById().values().stream().mapToLong(Long::longValue).min()
+            .orElseThrow();
+        assertThat(applied.horizonAt().toEpochMilli()).isLessThanOrEqualTo(lowestKept);
+    }
+
+    @Test
     void build_neverLowersTheHorizon() {
         AppliedEvents high = AppliedEvents.of(Map.of("x", T.plusSeconds(100).toEpochMilli()), T.plusSeconds(50),
             "h");

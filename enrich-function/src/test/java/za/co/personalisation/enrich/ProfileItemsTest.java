@@ -30,7 +30,10 @@ class ProfileItemsTest {
         Map<String, AttributeValue> item = ProfileItems.toItem(profile);
 
         assertThat(ProfileItems.fromItem(item)).isEqualTo(profile);
-        assertThat(item.get("appliedEvents").m()).containsOnlyKeys("e-2", "k-1");
+        // in (occurredAt, eventId) order: e-2 occurred 20 minutes ago, k-1 10
+        assertThat(item.get("appliedEventIds").l()).extracting(AttributeValue::s).containsExactly("e-2", "k-1");
+        assertThat(item.get("appliedEventTimes").l()).extracting(AttributeValue::n).containsExactly(
+            Long.toString(NOW.minusSeconds(1200).toEpochMilli()), Long.toString(NOW.minusSeconds(600).toEpochMilli()));
         assertThat(item.get("appliedHorizon").m().get("eventId").s()).isEqualTo("e-1");
         assertThat(item.get("locationEventId").s()).isEqualTo("e-2");
         assertThat(item).doesNotContainKey("recentEventIds");

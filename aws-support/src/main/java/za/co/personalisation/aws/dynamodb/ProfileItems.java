@@ -23,11 +23,12 @@ import za.co.personalisation.core.profile.Profile;
  * location M{key S, name S, known BOOL}
  * interests M{&lt;interest&gt; M{score N, count N, firstSeen S, lastSeen S, lastEventId S}}
  * consent M{sms|email M{state S, at S}}
- * appliedEvents M{&lt;eventId&gt; N (occurredAt, epoch milliseconds)}
+ * appliedEventIds L&lt;S&gt; | appliedEventTimes L&lt;N&gt;   (occurredAt in epoch milliseconds; both in
+ *                                                (occurredAt, eventId) order, the i-th time is the i-th id's)
  * appliedHorizon M{at S, eventId S}            (only once events have been forgotten)
  * </pre>
  *
- * <p>Items written before {@code appliedEvents} existed hold {@code recentEventIds L<S>} instead; they are still
+ * <p>Items written before {@code appliedEventIds} existed hold {@code recentEventIds L<S>} instead; they are still
  * read (as ids without a time, {@link AppliedEvents#legacy}) and rewritten in the new layout on the next change.
  * A missing {@code locationEventId} reads as {@code ""}.
  */
@@ -66,9 +67,14 @@ public final class ProfileItems {
             "at", s(value.at().toString())))));
         item.put("consent", m(consent));
         AppliedEvents applied = profile.applied();
-        Map<String, AttributeValue> ids = new HashMap<>(applied.size() * 2);
-        applied.occurredAtMillisById().forEach((id, millis) -> ids.put(id, n(Long.toString(millis))));
-        item.put("appliedEvents", m(ids));
+        List<AttributeValue> ids = new ArrayList<>(applied.size());
+        List<AttributeValue> times = new ArrayList<>(applied.size());
+        for (int i = 0; i < applied.size(); i++) {
+            ids.add(s(applied.eventIdAt(i)));
+            times.add(n(Long.toString(applied.occurredAtMillisAt(i))));
+        }
+        item.put("appliedEventIds", AttributeValue.fromL(ids));
+        item.put("appliedEventTimes", AttributeValue.fromL(times));
         if (applied.horizonAt() != null) {
             item.put("appliedHorizon", m(Map.of(
                 "at", s(applied.horizonAt().toString()),
@@ -115,8 +121,8 @@ public final class ProfileItems {
     }
 
     private static AppliedEvents applied(Map<String, AttributeValue> item) {
-        AttributeValue ids = item.get("appliedEvents");
-        if (ids == null || !ids.hasM()) {
+        AttributeValue ids = item.get("appliedEventIds");
+        if (ids == null || !ids.hasL()) {
             List<String> legacy = new ArrayList<>();
             AttributeValue recent = item.get("recentEventIds");
             if (recent != null && recent.hasL()) {
@@ -124,11 +130,16 @@ public final class ProfileItems {
             }
             return AppliedEvents.legacy(legacy);
         }
-        Map<String, Long> byId = new HashMap<>(ids.m().size() * 2);
-        ids.m().forEach((id, value) -> byId.put(id, Long.parseLong(string(ids.m(), id, true))));
+        AttributeValue times = item.get("appliedEventTimes");
+        List<String> eventIds = new ArrayList<>(ids.l().size());
+        List<Long> millis = new ArrayList<>(ids.l().size());
+        ids.l().forEach(id -> eventIds.add(id.s()));
+        if (times != null && times.hasL()) {
+            times.l().forEach(time -> millis.add(Long.parseLong(time.n())));
+        }
         Map<String, AttributeValue> horizon = map(item, "appliedHorizon");
-        return horizon.isEmpty() ? AppliedEvents.of(byId, null, "")
-            : AppliedEvents.of(byId, Instant.parse(string(horizon, "at")), string(horizon, "eventId"));
+        return horizon.isEmpty() ? AppliedEvents.of(eventIds, millis, null, "")
+            : AppliedEvents.of(eventIds, millis, Instant.parse(string(horizon, "at")), string(horizon, "eventId"));
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

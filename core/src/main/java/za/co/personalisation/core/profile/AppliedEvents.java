@@ -1,9 +1,8 @@
 package za.co.personalisation.core.profile;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,34 +24,66 @@ import java.util.Objects;
  * raised to at least its key; the horizon never falls, so the event is refused either way. What it costs: a
  * first-time event older than the newest {@code limit} events of the customer is refused too, and counted. See
  * docs/profiles.md ("Idempotency").
+ *
+ * <p>Kept as arrays in key order (as the item stores them), so a merge adds a batch's few events and drops the
+ * lowest keys by one merge of sorted runs, without hashing or sorting the window.
  */
 public final class AppliedEvents {
 
     /** Nothing applied yet. */
-    public static final AppliedEvents NONE = new AppliedEvents(Map.of(), Long.MIN_VALUE, "");
+    public static final AppliedEvents NONE = new AppliedEvents(new long[0], new String[0], Long.MIN_VALUE, "");
 
-    private final Map<String, Long> occurredAtById;
+    private final long[] millis;
+    private final String[] ids;
+    private final int[] hashes;
     private final long horizonMillis;
     private final String horizonEventId;
 
-    private AppliedEvents(Map<String, Long> occurredAtById, long horizonMillis, String horizonEventId) {
-        this.occurredAtById = occurredAtById;
+    /** @param millis and ids in ascending key order, owned by this instance from now on */
+    private AppliedEvents(long[] millis, String[] ids, long horizonMillis, String horizonEventId) {
+        this.millis = millis;
+        this.ids = ids;
+        this.hashes = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            hashes[i] = ids[i].hashCode();
+        }
         this.horizonMillis = horizonMillis;
         this.horizonEventId = horizonEventId;
     }
 
     /**
-     * @param occurredAtMillisById applied event ids with their occurredAt in epoch milliseconds
-     * @param horizonAt            occurredAt of the highest forgotten event, or {@code null} when none was
-     * @param horizonEventId       that event's id ({@code ""} when none was)
+     * @param eventIds        applied event ids
+     * @param occurredAtMillis each one's occurredAt in epoch milliseconds, in the same order; the two lists may
+     *                        come in any order (they are put in key order)
+     * @param horizonAt       occurredAt of the highest forgotten event, or {@code null} when none was
+     * @param horizonEventId  that event's id ({@code ""} when none was)
+     * @throws IllegalArgumentException when the lists differ in length
      */
-    public static AppliedEvents of(Map<String, Long> occurredAtMillisById, Instant horizonAt, String horizonEventId) {
+    public static AppliedEvents of(List<String> eventIds, List<Long> occurredAtMillis, Instant horizonAt,
+        String horizonEventId) {
         Objects.requireNonNull(horizonEventId, "horizonEventId");
-        if (occurredAtMillisById.isEmpty() && horizonAt == null) {
+        if (eventIds.size() != occurredAtMillis.size()) {
+            throw new IllegalArgumentException("applied event ids and times differ in number: " + eventIds.size()
+                + " and " + occurredAtMillis.size());
+        }
+        if (eventIds.isEmpty() && horizonAt == null) {
             return NONE;
         }
-        return new AppliedEvents(Collections.unmodifiableMap(new HashMap<>(occurredAtMillisById)),
-            horizonAt == null ? Long.MIN_VALUE : horizonAt.toEpochMilli(), horizonAt == null ? "" : horizonEventId);
+        int n = eventIds.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> compare(occurredAtMillis.get(a), eventIds.get(a), occurredAtMillis.get(b),
+            eventIds.get(b)));
+        long[] millis = new long[n];
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            millis[i] = occurredAtMillis.get(order[i]);
+            ids[i] = Objects.requireNonNull(eventIds.get(order[i]), "event id");
+        }
+        return new AppliedEvents(millis, ids, horizonAt == null ? Long.MIN_VALUE : horizonAt.toEpochMilli(),
+            horizonAt == null ? "" : horizonEventId);
     }
 
     /**
@@ -60,13 +91,19 @@ public final class AppliedEvents {
      * oldest, so they are the first to be forgotten, and forgetting them does not raise the horizon above 1970.
      */
     public static AppliedEvents legacy(List<String> eventIds) {
-        Map<String, Long> byId = new HashMap<>();
-        eventIds.forEach(id -> byId.put(id, 0L));
-        return of(byId, null, "");
+        Long[] zeros = new Long[eventIds.size()];
+        Arrays.fill(zeros, 0L);
+        return of(eventIds, Arrays.asList(zeros), null, "");
     }
 
     public boolean contains(String eventId) {
-        return occurredAtById.containsKey(eventId);
+        int hash = eventId.hashCode();
+        for (int i = 0; i < hashes.length; i++) {
+            if (hashes[i] == hash && ids[i].equals(eventId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when an event with this key is at or below the horizon: it was forgotten, or is too late to apply. */
@@ -74,13 +111,28 @@ public final class AppliedEvents {
         return compare(occurredAt.toEpochMilli(), eventId, horizonMillis, horizonEventId) <= 0;
     }
 
+    /** How many event ids are remembered. */
     public int size() {
-        return occurredAtById.size();
+        return ids.length;
     }
 
-    /** Applied event ids with their occurredAt in epoch milliseconds. */
+    /** The {@code i}-th remembered event id, in ascending key order. */
+    public String eventIdAt(int i) {
+        return ids[i];
+    }
+
+    /** The {@code i}-th remembered event's occurredAt in epoch milliseconds, in ascending key order. */
+    public long occurredAtMillisAt(int i) {
+        return millis[i];
+    }
+
+    /** Applied event ids with their occurredAt in epoch milliseconds, in ascending key order. */
     public Map<String, Long> occurredAtMillisById() {
-        return occurredAtById;
+        Map<String, Long> byId = new LinkedHashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            byId.put(ids[i], millis[i]);
+        }
+        return byId;
     }
 
     /** occurredAt of the highest forgotten event, or {@code null} when nothing was forgotten. */
@@ -105,90 +157,96 @@ public final class AppliedEvents {
     @Override
     public boolean equals(Object other) {
         return other instanceof AppliedEvents that && horizonMillis == that.horizonMillis
-            && horizonEventId.equals(that.horizonEventId) && occurredAtById.equals(that.occurredAtById);
+            && horizonEventId.equals(that.horizonEventId) && Arrays.equals(millis, that.millis)
+            && Arrays.equals(ids, that.ids);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(occurredAtById, horizonMillis, horizonEventId);
+        return Objects.hash(Arrays.hashCode(millis), Arrays.hashCode(ids), horizonMillis, horizonEventId);
     }
 
     @Override
     public String toString() {
-        return "AppliedEvents[" + occurredAtById.size() + " ids, horizon=" + horizonAt() + "/" + horizonEventId + "]";
+        return "AppliedEvents[" + ids.length + " ids, horizon=" + horizonAt() + "/" + horizonEventId + "]";
     }
 
     /** A copy being added to during one merge; {@link #build} forgets what exceeds the limit. */
     static final class Builder {
 
-        /** Up to this many ids to forget, scanning for each beats sorting the window. */
-        private static final int SCAN_LIMIT = 16;
-
         private final AppliedEvents base;
-        private Map<String, Long> added;
+        private long[] addedMillis = new long[0];
+        private String[] addedIds = new String[0];
+        private int added;
 
         private Builder(AppliedEvents base) {
             this.base = base;
         }
 
         boolean contains(String eventId) {
-            return base.contains(eventId) || (added != null && added.containsKey(eventId));
+            if (base.contains(eventId)) {
+                return true;
+            }
+            for (int i = 0; i < added; i++) {
+                if (addedIds[i].equals(eventId)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         boolean isAtOrBelowHorizon(Instant occurredAt, String eventId) {
             return base.isAtOrBelowHorizon(occurredAt, eventId);
         }
 
+        /** Adds an event not yet remembered (the caller checked {@link #contains}). */
         void add(String eventId, Instant occurredAt) {
-            if (added == null) {
-                added = new HashMap<>();
+            if (added == addedIds.length) {
+                int capacity = Math.max(4, added * 2);
+                addedIds = Arrays.copyOf(addedIds, capacity);
+                addedMillis = Arrays.copyOf(addedMillis, capacity);
             }
-            added.put(eventId, occurredAt.toEpochMilli());
+            long at = occurredAt.toEpochMilli();
+            // insertion into the sorted run of added events: a batch adds a few per customer
+            int i = added - 1;
+            while (i >= 0 && compare(addedMillis[i], addedIds[i], at, eventId) > 0) {
+                addedMillis[i + 1] = addedMillis[i];
+                addedIds[i + 1] = addedIds[i];
+                i--;
+            }
+            addedMillis[i + 1] = at;
+            addedIds[i + 1] = eventId;
+            added++;
         }
 
         AppliedEvents build(int limit) {
-            if (added == null) {
+            if (added == 0) {
                 return base;
             }
-            Map<String, Long> all = new HashMap<>((base.occurredAtById.size() + added.size()) * 4 / 3 + 1);
-            all.putAll(base.occurredAtById);
-            all.putAll(added);
+            int total = base.ids.length + added;
+            int dropped = Math.max(0, total - limit);
+            long[] millis = new long[total - dropped];
+            String[] ids = new String[total - dropped];
             long horizon = base.horizonMillis;
             String horizonId = base.horizonEventId;
-            int excess = all.size() - limit;
-            if (excess > SCAN_LIMIT) {
-                // many to forget at once (a long batch for one customer): sort the window once
-                List<Map.Entry<String, Long>> oldestFirst = new ArrayList<>(all.entrySet());
-                oldestFirst.sort((a, b) -> compare(a.getValue(), a.getKey(), b.getValue(), b.getKey()));
-                Map.Entry<String, Long> highest = oldestFirst.get(excess - 1);
-                if (compare(highest.getValue(), highest.getKey(), horizon, horizonId) > 0) {
-                    horizon = highest.getValue();
-                    horizonId = highest.getKey();
-                }
-                Map<String, Long> kept = new HashMap<>(limit * 4 / 3 + 1);
-                for (Map.Entry<String, Long> entry : oldestFirst.subList(excess, oldestFirst.size())) {
-                    kept.put(entry.getKey(), entry.getValue());
-                }
-                return new AppliedEvents(Collections.unmodifiableMap(kept), horizon, horizonId);
-            }
-            // the usual case, a batch adding a few events to a full window: find the lowest keys by a scan each
-            for (; excess > 0; excess--) {
-                String lowestId = null;
-                long lowest = 0;
-                for (Map.Entry<String, Long> entry : all.entrySet()) {
-                    long millis = entry.getValue();
-                    if (lowestId == null || compare(millis, entry.getKey(), lowest, lowestId) < 0) {
-                        lowestId = entry.getKey();
-                        lowest = millis;
+            int b = 0;
+            int a = 0;
+            for (int k = 0; k < total; k++) {
+                boolean fromBase = a >= added || (b < base.ids.length
+                    && compare(base.millis[b], base.ids[b], addedMillis[a], addedIds[a]) < 0);
+                long at = fromBase ? base.millis[b] : addedMillis[a];
+                String id = fromBase ? base.ids[b++] : addedIds[a++];
+                if (k < dropped) {
+                    if (compare(at, id, horizon, horizonId) > 0) {
+                        horizon = at;
+                        horizonId = id;
                     }
-                }
-                all.remove(lowestId);
-                if (compare(lowest, lowestId, horizon, horizonId) > 0) {
-                    horizon = lowest;
-                    horizonId = lowestId;
+                } else {
+                    millis[k - dropped] = at;
+                    ids[k - dropped] = id;
                 }
             }
-            return new AppliedEvents(Collections.unmodifiableMap(all), horizon, horizonId);
+            return new AppliedEvents(millis, ids, horizon, horizonId);
         }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AppliedEventsTest {
@@ -51,9 +50,21 @@ class AppliedEventsTest {
     }
 
     @Test
+    void of_putsIdsAndTimesInKeyOrder_andContainsFindsEachId() {
+        AppliedEvents applied = AppliedEvents.of(List.of("b", "a", "c", "d"), List.of(20L, 20L, 10L, 30L), null, "");
+
+        assertThat(applied.eventIdAt(0)).isEqualTo("c");
+        assertThat(applied.eventIdAt(1)).isEqualTo("a");
+        assertThat(applied.eventIdAt(2)).isEqualTo("b");
+        assertThat(applied.occurredAtMillisAt(3)).isEqualTo(30L);
+        assertThat(applied.contains("d")).isTrue();
+        assertThat(applied.contains("e")).isFalse();
+    }
+
+    @Test
     void build_neverLowersTheHorizon() {
-        AppliedEvents high = AppliedEvents.of(Map.of("x", T.plusSeconds(100).toEpochMilli()), T.plusSeconds(50),
-            "h");
+        AppliedEvents high = AppliedEvents.of(List.of("x"), List.of(T.plusSeconds(100).toEpochMilli()),
+            T.plusSeconds(50), "h");
         AppliedEvents.Builder builder = high.toBuilder();
         builder.add("old-consent", T);
 
@@ -66,7 +77,7 @@ class AppliedEventsTest {
 
     @Test
     void build_withNothingAdded_returnsTheSameInstance() {
-        AppliedEvents applied = AppliedEvents.of(Map.of("x", 1L), null, "");
+        AppliedEvents applied = AppliedEvents.of(List.of("x"), List.of(1L), null, "");
 
         assertThat(applied.toBuilder().build(1)).isSameAs(applied);
     }
@@ -88,6 +99,6 @@ class AppliedEventsTest {
     void none_hasNoHorizon() {
         assertThat(AppliedEvents.NONE.horizonAt()).isNull();
         assertThat(AppliedEvents.NONE.isAtOrBelowHorizon(Instant.EPOCH, "")).isFalse();
-        assertThat(AppliedEvents.of(Map.of(), null, "")).isSameAs(AppliedEvents.NONE);
+        assertThat(AppliedEvents.of(List.of(), List.of(), null, "")).isSameAs(AppliedEvents.NONE);
     }
 }

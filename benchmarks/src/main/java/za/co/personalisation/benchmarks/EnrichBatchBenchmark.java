@@ -1,5 +1,6 @@
 package za.co.personalisation.benchmarks;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -81,7 +83,7 @@ public class EnrichBatchBenchmark {
             double u = random.nextDouble();
             String customerId = "customer-" + (int) (u * u * CUSTOMERS);
             Instant occurredAt = NOW.minusSeconds(1 + random.nextInt(86_400));
-            String eventId = java.util.UUID.nameUUIDFromBytes(("event-" + i).getBytes()).toString();
+            String eventId = UUID.nameUUIDFromBytes(("event-" + i).getBytes(StandardCharsets.UTF_8)).toString();
             events.add(i % 20 == 0
                 ? new ConsentEvent(eventId, customerId, Channel.SMS, Consent.State.GRANTED, occurredAt,
                     occurredAt.plusMillis(300), "1-6744a1b0-0a1b2c3d4e5f60718293a4b5", false)

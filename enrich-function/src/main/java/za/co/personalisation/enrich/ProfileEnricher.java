@@ -9,137 +9,352 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import software.amazon.awssdk.core.exception.SdkException;
 import za.co.personalisation.aws.lambda.BatchFailures;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
+import za.co.personalisation.core.event.ConsentEvent;
+import za.co.personalisation.core.event.ErasureEvent;
 import za.co.personalisation.core.event.InterestEvent;
 import za.co.personalisation.core.event.InterestEventCodec;
+import za.co.personalisation.core.event.StreamEvent;
+import za.co.personalisation.core.event.StreamEventCodec;
+import za.co.personalisation.core.profile.EventValidator;
 import za.co.personalisation.core.profile.Profile;
 import za.co.personalisation.core.profile.ProfileMerger;
 
 /**
- * Applies a Kinesis batch to the profiles: decode, coalesce per customer (keeping each customer's order), then
- * one read-merge-conditional-write per distinct customer.
+ * Applies a Kinesis batch to the profiles: decode and validate every record, coalesce per customer (keeping each
+ * customer's order), read all their profiles at once, then one merge and one conditional write per distinct
+ * customer, customers in parallel.
+ *
+ * <p>A customer's events are applied in stream order: interest and consent events merge into the profile; an
+ * erasure deletes it (with a tombstone and the customer's notification ledger), and every other event of that
+ * customer in the batch is dropped, those before it because the profile goes anyway, those after it because the
+ * customer is erased.
  *
  * <p>Records that can never be applied go to the failed-events queue and do not block the shard. When a
- * customer's write cannot be completed (throttling, conflicts beyond the retry limit), that customer's first
- * record is reported as a batch item failure; Lambda resumes from the lowest one reported and re-applying what
- * was already applied is a no-op, so per-customer order is kept and nothing is applied twice.
+ * customer's share cannot be completed (DynamoDB still failing after retries with backoff, conflicts beyond the
+ * retry limit, the invocation's time running out), that customer's first record is reported as a batch item
+ * failure. Lambda checkpoints at the lowest one reported and redelivers everything after it; re-applying what was
+ * applied is a no-op, so per-customer order is kept and nothing is applied twice.
  */
 final class ProfileEnricher {
 
-    static final int MAX_ATTEMPTS = 5;
+    static final int MAX_CONFLICT_ATTEMPTS = 5;
 
     private final ProfileStore store;
+    private final LedgerEraser ledger;
     private final ProfileMerger merger;
+    private final EventValidator validator;
     private final FailedEventsQueue failedEvents;
+    private final ExecutorService workers;
     private final Clock clock;
     private final JsonLog log;
     private final Metrics metrics;
 
-    ProfileEnricher(ProfileStore store, ProfileMerger merger, FailedEventsQueue failedEvents, Clock clock,
-        JsonLog log, Metrics metrics) {
+    /**
+     * @param workers runs customers in parallel; {@code null} runs them one after another on the calling thread
+     */
+    ProfileEnricher(ProfileStore store, LedgerEraser ledger, ProfileMerger merger, EventValidator validator,
+        FailedEventsQueue failedEvents, ExecutorService workers, Clock clock, JsonLog log, Metrics metrics) {
         this.store = store;
+        this.ledger = ledger;
         this.merger = merger;
+        this.validator = validator;
         this.failedEvents = failedEvents;
+        this.workers = workers;
         this.clock = clock;
         this.log = log;
         this.metrics = metrics;
     }
 
-    StreamsEventResponse apply(KinesisEvent batch) {
+    /**
+     * @param deadlineNanos {@link System#nanoTime()} by which the batch must be answered; no retry starts after it
+     */
+    StreamsEventResponse apply(KinesisEvent batch, long deadlineNanos) {
+        Instant now = clock.instant();
+        Tally total = new Tally();
         BatchFailures failures = new BatchFailures();
-        Metrics.Unit unit = metrics.unit();
-        Map<String, List<Decoded>> byCustomer = new LinkedHashMap<>();
-        for (KinesisEvent.KinesisEventRecord record : batch.getRecords()) {
-            String sequence = record.getKinesis().getSequenceNumber();
-            byte[] data = bytes(record.getKinesis().getData());
-            InterestEvent event;
-            try {
-                event = InterestEventCodec.decode(data);
-            } catch (InterestEventCodec.InvalidRecordException e) {
-                unit.count("Invalid", 1);
-                if (!deadLetter(data, e.getMessage(), record, sequence)) {
-                    failures.fail(sequence);
-                }
-                continue;
-            }
-            byCustomer.computeIfAbsent(event.customerId(), id -> new ArrayList<>()).add(new Decoded(event, sequence));
-        }
+        List<KinesisEvent.KinesisEventRecord> records = batch.getRecords() == null ? List.of() : batch.getRecords();
+        total.records = records.size();
+        Map<String, List<Decoded>> byCustomer = decode(records, now, total, failures);
+        Map<String, Profile> profiles = loadProfiles(byCustomer, total, deadlineNanos);
+        Set<String> erased = erasedCustomers(byCustomer, profiles, now, total, deadlineNanos);
+        List<Callable<Tally>> tasks = new ArrayList<>(byCustomer.size());
         for (Map.Entry<String, List<Decoded>> customer : byCustomer.entrySet()) {
-            List<Decoded> records = customer.getValue();
-            try {
-                applyCustomer(customer.getKey(), records, unit);
-            } catch (SdkException | RetriesExhausted e) {
-                unit.count("WriteFailed", 1);
-                log.warn("profile.write_failed")
-                    .with("customerId", customer.getKey())
-                    .with("firstSequenceNumber", records.get(0).sequence())
-                    .with("events", records.size())
-                    .error(e)
-                    .log();
-                failures.fail(records.get(0).sequence());
-            }
+            Profile loaded = profiles.get(customer.getKey());
+            boolean knownErased = erased.contains(customer.getKey());
+            tasks.add(() -> {
+                Tally tally = new Tally();
+                if (!applyCustomer(customer.getKey(), customer.getValue(), loaded, knownErased, now, tally,
+                    deadlineNanos)) {
+                    failures.fail(customer.getValue().get(0).sequence());
+                }
+                return tally;
+            });
         }
-        unit.count("Records", batch.getRecords().size()).flush();
+        for (Tally tally : run(tasks)) {
+            total.add(tally);
+        }
+        Metrics.Unit unit = metrics.unit();
+        total.emit(unit);
+        unit.flush();
         return failures.streamsResponse();
     }
 
-    private void applyCustomer(String customerId, List<Decoded> records, Metrics.Unit unit) {
-        List<InterestEvent> events = new ArrayList<>(records.size());
-        records.forEach(decoded -> events.add(decoded.event()));
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Profile current = store.load(customerId);
-            Instant now = clock.instant();
-            ProfileMerger.Result result = merger.apply(current, events, now);
-            unit.count("Duplicates", result.duplicates());
-            if (!result.changed()) {
-                log.info("profile.unchanged").with("customerId", customerId).with("duplicates", result.duplicates())
-                    .log();
-                return;
-            }
-            unit.count("Writes", 1);
-            if (store.save(result.profile())) {
-                unit.count("Applied", result.applied());
-                for (InterestEvent event : events) {
-                    log.info("event.applied")
-                        .with("eventId", event.eventId())
-                        .with("customerId", customerId)
-                        .with("interest", event.interest())
-                        .with("traceId", event.traceId())
-                        .with("replay", event.replay())
-                        .with("profileVersion", result.profile().version() + 1)
-                        .log();
-                }
-                return;
-            }
-            unit.count("ConditionalConflicts", 1);
+    private Map<String, Profile> loadProfiles(Map<String, List<Decoded>> byCustomer, Tally total,
+        long deadlineNanos) {
+        if (byCustomer.isEmpty()) {
+            return Map.of();
         }
-        throw new RetriesExhausted(customerId);
+        try {
+            return store.loadAll(byCustomer.keySet(), total, deadlineNanos);
+        } catch (SdkException e) {
+            // each customer then reads its own profile, and fails on its own if it cannot
+            log.warn("profiles.batch_read_failed").with("customers", byCustomer.size()).error(e).log();
+            return Map.of();
+        }
     }
 
-    private boolean deadLetter(byte[] data, String reason, KinesisEvent.KinesisEventRecord record, String sequence) {
-        String shard = record.getEventID() == null ? "" : record.getEventID().split(":", 2)[0];
+    /**
+     * The customers of the batch known to be erased: read for those without a profile (their events would
+     * create one) and those with an erasure in the batch. Only a shortcut: the writes check the tombstone too.
+     */
+    private Set<String> erasedCustomers(Map<String, List<Decoded>> byCustomer, Map<String, Profile> profiles,
+        Instant now, Tally total, long deadlineNanos) {
+        List<String> unknown = new ArrayList<>();
+        for (Map.Entry<String, List<Decoded>> customer : byCustomer.entrySet()) {
+            Profile loaded = profiles.get(customer.getKey());
+            if (loaded == null || loaded.isNew() || firstErasure(customer.getValue()) != null) {
+                unknown.add(customer.getKey());
+            }
+        }
+        if (unknown.isEmpty()) {
+            return Set.of();
+        }
         try {
-            failedEvents.send(data, reason, shard, sequence, clock.instant());
-            log.warn("event.invalid").with("shardId", shard).with("sequenceNumber", sequence).with("reason", reason)
-                .log();
-            return true;
+            return store.liveTombstones(unknown, now, total, deadlineNanos);
         } catch (SdkException e) {
-            log.error("event.dead_letter_failed").with("sequenceNumber", sequence).error(e).log();
+            log.warn("tombstones.batch_read_failed").with("customers", unknown.size()).error(e).log();
+            return Set.of();
+        }
+    }
+
+    private Map<String, List<Decoded>> decode(List<KinesisEvent.KinesisEventRecord> records, Instant now,
+        Tally total, BatchFailures failures) {
+        Map<String, List<Decoded>> byCustomer = new LinkedHashMap<>();
+        for (KinesisEvent.KinesisEventRecord record : records) {
+            String sequence = record.getKinesis().getSequenceNumber();
+            byte[] data = bytes(record.getKinesis().getData());
+            String reason;
+            try {
+                StreamEvent event = StreamEventCodec.decode(data);
+                reason = validator.violation(event, now);
+                if (reason == null) {
+                    byCustomer.computeIfAbsent(event.customerId(), id -> new ArrayList<>())
+                        .add(new Decoded(event, sequence));
+                    continue;
+                }
+            } catch (InterestEventCodec.InvalidRecordException e) {
+                reason = e.getMessage();
+            }
+            total.invalid++;
+            if (!deadLetter(data, reason, record, now)) {
+                total.deadLetterFailed++;
+                failures.fail(sequence);
+            }
+        }
+        return byCustomer;
+    }
+
+    /** @return false when the customer's share could not be completed and must be redelivered */
+    private boolean applyCustomer(String customerId, List<Decoded> records, Profile loaded, boolean knownErased,
+        Instant now, Tally tally, long deadlineNanos) {
+        try {
+            if (System.nanoTime() > deadlineNanos) {
+                throw new OutOfTime();
+            }
+            ErasureEvent erasure = firstErasure(records);
+            if (erasure != null) {
+                erase(customerId, erasure, records, loaded, knownErased, now, tally, deadlineNanos);
+            } else if (knownErased) {
+                dropErased(customerId, records, tally);
+            } else {
+                merge(customerId, records, loaded, now, tally, deadlineNanos);
+            }
+            return true;
+        } catch (SdkException | RetriesExhausted | OutOfTime | LedgerEraser.LedgerNotErased e) {
+            tally.writeFailed++;
+            log.warn("profile.write_failed")
+                .with("customerId", customerId)
+                .with("firstSequenceNumber", records.get(0).sequence())
+                .with("events", records.size())
+                .error(e)
+                .log();
+            return false;
+        } catch (IllegalArgumentException e) {
+            // the stored profile does not fit the item layout: retrying cannot help, but dropping the events would
+            // lose them; the event source mapping retries, then reports the batch to its on-failure destination
+            tally.writeFailed++;
+            log.error("profile.unreadable").with("customerId", customerId)
+                .with("firstSequenceNumber", records.get(0).sequence()).error(e).log();
             return false;
         }
     }
 
+    private void merge(String customerId, List<Decoded> records, Profile loaded, Instant now, Tally tally,
+        long deadlineNanos) {
+        List<StreamEvent> events = new ArrayList<>(records.size());
+        records.forEach(decoded -> events.add(decoded.event()));
+        Profile current = loaded != null ? loaded : store.load(customerId, tally, deadlineNanos);
+        for (int attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
+            ProfileMerger.Result result = merger.apply(current, events, now);
+            if (!result.changed()) {
+                countSkipped(customerId, result, tally);
+                log.info("profile.unchanged").with("customerId", customerId)
+                    .with("duplicates", result.duplicates()).with("tooLate", result.tooLate()).log();
+                return;
+            }
+            ProfileStore.SaveOutcome outcome = store.save(result.profile(), now, tally, deadlineNanos);
+            if (outcome == ProfileStore.SaveOutcome.SAVED) {
+                countSkipped(customerId, result, tally);
+                tally.applied += result.applied();
+                logApplied(result.appliedEvents(), result.profile().version() + 1);
+                return;
+            }
+            if (outcome == ProfileStore.SaveOutcome.ERASED) {
+                dropErased(customerId, records, tally);
+                return;
+            }
+            tally.conditionalConflicts++;
+            log.info("profile.conflict").with("customerId", customerId).with("attempt", attempt)
+                .with("readVersion", current.version()).log();
+            current = store.load(customerId, tally, deadlineNanos);
+        }
+        throw new RetriesExhausted(customerId);
+    }
+
+    private void dropErased(String customerId, List<Decoded> records, Tally tally) {
+        tally.erasedDropped += records.size();
+        for (Decoded decoded : records) {
+            log.info("event.dropped_erased").with("eventId", decoded.event().eventId()).with("customerId", customerId)
+                .with("replay", decoded.event().replay()).log();
+        }
+    }
+
+    private void erase(String customerId, ErasureEvent erasure, List<Decoded> records, Profile loaded,
+        boolean knownErased, Instant now, Tally tally, long deadlineNanos) {
+        boolean profileExists = loaded == null || !loaded.isNew();
+        boolean erasedNow = store.erase(customerId, erasure, profileExists, knownErased, now, tally, deadlineNanos);
+        int ledgerEntries = ledger.erase(customerId, tally, deadlineNanos);
+        tally.erasures++;
+        tally.erasedDropped += records.size() - 1;
+        log.info("profile.erased")
+            .with("eventId", erasure.eventId())
+            .with("customerId", customerId)
+            .with("alreadyErased", !erasedNow)
+            .with("ledgerEntriesDeleted", ledgerEntries)
+            .with("eventsDropped", records.size() - 1)
+            .with("tombstoneTtl", store.tombstoneTtl().toString())
+            .with("traceId", erasure.traceId())
+            .log();
+    }
+
+    private void countSkipped(String customerId, ProfileMerger.Result result, Tally tally) {
+        tally.duplicatesSkipped += result.duplicates();
+        tally.tooLate += result.tooLate();
+        for (String eventId : result.tooLateEventIds()) {
+            log.warn("event.too_late").with("eventId", eventId).with("customerId", customerId)
+                .with("reason", "older than every event the profile still remembers").log();
+        }
+    }
+
+    private void logApplied(List<StreamEvent> events, long version) {
+        for (StreamEvent event : events) {
+            JsonLog.Entry entry = log.info("event.applied")
+                .with("eventId", event.eventId())
+                .with("customerId", event.customerId());
+            if (event instanceof InterestEvent interest) {
+                entry.with("kind", "interest").with("interest", interest.interest());
+            } else if (event instanceof ConsentEvent consent) {
+                entry.with("kind", "consent").with("channel", consent.channel().wireName())
+                    .with("state", consent.state().wireName());
+            }
+            entry.with("traceId", event.traceId()).with("replay", event.replay()).with("profileVersion", version)
+                .log();
+        }
+    }
+
+    private List<Tally> run(List<Callable<Tally>> tasks) {
+        List<Tally> tallies = new ArrayList<>(tasks.size());
+        try {
+            if (workers == null || tasks.size() < 2) {
+                for (Callable<Tally> task : tasks) {
+                    tallies.add(task.call());
+                }
+                return tallies;
+            }
+            for (Future<Tally> future : workers.invokeAll(tasks)) {
+                tallies.add(future.get());
+            }
+            return tallies;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while applying a batch", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                : new IllegalStateException("applying a customer's events failed", e.getCause());
+        } catch (Exception e) {
+            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+        }
+    }
+
+    private boolean deadLetter(byte[] data, String reason, KinesisEvent.KinesisEventRecord record, Instant now) {
+        String sequence = record.getKinesis().getSequenceNumber();
+        String shard = record.getEventID() == null ? "" : record.getEventID().split(":", 2)[0];
+        FailedEventsQueue.Source source = new FailedEventsQueue.Source(shard, sequence,
+            record.getKinesis().getPartitionKey() == null ? "" : record.getKinesis().getPartitionKey(),
+            record.getEventSourceARN() == null ? "" : record.getEventSourceARN(),
+            record.getKinesis().getApproximateArrivalTimestamp() == null ? null
+                : record.getKinesis().getApproximateArrivalTimestamp().toInstant());
+        try {
+            failedEvents.send(data, reason, source, now);
+            log.warn("event.invalid").with("shardId", shard).with("sequenceNumber", sequence).with("reason", reason)
+                .log();
+            return true;
+        } catch (SdkException e) {
+            log.error("event.dead_letter_failed").with("shardId", shard).with("sequenceNumber", sequence).error(e)
+                .log();
+            return false;
+        }
+    }
+
+    private static ErasureEvent firstErasure(List<Decoded> records) {
+        for (Decoded decoded : records) {
+            if (decoded.event() instanceof ErasureEvent erasure) {
+                return erasure;
+            }
+        }
+        return null;
+    }
+
     private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return new byte[0];
+        }
         ByteBuffer copy = buffer.duplicate();
         byte[] data = new byte[copy.remaining()];
         copy.get(data);
         return data;
     }
 
-    private record Decoded(InterestEvent event, String sequence) {
+    private record Decoded(StreamEvent event, String sequence) {
     }
 
     /** Another writer kept winning the race for this customer. */
@@ -148,7 +363,17 @@ final class ProfileEnricher {
         private static final long serialVersionUID = 1L;
 
         RetriesExhausted(String customerId) {
-            super("profile " + customerId + " changed under us " + MAX_ATTEMPTS + " times in a row");
+            super("profile " + customerId + " changed under us " + MAX_CONFLICT_ATTEMPTS + " times in a row");
+        }
+    }
+
+    /** The invocation's deadline passed before this customer's turn. */
+    static final class OutOfTime extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        OutOfTime() {
+            super("the invocation's time ran out before this customer's events were applied");
         }
     }
 }

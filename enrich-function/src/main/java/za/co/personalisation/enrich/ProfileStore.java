@@ -1,63 +1,280 @@
 package za.co.personalisation.enrich;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
+import za.co.personalisation.core.event.ErasureEvent;
 import za.co.personalisation.core.profile.Profile;
 
 /**
- * Profiles in DynamoDB with optimistic locking: every write is conditional on the version read, so two
- * invocations racing on one customer cannot lose each other's update; the loser re-reads and merges again.
+ * Profiles in DynamoDB, and the erasure tombstones that keep erased customers erased.
+ *
+ * <p>Optimistic locking: an update is a put conditional on the version read, so two invocations racing on one
+ * customer cannot lose each other's update; the loser re-reads and merges again. A new profile is created in a
+ * transaction with a condition check on the customer's tombstone, so an erasure that lands between our read and
+ * our write cannot be undone by it. An erasure writes the tombstone and deletes the profile in one transaction.
+ * Together: a profile exists only if it was created while no live tombstone existed, and every erasure removes it.
+ *
+ * <p>Tombstones ({@code erasures} table) are keyed by a SHA-256 of the customer id, so the table that outlives the
+ * erasure does not hold the id itself; they expire by TTL ({@code expiresAt}), and a tombstone whose
+ * {@code expiresAt} has passed counts as gone even before DynamoDB's TTL sweep removes it.
  */
 final class ProfileStore {
 
-    /** The condition of every profile write: create only if absent, or replace only the version we read. */
+    /** The condition of every profile update: replace only the version we read. */
+    static final String UPDATE_CONDITION = "#version = :expected";
+    /** The condition of a profile's creation: no profile yet. */
     static final String CREATE_CONDITION = "attribute_not_exists(customerId)";
-    static final String UPDATE_CONDITION = "version = :expected";
+    /** No live tombstone: none at all, or one whose TTL has passed. */
+    static final String NOT_ERASED = "attribute_not_exists(customerHash) OR expiresAt < :now";
 
-    private final DynamoDbClient dynamoDb;
-    private final String table;
+    static final String TOMBSTONE_KEY = "customerHash";
+    private static final int BATCH_GET_LIMIT = 100;
 
-    ProfileStore(DynamoDbClient dynamoDb, String table) {
-        this.dynamoDb = dynamoDb;
-        this.table = table;
+    /** What became of a write. */
+    enum SaveOutcome {
+        SAVED,
+        /** Someone else wrote the profile since we read it: nothing was written. */
+        CONFLICT,
+        /** The customer has a live tombstone: nothing was written, and nothing may be. */
+        ERASED
     }
 
-    /** The stored profile, or an empty one (version 0) when the customer has none. */
-    Profile load(String customerId) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder()
-            .tableName(table)
-            .key(Map.of(ProfileItems.KEY, AttributeValue.fromS(customerId)))
-            .consistentRead(true)
-            .build()).item();
-        return item == null || item.isEmpty() ? Profile.empty(customerId) : ProfileItems.fromItem(item);
+    private final DynamoDbClient dynamoDb;
+    private final String profilesTable;
+    private final String erasuresTable;
+    private final Duration tombstoneTtl;
+    private final DynamoDbRetry retry;
+
+    ProfileStore(DynamoDbClient dynamoDb, String profilesTable, String erasuresTable, Duration tombstoneTtl,
+        DynamoDbRetry retry) {
+        this.dynamoDb = dynamoDb;
+        this.profilesTable = profilesTable;
+        this.erasuresTable = erasuresTable;
+        this.tombstoneTtl = tombstoneTtl;
+        this.retry = retry;
+    }
+
+    Duration tombstoneTtl() {
+        return tombstoneTtl;
     }
 
     /**
-     * Writes {@code merged} as version {@code merged.version() + 1}.
+     * Reads the profiles of many customers with strongly consistent BatchGetItem calls (100 keys a call).
      *
-     * @return false when someone else wrote the profile since it was read (nothing was written)
+     * @return by customer id, an empty profile (version 0) for a customer who has none; customers whose read
+     *     could not be completed, or whose item does not fit the layout, are missing from the map (the caller
+     *     reads them one by one)
      */
-    boolean save(Profile merged) {
-        Profile next = merged.withVersion(merged.version() + 1);
-        PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(ProfileItems.toItem(next));
-        if (merged.isNew()) {
-            put.conditionExpression(CREATE_CONDITION);
-        } else {
-            Map<String, AttributeValue> values = new HashMap<>();
-            values.put(":expected", AttributeValue.fromN(Long.toString(merged.version())));
-            put.conditionExpression(UPDATE_CONDITION).expressionAttributeValues(values);
+    Map<String, Profile> loadAll(Collection<String> customerIds, Tally tally, long deadlineNanos) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(customerIds.size());
+        customerIds.forEach(id -> keys.add(key(id)));
+        Map<String, Profile> profiles = new HashMap<>();
+        Set<String> unreadable = new HashSet<>();
+        for (Map<String, AttributeValue> item : batchGet(profilesTable, keys, tally, deadlineNanos)) {
+            try {
+                Profile profile = ProfileItems.fromItem(item);
+                profiles.put(profile.customerId(), profile);
+            } catch (IllegalArgumentException e) {
+                // left out: the customer's own read fails with this message, and only that customer fails
+                unreadable.add(item.get(ProfileItems.KEY).s());
+            }
         }
+        for (Map<String, AttributeValue> key : keys) {
+            String id = key.get(ProfileItems.KEY).s();
+            if (!unreadable.contains(id)) {
+                profiles.putIfAbsent(id, Profile.empty(id));
+            }
+        }
+        return profiles;
+    }
+
+    /**
+     * Which of these customers have a live tombstone, read in BatchGetItem calls. A customer whose tombstone could
+     * not be read is left out: the write path checks the tombstone again in its transaction, so this read only
+     * spares erased customers a write that would be refused (and DynamoDB the cancelled transaction).
+     */
+    Set<String> liveTombstones(Collection<String> customerIds, Instant now, Tally tally, long deadlineNanos) {
+        Map<String, String> idByHash = new HashMap<>();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(customerIds.size());
+        for (String id : customerIds) {
+            Map<String, AttributeValue> key = tombstoneKey(id);
+            idByHash.put(key.get(TOMBSTONE_KEY).s(), id);
+            keys.add(key);
+        }
+        Set<String> erased = new HashSet<>();
+        for (Map<String, AttributeValue> item : batchGet(erasuresTable, keys, tally, deadlineNanos)) {
+            AttributeValue expiresAt = item.get("expiresAt");
+            if (expiresAt == null || expiresAt.n() == null || Long.parseLong(expiresAt.n()) >= now.getEpochSecond()) {
+                erased.add(idByHash.get(item.get(TOMBSTONE_KEY).s()));
+            }
+        }
+        return erased;
+    }
+
+    /**
+     * Strongly consistent BatchGetItem of {@code keys} (100 a call), unprocessed keys retried with backoff.
+     * {@code keys} is left holding the keys that were read (found or not); those still unprocessed when the
+     * retries run out are removed from it.
+     */
+    private List<Map<String, AttributeValue>> batchGet(String table, List<Map<String, AttributeValue>> keys,
+        Tally tally, long deadlineNanos) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        List<Map<String, AttributeValue>> unread = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += BATCH_GET_LIMIT) {
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
+                .keys(keys.subList(from, Math.min(keys.size(), from + BATCH_GET_LIMIT))).consistentRead(true).build());
+            for (int attempt = 1; !request.isEmpty(); attempt++) {
+                Map<String, KeysAndAttributes> pending = request;
+                BatchGetItemResponse response = retry.call(DynamoDbRetry.Kind.READ, tally, deadlineNanos,
+                    () -> dynamoDb.batchGetItem(b -> b.requestItems(pending)));
+                items.addAll(response.responses().getOrDefault(table, List.of()));
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+                if (!request.isEmpty() && !retry.backoff(attempt, DynamoDbRetry.Kind.READ, tally, deadlineNanos)) {
+                    unread.addAll(request.get(table).keys());
+                    break;
+                }
+            }
+        }
+        keys.removeAll(unread);
+        return items;
+    }
+
+    /** The stored profile, or an empty one (version 0) when the customer has none. */
+    Profile load(String customerId, Tally tally, long deadlineNanos) {
+        Map<String, AttributeValue> item = retry.call(DynamoDbRetry.Kind.READ, tally, deadlineNanos,
+            () -> dynamoDb.getItem(b -> b.tableName(profilesTable).key(key(customerId)).consistentRead(true)))
+            .item();
+        return item == null || item.isEmpty() ? Profile.empty(customerId) : ProfileItems.fromItem(item);
+    }
+
+    /** Writes {@code merged} as version {@code merged.version() + 1}: one write request (plus retries). */
+    SaveOutcome save(Profile merged, Instant now, Tally tally, long deadlineNanos) {
+        tally.writes++;
+        Profile next = merged.withVersion(merged.version() + 1);
+        Map<String, AttributeValue> item = ProfileItems.toItem(next);
+        if (!merged.isNew()) {
+            try {
+                retry.call(DynamoDbRetry.Kind.WRITE, tally, deadlineNanos, () -> dynamoDb.putItem(b -> b
+                    .tableName(profilesTable)
+                    .item(item)
+                    .conditionExpression(UPDATE_CONDITION)
+                    .expressionAttributeNames(Map.of("#version", ProfileItems.VERSION))
+                    .expressionAttributeValues(Map.of(":expected",
+                        AttributeValue.fromN(Long.toString(merged.version()))))));
+                return SaveOutcome.SAVED;
+            } catch (ConditionalCheckFailedException e) {
+                return SaveOutcome.CONFLICT;
+            }
+        }
+        TransactWriteItem notErased = TransactWriteItem.builder().conditionCheck(c -> c
+            .tableName(erasuresTable)
+            .key(tombstoneKey(merged.customerId()))
+            .conditionExpression(NOT_ERASED)
+            .expressionAttributeValues(Map.of(":now", epochSeconds(now)))).build();
+        TransactWriteItem create = TransactWriteItem.builder().put(p -> p
+            .tableName(profilesTable)
+            .item(item)
+            .conditionExpression(CREATE_CONDITION)).build();
         try {
-            dynamoDb.putItem(put.build());
+            retry.call(DynamoDbRetry.Kind.WRITE, tally, deadlineNanos,
+                () -> dynamoDb.transactWriteItems(b -> b.transactItems(notErased, create)));
+            return SaveOutcome.SAVED;
+        } catch (TransactionCanceledException e) {
+            if (failedCondition(e, 0)) {
+                return SaveOutcome.ERASED;
+            }
+            if (failedCondition(e, 1)) {
+                return SaveOutcome.CONFLICT;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the customer's tombstone and deletes their profile, in one transaction.
+     *
+     * @param profileExists whether a profile was read: when the customer turns out to be erased already, the
+     *                      profile is deleted on its own should one exist anyway
+     * @param knownErased   a live tombstone was read: no transaction is tried (a replayed erasure)
+     * @return true when this call erased the customer, false when a live tombstone was there already
+     */
+    boolean erase(String customerId, ErasureEvent event, boolean profileExists, boolean knownErased, Instant now,
+        Tally tally, long deadlineNanos) {
+        if (!knownErased && eraseInTransaction(customerId, event, now, tally, deadlineNanos)) {
             return true;
-        } catch (ConditionalCheckFailedException e) {
+        }
+        if (profileExists) {
+            tally.writes++;
+            retry.call(DynamoDbRetry.Kind.WRITE, tally, deadlineNanos,
+                () -> dynamoDb.deleteItem(b -> b.tableName(profilesTable).key(key(customerId))));
+        }
+        return false;
+    }
+
+    /** @return false when the transaction was cancelled because a live tombstone exists */
+    private boolean eraseInTransaction(String customerId, ErasureEvent event, Instant now, Tally tally,
+        long deadlineNanos) {
+        tally.writes++;
+        Map<String, AttributeValue> tombstone = new HashMap<>(tombstoneKey(customerId));
+        tombstone.put("erasedAt", AttributeValue.fromS(event.occurredAt().toString()));
+        tombstone.put("eventId", AttributeValue.fromS(event.eventId()));
+        tombstone.put("expiresAt", epochSeconds(now.plus(tombstoneTtl)));
+        TransactWriteItem put = TransactWriteItem.builder().put(p -> p
+            .tableName(erasuresTable)
+            .item(tombstone)
+            .conditionExpression(NOT_ERASED)
+            .expressionAttributeValues(Map.of(":now", epochSeconds(now)))).build();
+        TransactWriteItem delete = TransactWriteItem.builder().delete(d -> d
+            .tableName(profilesTable)
+            .key(key(customerId))).build();
+        try {
+            retry.call(DynamoDbRetry.Kind.WRITE, tally, deadlineNanos,
+                () -> dynamoDb.transactWriteItems(b -> b.transactItems(put, delete)));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (!failedCondition(e, 0)) {
+                throw e;
+            }
             return false;
         }
+    }
+
+    /** The erasures table's key for a customer: the SHA-256 of the id, in hex. */
+    static Map<String, AttributeValue> tombstoneKey(String customerId) {
+        return Map.of(TOMBSTONE_KEY, AttributeValue.fromS(hash(customerId)));
+    }
+
+    static String hash(String customerId) {
+        return Sha256.hex(customerId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean failedCondition(TransactionCanceledException e, int index) {
+        List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+        return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
+    }
+
+    private static Map<String, AttributeValue> key(String customerId) {
+        return Map.of(ProfileItems.KEY, AttributeValue.fromS(customerId));
+    }
+
+    private static AttributeValue epochSeconds(Instant instant) {
+        return AttributeValue.fromN(Long.toString(instant.getEpochSecond()));
     }
 }

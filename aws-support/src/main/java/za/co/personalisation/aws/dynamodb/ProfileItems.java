@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import za.co.personalisation.core.location.Location;
+import za.co.personalisation.core.profile.AppliedEvents;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Consent;
 import za.co.personalisation.core.profile.InterestStat;
@@ -18,11 +19,18 @@ import za.co.personalisation.core.profile.Profile;
  * (notify-function's stream images, deliver-function's consent check) and the local runtime's seeding.
  *
  * <pre>
- * customerId S | version N | updatedAt S | locationAt S | recentEventIds L&lt;S&gt;
+ * customerId S | version N | updatedAt S | locationAt S | locationEventId S
  * location M{key S, name S, known BOOL}
  * interests M{&lt;interest&gt; M{score N, count N, firstSeen S, lastSeen S, lastEventId S}}
  * consent M{sms|email M{state S, at S}}
+ * appliedEventIds L&lt;S&gt; | appliedEventTimes L&lt;N&gt;   (occurredAt in epoch milliseconds; both in
+ *                                                (occurredAt, eventId) order, the i-th time is the i-th id's)
+ * appliedHorizon M{at S, eventId S}            (only once events have been forgotten)
  * </pre>
+ *
+ * <p>Items written before {@code appliedEventIds} existed hold {@code recentEventIds L<S>} instead; they are still
+ * read (as ids without a time, {@link AppliedEvents#legacy}) and rewritten in the new layout on the next change.
+ * A missing {@code locationEventId} reads as {@code ""}.
  */
 public final class ProfileItems {
 
@@ -38,6 +46,7 @@ public final class ProfileItems {
         item.put(VERSION, n(Long.toString(profile.version())));
         item.put("updatedAt", s(profile.updatedAt().toString()));
         item.put("locationAt", s(profile.locationAt().toString()));
+        item.put("locationEventId", s(profile.locationEventId()));
         if (profile.location() != null) {
             item.put("location", m(Map.of(
                 "key", s(profile.location().key()),
@@ -57,9 +66,20 @@ public final class ProfileItems {
             "state", s(value.state().wireName()),
             "at", s(value.at().toString())))));
         item.put("consent", m(consent));
-        List<AttributeValue> recent = new ArrayList<>(profile.recentEventIds().size());
-        profile.recentEventIds().forEach(id -> recent.add(s(id)));
-        item.put("recentEventIds", AttributeValue.fromL(recent));
+        AppliedEvents applied = profile.applied();
+        List<AttributeValue> ids = new ArrayList<>(applied.size());
+        List<AttributeValue> times = new ArrayList<>(applied.size());
+        for (int i = 0; i < applied.size(); i++) {
+            ids.add(s(applied.eventIdAt(i)));
+            times.add(n(Long.toString(applied.occurredAtMillisAt(i))));
+        }
+        item.put("appliedEventIds", AttributeValue.fromL(ids));
+        item.put("appliedEventTimes", AttributeValue.fromL(times));
+        if (applied.horizonAt() != null) {
+            item.put("appliedHorizon", m(Map.of(
+                "at", s(applied.horizonAt().toString()),
+                "eventId", s(applied.horizonEventId()))));
+        }
         return item;
     }
 
@@ -89,18 +109,37 @@ public final class ProfileItems {
             Map<Channel, Consent> consent = new EnumMap<>(Channel.class);
             map(item, "consent").forEach((channel, value) -> consent.put(Channel.fromWire(channel), new Consent(
                 Consent.State.fromWire(string(value.m(), "state")), Instant.parse(string(value.m(), "at")))));
-            List<String> recent = new ArrayList<>();
-            AttributeValue ids = item.get("recentEventIds");
-            if (ids != null && ids.hasL()) {
-                ids.l().forEach(id -> recent.add(id.s()));
-            }
             AttributeValue version = item.get(VERSION);
+            AttributeValue locationEventId = item.get("locationEventId");
             return new Profile(customerId, version == null ? 0 : Long.parseLong(version.n()), interests, location,
-                instant(item, "locationAt"), consent, recent, instant(item, "updatedAt"));
+                instant(item, "locationAt"), locationEventId == null || locationEventId.s() == null ? ""
+                    : locationEventId.s(), consent, applied(item), instant(item, "updatedAt"));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("profile " + customerId + " does not fit the item layout: "
                 + e.getMessage(), e);
         }
+    }
+
+    private static AppliedEvents applied(Map<String, AttributeValue> item) {
+        AttributeValue ids = item.get("appliedEventIds");
+        if (ids == null || !ids.hasL()) {
+            List<String> legacy = new ArrayList<>();
+            AttributeValue recent = item.get("recentEventIds");
+            if (recent != null && recent.hasL()) {
+                recent.l().forEach(id -> legacy.add(id.s()));
+            }
+            return AppliedEvents.legacy(legacy);
+        }
+        AttributeValue times = item.get("appliedEventTimes");
+        List<String> eventIds = new ArrayList<>(ids.l().size());
+        List<Long> millis = new ArrayList<>(ids.l().size());
+        ids.l().forEach(id -> eventIds.add(id.s()));
+        if (times != null && times.hasL()) {
+            times.l().forEach(time -> millis.add(Long.parseLong(time.n())));
+        }
+        Map<String, AttributeValue> horizon = map(item, "appliedHorizon");
+        return horizon.isEmpty() ? AppliedEvents.of(eventIds, millis, null, "")
+            : AppliedEvents.of(eventIds, millis, Instant.parse(string(horizon, "at")), string(horizon, "eventId"));
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

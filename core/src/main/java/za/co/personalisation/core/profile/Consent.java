@@ -21,6 +21,16 @@ public record Consent(State state, Instant at) {
         return state == State.GRANTED;
     }
 
+    /**
+     * Whether a consent decision {@code (state, at)} replaces this one: the later decision wins, and of two made at
+     * the same instant a revocation wins (the safe reading). Applying decisions this way gives the same result in
+     * any order and any number of times.
+     */
+    public boolean isSupersededBy(State newState, Instant newAt) {
+        int byTime = newAt.compareTo(at);
+        return byTime > 0 || (byTime == 0 && newState == State.REVOKED && state != State.REVOKED);
+    }
+
     /** Consent states; the wire name is lower case. */
     public enum State {
         GRANTED,

@@ -3,17 +3,30 @@ package za.co.personalisation.core.profile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import za.co.personalisation.core.event.ConsentEvent;
+import za.co.personalisation.core.event.ErasureEvent;
 import za.co.personalisation.core.event.InterestEvent;
+import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.location.Location;
 
 /**
- * Applies interest events to a profile. Pure: no I/O, time passed in.
+ * Applies a customer's interest and consent events to their profile. Pure: no I/O, time passed in. Erasure is not
+ * a merge (the store deletes the profile), so erasure events are refused here.
  *
- * <p>Idempotent: an event whose id is among the profile's recent event ids changes nothing. Order-tolerant: a late
- * event (older than the profile's latest) adds to counts and scores but never rolls the location back.
+ * <p>The result depends only on the set of distinct events applied, not on the order or the number of times
+ * they arrive (docs/profiles.md):
+ * <ul>
+ *   <li>interest counts add up, first and last seen are a minimum and a maximum, and a score is a sum of decayed
+ *       contributions ({@link InterestStat});</li>
+ *   <li>the location is that of the event with the highest {@code (occurredAt, eventId)}: a late event never rolls
+ *       it back;</li>
+ *   <li>consent per channel is the decision with the latest occurredAt ({@link Consent#isSupersededBy});</li>
+ *   <li>an event already applied changes nothing ({@link AppliedEvents}).</li>
+ * </ul>
  */
 public final class ProfileMerger {
 
@@ -22,7 +35,7 @@ public final class ProfileMerger {
 
     /**
      * @param halfLife         an interest's score halves over this long without new events
-     * @param rememberedEvents how many recent event ids a profile keeps for de-duplication
+     * @param rememberedEvents how many applied event ids a profile keeps for de-duplication
      */
     public ProfileMerger(Duration halfLife, int rememberedEvents) {
         if (halfLife.isNegative() || halfLife.isZero()) {
@@ -39,52 +52,121 @@ public final class ProfileMerger {
         return halfLife;
     }
 
-    /** Applies events in the order given; returns the profile unchanged when every event was applied before. */
-    public Result apply(Profile profile, List<InterestEvent> events, Instant now) {
+    public int rememberedEvents() {
+        return rememberedEvents;
+    }
+
+    /**
+     * Applies the customer's events in the order given.
+     *
+     * @return the merged profile (the same instance when nothing was applied) and what happened to the events
+     * @throws IllegalArgumentException for an event of another customer, or an erasure event
+     */
+    public Result apply(Profile profile, List<? extends StreamEvent> events, Instant now) {
         Map<String, InterestStat> interests = null;
-        List<String> recent = null;
+        Map<Channel, Consent> consent = null;
+        AppliedEvents.Builder applied = profile.applied().toBuilder();
         Location location = profile.location();
         Instant locationAt = profile.locationAt();
-        int applied = 0;
+        String locationEventId = profile.locationEventId();
+        List<StreamEvent> appliedEvents = null;
+        List<String> tooLate = null;
         int duplicates = 0;
-        for (InterestEvent event : events) {
+        for (StreamEvent event : events) {
             if (!event.customerId().equals(profile.customerId())) {
                 throw new IllegalArgumentException("event " + event.eventId() + " belongs to another customer");
             }
-            if ((recent != null ? recent : profile.recentEventIds()).contains(event.eventId())) {
+            if (applied.contains(event.eventId())) {
                 duplicates++;
                 continue;
             }
-            if (interests == null) {
-                interests = new HashMap<>(profile.interests());
-                recent = new ArrayList<>(profile.recentEventIds());
+            if (event instanceof InterestEvent interest) {
+                if (applied.isAtOrBelowHorizon(interest.occurredAt(), interest.eventId())) {
+                    if (tooLate == null) {
+                        tooLate = new ArrayList<>();
+                    }
+                    tooLate.add(interest.eventId());
+                    continue;
+                }
+                if (interests == null) {
+                    interests = new HashMap<>(profile.interests());
+                }
+                InterestStat stat = interests.get(interest.interest());
+                interests.put(interest.interest(), stat == null
+                    ? InterestStat.first(interest.occurredAt(), interest.eventId())
+                    : stat.plus(interest.occurredAt(), interest.eventId(), halfLife));
+                if (location == null || isAfter(interest.occurredAt(), interest.eventId(), locationAt,
+                    locationEventId)) {
+                    location = interest.location();
+                    locationAt = interest.occurredAt();
+                    locationEventId = interest.eventId();
+                }
+                applied.add(interest.eventId(), interest.occurredAt());
+            } else if (event instanceof ConsentEvent decision) {
+                if (consent == null) {
+                    consent = new EnumMap<>(Channel.class);
+                    consent.putAll(profile.consent());
+                }
+                Consent current = consent.getOrDefault(decision.channel(), Consent.UNKNOWN);
+                if (current.isSupersededBy(decision.state(), decision.occurredAt())) {
+                    consent.put(decision.channel(), new Consent(decision.state(), decision.occurredAt()));
+                }
+                // A consent decision is last-writer-wins, idempotent by itself: it is never refused as too late,
+                // and it is remembered only above the horizon, where remembering it can matter.
+                if (!applied.isAtOrBelowHorizon(decision.occurredAt(), decision.eventId())) {
+                    applied.add(decision.eventId(), decision.occurredAt());
+                }
+            } else if (event instanceof ErasureEvent) {
+                throw new IllegalArgumentException("event " + event.eventId() + " is an erasure: the store deletes"
+                    + " the profile, there is nothing to merge");
             }
-            InterestStat stat = interests.get(event.interest());
-            interests.put(event.interest(), stat == null ? InterestStat.first(event.occurredAt(), event.eventId())
-                : stat.plus(event.occurredAt(), event.eventId(), halfLife));
-            if (location == null || !event.occurredAt().isBefore(locationAt)) {
-                location = event.location();
-                locationAt = event.occurredAt();
+            if (appliedEvents == null) {
+                appliedEvents = new ArrayList<>(events.size());
             }
-            recent.add(event.eventId());
-            applied++;
+            appliedEvents.add(event);
         }
-        if (applied == 0) {
-            return new Result(profile, 0, duplicates);
+        if (tooLate == null) {
+            tooLate = List.of();
         }
-        if (recent.size() > rememberedEvents) {
-            recent = recent.subList(recent.size() - rememberedEvents, recent.size());
+        if (appliedEvents == null) {
+            return new Result(profile, List.of(), duplicates, tooLate);
         }
-        Profile merged = new Profile(profile.customerId(), profile.version(), interests, location, locationAt,
-            profile.consent(), recent, now);
-        return new Result(merged, applied, duplicates);
+        Profile merged = new Profile(profile.customerId(), profile.version(),
+            interests == null ? profile.interests() : interests, location, locationAt, locationEventId,
+            consent == null ? profile.consent() : consent, applied.build(rememberedEvents), now);
+        return new Result(merged, appliedEvents, duplicates, tooLate);
     }
 
-    /** The merged profile and what happened to each event. */
-    public record Result(Profile profile, int applied, int duplicates) {
+    private static boolean isAfter(Instant at, String eventId, Instant otherAt, String otherEventId) {
+        int byTime = at.compareTo(otherAt);
+        return byTime > 0 || (byTime == 0 && eventId.compareTo(otherEventId) > 0);
+    }
+
+    /**
+     * The merged profile and what happened to the events.
+     *
+     * @param appliedEvents   events that took effect (interest and consent), in order
+     * @param duplicates      events applied before (their id is remembered): skipped
+     * @param tooLateEventIds interest events at or below the horizon of forgotten events: not applied
+     */
+    public record Result(Profile profile, List<StreamEvent> appliedEvents, int duplicates,
+        List<String> tooLateEventIds) {
+
+        public Result {
+            appliedEvents = List.copyOf(appliedEvents);
+            tooLateEventIds = List.copyOf(tooLateEventIds);
+        }
+
+        public int applied() {
+            return appliedEvents.size();
+        }
+
+        public int tooLate() {
+            return tooLateEventIds.size();
+        }
 
         public boolean changed() {
-            return applied > 0;
+            return !appliedEvents.isEmpty();
         }
     }
 }

@@ -1,0 +1,135 @@
+package za.co.personalisation.enrich;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static za.co.personalisation.enrich.EnrichFixture.batch;
+import static za.co.personalisation.enrich.Events.CAPE_TOWN;
+import static za.co.personalisation.enrich.Events.CLOCK;
+import static za.co.personalisation.enrich.Events.DURBAN;
+import static za.co.personalisation.enrich.Events.erasure;
+import static za.co.personalisation.enrich.Events.interest;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import za.co.personalisation.core.event.StreamEvent;
+import za.co.personalisation.core.profile.Profile;
+import za.co.personalisation.local.emulator.MotoExtension;
+
+/**
+ * Two invocations racing on one customer (as with a replay running beside live traffic, or two shards' worth of
+ * one customer after a reshard). Each test runs invocation A on its own thread, holds it between its read and its
+ * write, lets invocation B complete in that gap, then lets A finish: the worst interleaving for a lost update, made
+ * to happen every time instead of by luck.
+ */
+@ExtendWith(MotoExtension.class)
+class EnrichConcurrencyIT {
+
+    private EnrichFixture fixture;
+    private final ConcurrentLinkedQueue<String> linesOfA = new ConcurrentLinkedQueue<>();
+
+    @BeforeEach
+    void setUp(MotoExtension.Emulator emulator) {
+        fixture = new EnrichFixture(emulator);
+    }
+
+    @Test
+    void handleRequest_twoOnAnExistingProfile_loserRetries_andNoUpdateIsLost() throws Exception {
+        fixture.handler(CLOCK).handleRequest(batch(fixture.records(List.of(interest("c-1", "e-0", "books", DURBAN,
+            300)))), null);
+        Interceptors.PauseAfter pause = new Interceptors.PauseAfter("BatchGetItem", 1);
+
+        StreamsEventResponse[] responses = race(pause, events("a", 5, 200), events("b", 7, 100));
+
+        assertThat(responses[0].getBatchItemFailures()).isEmpty();
+        assertThat(responses[1].getBatchItemFailures()).isEmpty();
+        Profile profile = fixture.profile("c-1");
+        assertThat(profile.interests().get("books").count()).isEqualTo(1 + 5 + 7);
+        assertThat(profile.applied().size()).isEqualTo(13);
+        assertThat(profile.version()).isEqualTo(3);
+        assertThat(metricOfA("ConditionalConflicts")).isEqualTo(1);
+        assertThat(metricOfA("Applied")).isEqualTo(5);
+    }
+
+    @Test
+    void handleRequest_twoCreatingOneProfile_loserRetriesAsAnUpdate_andNoUpdateIsLost() throws Exception {
+        // A's second BatchGetItem is the tombstone read it makes for a customer without a profile
+        Interceptors.PauseAfter pause = new Interceptors.PauseAfter("BatchGetItem", 2);
+
+        race(pause, events("a", 4, 200), events("b", 6, 100));
+
+        Profile profile = fixture.profile("c-1");
+        assertThat(profile.interests().get("books").count()).isEqualTo(4 + 6);
+        assertThat(profile.version()).isEqualTo(2);
+        assertThat(metricOfA("ConditionalConflicts")).isEqualTo(1);
+    }
+
+    @Test
+    void handleRequest_erasureBetweenAnUpdatesReadAndWrite_winsAndNothingRecreatesIt() throws Exception {
+        fixture.handler(CLOCK).handleRequest(batch(fixture.records(List.of(interest("c-1", "e-0", "books", DURBAN,
+            300)))), null);
+        Interceptors.PauseAfter pause = new Interceptors.PauseAfter("BatchGetItem", 1);
+
+        StreamsEventResponse[] responses = race(pause, events("a", 3, 200), List.of(erasure("c-1", "x-1", 100)));
+
+        assertThat(responses[0].getBatchItemFailures()).isEmpty();
+        assertThat(fixture.profile("c-1")).isNull();
+        assertThat(fixture.tombstone("c-1")).isNotNull();
+        // A's conditional put found no item at its version, A re-read (no profile), and its create transaction's
+        // tombstone check refused the write
+        assertThat(metricOfA("ConditionalConflicts")).isEqualTo(1);
+        assertThat(metricOfA("ErasedDropped")).isEqualTo(3);
+        assertThat(metricOfA("Applied")).isZero();
+    }
+
+    @Test
+    void handleRequest_erasureBetweenACreationsReadAndWrite_isSeenByTheTransaction() throws Exception {
+        Interceptors.PauseAfter pause = new Interceptors.PauseAfter("BatchGetItem", 2);
+
+        race(pause, events("a", 3, 200), List.of(erasure("c-1", "x-1", 100)));
+
+        assertThat(fixture.profile("c-1")).isNull();
+        assertThat(metricOfA("ErasedDropped")).isEqualTo(3);
+        assertThat(metricOfA("ConditionalConflicts")).isZero();
+    }
+
+    /** Runs A (held by {@code pause}) and B (in A's gap); returns both responses once both are done. */
+    private StreamsEventResponse[] race(Interceptors.PauseAfter pause, List<StreamEvent> eventsOfA,
+        List<StreamEvent> eventsOfB) throws Exception {
+        EnrichHandler a = fixture.handler(fixture.settings, CLOCK, linesOfA::add, pause);
+        EnrichHandler b = fixture.handler(CLOCK);
+        KinesisEvent batchOfA = batch(fixture.records(eventsOfA));
+        KinesisEvent batchOfB = batch(fixture.records(eventsOfB));
+
+        CompletableFuture<StreamsEventResponse> first = CompletableFuture.supplyAsync(
+            () -> a.handleRequest(batchOfA, null));
+        assertThat(pause.reached.await(60, TimeUnit.SECONDS)).as("A reached its pause").isTrue();
+        StreamsEventResponse second = b.handleRequest(batchOfB, null);
+        pause.release.countDown();
+        return new StreamsEventResponse[] {first.get(60, TimeUnit.SECONDS), second};
+    }
+
+    private static List<StreamEvent> events(String prefix, int count, long minutesAgo) {
+        List<StreamEvent> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            events.add(interest("c-1", prefix + "-" + i, "books", i % 2 == 0 ? CAPE_TOWN : DURBAN, minutesAgo - i));
+        }
+        return events;
+    }
+
+    private double metricOfA(String name) {
+        double sum = 0;
+        for (String line : linesOfA) {
+            if (line.contains("\"_aws\"")) {
+                sum += EnrichFixture.json(line).path(name).asDouble();
+            }
+        }
+        return sum;
+    }
+}

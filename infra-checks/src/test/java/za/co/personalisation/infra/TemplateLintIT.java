@@ -45,7 +45,7 @@ class TemplateLintIT {
         report.path("results").path("failed_checks").forEach(check -> failed.add(check.path("check_id").asText()
             + " " + check.path("resource").asText() + ": " + check.path("check_name").asText()));
         assertThat(failed).as("checkov failed checks").isEmpty();
-        assertThat(report.path("summary").path("passed").asInt()).isGreaterThan(50);
+        assertThat(report.path("summary").path("passed").asInt()).isGreaterThan(40);
         report.path("results").path("skipped_checks").forEach(check -> assertThat(check.path("suppress_comment")
             .asText()).as("justification for skipping " + check.path("check_id").asText() + " on "
                 + check.path("resource").asText()).hasSizeGreaterThan(20));

@@ -59,6 +59,10 @@ public final class LocalResources implements Intrinsics.Resources {
                 attributes.put(resource.logicalId(), Map.of("Arn", arn("lambda", "function:" + name)));
             } else if (resource.type().equals("AWS::Serverless::Api")) {
                 refs.put(resource.logicalId(), "local");
+            } else if (resource.type().equals("AWS::KMS::Key")) {
+                // moto's KMS is not needed locally: the emulator does not encrypt at rest
+                refs.put(resource.logicalId(), "local-" + resource.logicalId());
+                attributes.put(resource.logicalId(), Map.of("Arn", arn("kms", "key/local-" + resource.logicalId())));
             } else if (resource.type().equals("AWS::Logs::LogGroup")) {
                 // not created in the emulator: the local runtime reads function log lines itself
                 refs.put(resource.logicalId(), intrinsics.string(resource.properties().get("LogGroupName")));

@@ -412,7 +412,8 @@ final class IngestApi {
     private void finish(Call call, APIGatewayProxyResponseEvent response) {
         int status = response.getStatusCode();
         Metrics.Unit unit = metrics.unit();
-        unit.count("Requests", 1).count("Accepted", call.accepted).count("KinesisRetries", call.kinesisRetries);
+        unit.count("Requests", 1).count("Accepted", call.accepted).count("KinesisRetries", call.kinesisRetries)
+            .count("Traced", sampled(call.request) ? 1 : 0);
         for (Map.Entry<String, Integer> reason : call.reasons.entrySet()) {
             if (reason.getKey().endsWith("_unavailable")) {
                 unit.dimension("Reason", reason.getKey(), "RetryableFailures", Math.max(1, call.retry));
@@ -476,6 +477,15 @@ final class IngestApi {
     }
 
     /** The X-Ray root trace id of the request, carried in the stream record; empty when untraced. */
+    /**
+     * True when API Gateway sampled this request for X-Ray ({@code Sampled=1} in the trace header): the numerator
+     * of the trace-coverage metric (Traced / Requests), alarmed below 95 %.
+     */
+    static boolean sampled(APIGatewayProxyRequestEvent request) {
+        String header = header(request, "x-amzn-trace-id");
+        return header != null && header.replace(" ", "").contains("Sampled=1");
+    }
+
     static String traceId(APIGatewayProxyRequestEvent request) {
         String header = header(request, "x-amzn-trace-id");
         if (header == null) {

@@ -11,11 +11,13 @@ import java.util.UUID;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.lambda.SnapStartPriming;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
 import za.co.personalisation.core.event.CustomerRequestParser;
 import za.co.personalisation.core.event.EventLimits;
 import za.co.personalisation.core.event.EventRequestParser;
+import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.event.SchemaRules;
 import za.co.personalisation.core.location.Gazetteer;
 
@@ -30,7 +32,12 @@ import za.co.personalisation.core.location.Gazetteer;
  */
 public final class IngestHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
+    private static final byte[] PRIMING_EVENT = ("{\"customerId\":\"snapstart-priming\",\"interest\":\"electronics\","
+        + "\"location\":\"Cape Town\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private final IngestApi api;
+    /** CRaC holds resources weakly: the handler keeps its priming reachable. */
+    private final SnapStartPriming priming;
 
     /** For the Lambda runtime. */
     public IngestHandler() {
@@ -62,10 +69,17 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
         this.api = new IngestApi(events, customers, publisher, contacts,
             settings.getDuration("WRITE_BUDGET", Duration.ofSeconds(3)), settings.get("ALLOWED_ORIGIN", ""), clock,
             log, metrics);
+        // SnapStart: parse, validate, normalise and encode one event before the snapshot; nothing is written.
+        this.priming = SnapStartPriming.register(settings.functionName("ingest-function"),
+            () -> events.parse(PRIMING_EVENT, clock.instant(), "").accepted().forEach(StreamEventCodec::encode));
     }
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
         return api.handle(request, context == null ? null : Duration.ofMillis(context.getRemainingTimeInMillis()));
+    }
+
+    SnapStartPriming priming() {
+        return priming;
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,12 +79,15 @@ public final class OfferCatalog {
         Map<String, List<Offer>> frozen = new HashMap<>();
         interests.forEach((interest, list) -> frozen.put(interest, List.copyOf(list)));
         this.byInterest = Map.copyOf(frozen);
+        Map<Offer, Indexed> indexed = new IdentityHashMap<>();
         Map<String, Map<String, Indexed[]>> built = new HashMap<>();
         rules.forEach((interest, byRule) -> {
             Map<String, Indexed[]> buckets = new HashMap<>();
             byRule.forEach((rule, list) -> {
                 list.sort(OFFER_ORDER);
-                buckets.put(rule, list.stream().map(Indexed::new).toArray(Indexed[]::new));
+                // One Indexed per offer, shared by its buckets: matching tells offers apart by identity.
+                buckets.put(rule, list.stream().map(offer -> indexed.computeIfAbsent(offer, Indexed::new))
+                    .toArray(Indexed[]::new));
             });
             built.put(interest, Map.copyOf(buckets));
         });

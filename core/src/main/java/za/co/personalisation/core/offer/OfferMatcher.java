@@ -138,31 +138,139 @@ public final class OfferMatcher {
         String[] rules = catalog.rulesCovering(after.location());
         int mask = OfferCatalog.channelMask(reachable);
         long nowMillis = now.toEpochMilli();
-        List<OfferMatch> candidates = new ArrayList<>(Math.min(16, maxOffers * rules.length * triggers.size()));
+        Top top = new Top(maxOffers);
+        OfferCatalog.Indexed[] seen = new OfferCatalog.Indexed[maxOffers * rules.length];
         for (Trigger trigger : triggers) {
             Map<String, OfferCatalog.Indexed[]> byRule = catalog.index(trigger.interest());
             if (byRule == null) {
                 continue;
             }
-            int first = candidates.size();
+            int seenCount = 0;
             for (String rule : rules) {
                 OfferCatalog.Indexed[] bucket = byRule.get(rule);
                 if (bucket == null) {
                     continue;
                 }
+                // A bucket is in rank order and the score is the interest's: its first maxOffers valid, reachable
+                // offers not met in a more specific bucket are all this interest can contribute from it.
                 int taken = 0;
                 for (int i = 0; i < bucket.length && taken < maxOffers; i++) {
                     OfferCatalog.Indexed entry = bucket[i];
                     if ((entry.channels & mask) == 0 || !entry.validAt(nowMillis)
-                        || seen(candidates, first, entry.offer)) {
+                        || contains(seen, seenCount, entry)) {
                         continue;
                     }
-                    candidates.add(match(catalog, trigger, entry.offer, rule));
+                    seen[seenCount++] = entry;
                     taken++;
+                    if (!top.offer(entry, trigger, rule)) {
+                        break;
+                    }
                 }
             }
         }
-        return best(candidates);
+        return top.matches(catalog.version());
+    }
+
+    private static boolean contains(OfferCatalog.Indexed[] entries, int count, OfferCatalog.Indexed entry) {
+        for (int i = 0; i < count; i++) {
+            if (entries[i] == entry) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The best {@code capacity} distinct offers seen so far, best first, compared as {@link #RANKING} compares
+     * matches but on the index's fields, without sorting or allocating per candidate.
+     */
+    private static final class Top {
+
+        private final OfferCatalog.Indexed[] entries;
+        private final Trigger[] triggers;
+        private final String[] rules;
+        private int size;
+
+        Top(int capacity) {
+            entries = new OfferCatalog.Indexed[capacity];
+            triggers = new Trigger[capacity];
+            rules = new String[capacity];
+        }
+
+        /**
+         * Considers a candidate; returns false when it ranks below a full list, so that the rest of its bucket,
+         * which ranks lower still, can be skipped.
+         */
+        boolean offer(OfferCatalog.Indexed entry, Trigger trigger, String rule) {
+            for (int i = 0; i < size; i++) {
+                if (entries[i] == entry) {
+                    // The same offer through another interest: keep the better-ranked credit.
+                    if (compare(entry, trigger, entries[i], triggers[i]) < 0) {
+                        remove(i);
+                        insert(entry, trigger, rule);
+                    }
+                    return true;
+                }
+            }
+            if (size == entries.length) {
+                if (compare(entry, trigger, entries[size - 1], triggers[size - 1]) >= 0) {
+                    return false;
+                }
+                size--;
+            }
+            insert(entry, trigger, rule);
+            return true;
+        }
+
+        private void insert(OfferCatalog.Indexed entry, Trigger trigger, String rule) {
+            int at = size;
+            while (at > 0 && compare(entry, trigger, entries[at - 1], triggers[at - 1]) < 0) {
+                entries[at] = entries[at - 1];
+                triggers[at] = triggers[at - 1];
+                rules[at] = rules[at - 1];
+                at--;
+            }
+            entries[at] = entry;
+            triggers[at] = trigger;
+            rules[at] = rule;
+            size++;
+        }
+
+        private void remove(int index) {
+            for (int i = index; i < size - 1; i++) {
+                entries[i] = entries[i + 1];
+                triggers[i] = triggers[i + 1];
+                rules[i] = rules[i + 1];
+            }
+            size--;
+        }
+
+        private static int compare(OfferCatalog.Indexed a, Trigger at, OfferCatalog.Indexed b, Trigger bt) {
+            int order = Double.compare(bt.score(), at.score());
+            if (order != 0) {
+                return order;
+            }
+            order = Integer.compare(b.offer.priority(), a.offer.priority());
+            if (order != 0) {
+                return order;
+            }
+            order = Long.compare(b.validFrom, a.validFrom);
+            if (order != 0) {
+                return order;
+            }
+            order = a.offer.offerId().compareTo(b.offer.offerId());
+            return order != 0 ? order : at.interest().compareTo(bt.interest());
+        }
+
+        List<OfferMatch> matches(String version) {
+            List<OfferMatch> matches = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                Trigger trigger = triggers[i];
+                matches.add(new OfferMatch(entries[i].offer, trigger.interest(), trigger.score(), rules[i], version,
+                    trigger.stat().lastEventId(), trigger.kind()));
+            }
+            return List.copyOf(matches);
+        }
     }
 
     /** The same result as {@link #match(OfferCatalog, Profile, Profile, Instant, Set)}, by reading every offer. */
@@ -196,15 +304,6 @@ public final class OfferMatcher {
     private static OfferMatch match(OfferCatalog catalog, Trigger trigger, Offer offer, String rule) {
         return new OfferMatch(offer, trigger.interest(), trigger.score(), rule, catalog.version(),
             trigger.stat().lastEventId(), trigger.kind());
-    }
-
-    private static boolean seen(List<OfferMatch> candidates, int from, Offer offer) {
-        for (int i = from; i < candidates.size(); i++) {
-            if (candidates.get(i).offer() == offer) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private List<OfferMatch> best(List<OfferMatch> candidates) {

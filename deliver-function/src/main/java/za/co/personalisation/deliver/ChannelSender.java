@@ -7,13 +7,17 @@ import software.amazon.awssdk.services.sesv2.model.Content;
 import software.amazon.awssdk.services.sesv2.model.Destination;
 import software.amazon.awssdk.services.sesv2.model.EmailContent;
 import software.amazon.awssdk.services.sesv2.model.Message;
+import software.amazon.awssdk.services.sesv2.model.MessageHeader;
 import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import za.co.personalisation.core.notify.MessageRenderer;
 
-/** Sends a rendered message: SMS through SNS Publish(PhoneNumber), email through SES v2. */
+/**
+ * Sends a rendered message: SMS through SNS Publish(PhoneNumber) as a promotional message, email through SES v2
+ * with the one-click unsubscribe headers (RFC 8058) beside the link in the body.
+ */
 final class ChannelSender {
 
     private final SnsClient sns;
@@ -44,6 +48,11 @@ final class ChannelSender {
             .content(EmailContent.builder().simple(Message.builder()
                 .subject(Content.builder().data(message.subject()).charset("UTF-8").build())
                 .body(Body.builder().text(Content.builder().data(message.body()).charset("UTF-8").build()).build())
+                .headers(
+                    MessageHeader.builder().name("List-Unsubscribe").value("<" + message.listUnsubscribe() + ">")
+                        .build(),
+                    MessageHeader.builder().name("List-Unsubscribe-Post").value("List-Unsubscribe=One-Click")
+                        .build())
                 .build()).build())
             .build()).messageId();
     }

@@ -6,6 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.time.Clock;
 import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
@@ -16,8 +20,13 @@ import za.co.personalisation.core.notify.MessageRenderer;
 
 /**
  * SQS (fed by SNS) → SMS and email. Environment: {@code PROFILES_TABLE}, {@code CONTACTS_TABLE},
- * {@code NOTIFICATIONS_TABLE}, {@code OFFERS_TABLE}, {@code DELIVERY_DLQ_URL}, {@code EMAIL_FROM},
- * {@code UNSUBSCRIBE_URL}; optional {@code OFFER_CACHE_TTL} (default PT1M), {@code LEDGER_RETENTION} (P90D).
+ * {@code NOTIFICATIONS_TABLE}, {@code OFFERS_TABLE}, {@code SMS_QUEUE_URL}, {@code EMAIL_QUEUE_URL},
+ * {@code DELIVERY_DLQ_URL}, {@code EMAIL_FROM}, {@code UNSUBSCRIBE_URL}; optional {@code QUIET_HOURS}
+ * (20:00-08:00), {@code QUIET_HOURS_EXEMPT_STAGES} with {@code STAGE}, {@code SMS_CAP_PER_DAY} (2),
+ * {@code SMS_CAP_PER_WEEK} (5), {@code EMAIL_CAP_PER_DAY} (3), {@code EMAIL_CAP_PER_WEEK} (10),
+ * {@code DEFAULT_TIME_ZONE} (Africa/Johannesburg), {@code DELIVERY_LEASE} (PT2M), {@code REQUEUE_MAX_DELAY}
+ * (PT15M), {@code THROTTLE_BACKOFF} (PT2S), {@code DELIVERY_MAX_RECEIVES} (4), {@code OFFER_CACHE_TTL} (PT1M),
+ * {@code LEDGER_RETENTION} (P90D). See docs/offers.md.
  */
 public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -30,11 +39,16 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     /** For the local runtime, which passes the environment template.yaml declares. */
     public DeliverHandler(Settings settings) {
-        this(new AwsClients(settings), settings, Clock.systemUTC());
+        this(settings, new AwsClients(settings), Clock.systemUTC());
     }
 
-    DeliverHandler(AwsClients clients, Settings settings, Clock clock) {
-        var dynamoDb = clients.dynamoDb();
+    private DeliverHandler(Settings settings, AwsClients clients, Clock clock) {
+        this(settings, clients.dynamoDb(), clients.sns(), clients.sesV2(), clients.sqs(), clock);
+    }
+
+    /** For tests: the clients (e.g. with a throttling or counting interceptor) and the clock are given. */
+    public DeliverHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SesV2Client ses, SqsClient sqs,
+        Clock clock) {
         this.deliverer = new Deliverer(dynamoDb, settings.require("PROFILES_TABLE"),
             settings.require("CONTACTS_TABLE"),
             new NotificationLedger(dynamoDb, settings.require("NOTIFICATIONS_TABLE"),
@@ -42,14 +56,10 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
             new OfferRepository(dynamoDb, settings.require("OFFERS_TABLE"),
                 settings.getDuration("OFFER_CACHE_TTL", Duration.ofMinutes(1)), clock),
             new MessageRenderer(settings.require("UNSUBSCRIBE_URL")),
-            new ChannelSender(clients.sns(), clients.sesV2(), settings.require("EMAIL_FROM")),
-            clients.sqs(), settings.require("DELIVERY_DLQ_URL"), clock,
+            new ChannelSender(sns, ses, settings.require("EMAIL_FROM")),
+            sqs, DeliverySettings.from(settings), clock,
             JsonLog.forFunction(settings.functionName("deliver-function")),
             Metrics.forService("deliver", clock));
-    }
-
-    DeliverHandler(Deliverer deliverer) {
-        this.deliverer = deliverer;
     }
 
     @Override

@@ -6,6 +6,9 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import java.time.Clock;
 import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
@@ -17,8 +20,9 @@ import za.co.personalisation.core.offer.OfferMatcher;
 
 /**
  * DynamoDB Streams (profiles) → SNS. Environment: {@code OFFERS_TABLE}, {@code NOTIFICATIONS_TABLE},
- * {@code NOTIFICATIONS_TOPIC_ARN}; optional {@code MAX_OFFERS_PER_CHANGE} (default 1), {@code OFFER_CACHE_TTL}
- * (default PT1M), {@code LEDGER_RETENTION} (default P90D), {@code INTEREST_HALF_LIFE} (default P14D).
+ * {@code NOTIFICATIONS_TOPIC_ARN}; optional {@code FAILED_CHANGES_QUEUE_URL}, {@code MAX_OFFERS_PER_CHANGE}
+ * (default 1), {@code INTEREST_SCORE_THRESHOLD} (3.0), {@code INTEREST_RELEVANCE_FLOOR} (0.1),
+ * {@code OFFER_CACHE_TTL} (PT1M), {@code LEDGER_RETENTION} (P90D), {@code INTEREST_HALF_LIFE} (P14D, as enrich's).
  */
 public final class NotifyHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
 
@@ -31,27 +35,40 @@ public final class NotifyHandler implements RequestHandler<DynamodbEvent, Stream
 
     /** For the local runtime, which passes the environment template.yaml declares. */
     public NotifyHandler(Settings settings) {
-        this(new AwsClients(settings), settings, Clock.systemUTC());
+        this(settings, new AwsClients(settings), Clock.systemUTC());
     }
 
-    NotifyHandler(AwsClients clients, Settings settings, Clock clock) {
-        var dynamoDb = clients.dynamoDb();
+    private NotifyHandler(Settings settings, AwsClients clients, Clock clock) {
+        this(settings, clients.dynamoDb(), clients.sns(), clients.sqs(), clock);
+    }
+
+    /** For tests: the clients (e.g. with a request-counting interceptor) and the clock are given. */
+    public NotifyHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SqsClient sqs, Clock clock) {
+        JsonLog log = JsonLog.forFunction(settings.functionName("notify-function"));
         this.notifier = new OfferNotifier(
             new OfferRepository(dynamoDb, settings.require("OFFERS_TABLE"),
                 settings.getDuration("OFFER_CACHE_TTL", Duration.ofMinutes(1)), clock),
             new OfferMatcher(settings.getDuration("INTEREST_HALF_LIFE", Duration.ofDays(14)),
-                settings.getInt("MAX_OFFERS_PER_CHANGE", 1)),
+                settings.getInt("MAX_OFFERS_PER_CHANGE", 1),
+                decimal(settings, "INTEREST_SCORE_THRESHOLD", OfferMatcher.DEFAULT_SCORE_THRESHOLD),
+                decimal(settings, "INTEREST_RELEVANCE_FLOOR", OfferMatcher.DEFAULT_RELEVANCE_FLOOR)),
             new NotificationPolicy(),
             new NotificationLedger(dynamoDb, settings.require("NOTIFICATIONS_TABLE"),
                 settings.getDuration("LEDGER_RETENTION", Duration.ofDays(90))),
-            new SnsNotificationPublisher(clients.sns(), settings.require("NOTIFICATIONS_TOPIC_ARN")),
+            new SnsNotificationPublisher(sns, settings.require("NOTIFICATIONS_TOPIC_ARN")),
+            new FailedChangesQueue(sqs, settings.get("FAILED_CHANGES_QUEUE_URL", null), log),
             clock,
-            JsonLog.forFunction(settings.functionName("notify-function")),
+            log,
             Metrics.forService("notify", clock));
     }
 
-    NotifyHandler(OfferNotifier notifier) {
-        this.notifier = notifier;
+    private static double decimal(Settings settings, String name, double fallback) {
+        String value = settings.get(name, null);
+        try {
+            return value == null ? fallback : Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("environment variable " + name + " must be a number, not '" + value + "'");
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -19,19 +20,27 @@ import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
 import za.co.personalisation.core.notify.Notification;
 import za.co.personalisation.core.notify.NotificationPolicy;
+import za.co.personalisation.core.notify.SuppressionReason;
 import za.co.personalisation.core.offer.OfferCatalog;
 import za.co.personalisation.core.offer.OfferMatch;
 import za.co.personalisation.core.offer.OfferMatcher;
+import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Profile;
 
 /**
- * Turns profile changes (DynamoDB Streams, NEW_AND_OLD_IMAGES) into notifications: match offers, apply the policy,
- * claim the ledger entry (the conditional put that makes a notification happen once), publish to SNS in batches,
- * and confirm the ledger entry as queued.
+ * Turns profile changes (DynamoDB Streams, NEW_AND_OLD_IMAGES) into notifications: match offers for meaningful
+ * changes, apply the policy (consent per channel, channel preference), claim the ledger entry (the conditional
+ * put that makes a notification happen once), publish to SNS in batches of ten for the whole invocation, and
+ * confirm the ledger entries as queued.
  *
- * <p>A record whose notifications could not all be published is reported as a batch item failure; on the retry
- * the ledger answers "unconfirmed" for what was claimed but not confirmed, so it is published again, and
- * "duplicate" for what was, so it is not.
+ * <p>Correct with or without the event source mapping's filter: a change that is not meaningful (a repeated
+ * interest below the threshold, a consent change, a removal) matches nothing here either.
+ *
+ * <p>A record whose notifications could not all be published is reported as a batch item failure (Lambda resumes
+ * from the lowest one); on the retry the ledger answers "unconfirmed" for what was claimed but not confirmed, so it
+ * is published again, and "duplicate" for what was, so it is not. deliver-function's own claim makes a message
+ * published twice go out once. A record whose image does not fit the profile layout cannot succeed on a retry: it
+ * goes to the failed-changes queue with its reason and the shard moves on.
  */
 final class OfferNotifier {
 
@@ -40,17 +49,20 @@ final class OfferNotifier {
     private final NotificationPolicy policy;
     private final NotificationLedger ledger;
     private final SnsNotificationPublisher publisher;
+    private final FailedChangesQueue failedChanges;
     private final Clock clock;
     private final JsonLog log;
     private final Metrics metrics;
 
     OfferNotifier(OfferRepository offers, OfferMatcher matcher, NotificationPolicy policy, NotificationLedger ledger,
-        SnsNotificationPublisher publisher, Clock clock, JsonLog log, Metrics metrics) {
+        SnsNotificationPublisher publisher, FailedChangesQueue failedChanges, Clock clock, JsonLog log,
+        Metrics metrics) {
         this.offers = offers;
         this.matcher = matcher;
         this.policy = policy;
         this.ledger = ledger;
         this.publisher = publisher;
+        this.failedChanges = failedChanges;
         this.clock = clock;
         this.log = log;
         this.metrics = metrics;
@@ -70,21 +82,25 @@ final class OfferNotifier {
                 continue;
             }
             try {
-                List<Notification> notifications = decide(record, unit);
-                for (Notification notification : notifications) {
+                for (Notification notification : decide(record, unit)) {
                     ready.add(notification);
                     readySequence.add(sequence);
                 }
-            } catch (SdkException | IllegalArgumentException e) {
+            } catch (SdkException e) {
                 log.warn("profile_change.failed").with("sequenceNumber", sequence).error(e).log();
                 failures.fail(sequence);
                 failedBefore = true;
+            } catch (IllegalArgumentException e) {
+                if (!failedChanges.send(record, e.getMessage(), unit)) {
+                    failures.fail(sequence);
+                    failedBefore = true;
+                }
             }
         }
         if (!ready.isEmpty()) {
             publishAndConfirm(ready, readySequence, failures, unit);
         }
-        unit.count("Records", batch.getRecords().size()).flush();
+        unit.count("ProfileChanges", batch.getRecords().size()).flush();
         return failures.streamsResponse();
     }
 
@@ -97,22 +113,36 @@ final class OfferNotifier {
         Profile after = ProfileItems.fromItem(newImage);
         Profile before = oldImage == null || oldImage.isEmpty() ? null : ProfileItems.fromItem(oldImage);
         Instant now = clock.instant();
+        if (matcher.triggers(before, after, now).isEmpty()) {
+            unit.count("ProfileChangesIgnored", 1);
+            return List.of();
+        }
         OfferCatalog catalog = offers.catalog();
-        List<OfferMatch> matches = matcher.match(catalog, before, after, now);
+        Set<Channel> reachable = policy.reachable(after);
+        if (reachable.isEmpty()) {
+            // Nothing may be sent; say what would have been, so the decision can be explained.
+            for (OfferMatch match : matcher.match(catalog, before, after, now)) {
+                unit.count("OffersMatched", 1);
+                suppressed(unit, after.customerId(), match, SuppressionReason.NO_CONSENT);
+            }
+            return List.of();
+        }
+        List<Channel> preference = ProfileHints.channelPreference(newImage);
         List<Notification> notifications = new ArrayList<>();
-        for (OfferMatch match : matches) {
+        for (OfferMatch match : matcher.match(catalog, before, after, now, reachable)) {
             unit.count("OffersMatched", 1);
-            NotificationPolicy.Decision decision = policy.decide(after, match.offer());
+            NotificationPolicy.Decision decision = policy.decide(after, match.offer(), preference);
             if (!decision.send()) {
                 suppressed(unit, after.customerId(), match, decision.suppressedBecause());
                 continue;
             }
             Notification notification = new Notification(after.customerId(), match.offer().offerId(),
                 decision.channel(), match.causeEventId(), match.interest(), match.locationRule(),
-                match.catalogVersion(), false, now, "");
+                match.catalogVersion(), match.trigger().wireName(),
+                ProfileHints.replayed(newImage, match.interest()), now, "");
             NotificationLedger.Claim claim = ledger.claim(notification);
             if (claim == NotificationLedger.Claim.DUPLICATE) {
-                suppressed(unit, after.customerId(), match, NotificationPolicy.SuppressionReason.DUPLICATE);
+                suppressed(unit, after.customerId(), match, SuppressionReason.DUPLICATE);
                 continue;
             }
             log.info("notification.decided")
@@ -121,9 +151,12 @@ final class OfferNotifier {
                 .with("channel", notification.channel().wireName())
                 .with("eventId", notification.eventId())
                 .with("interest", match.interest())
+                .with("interestScore", match.interestScore())
                 .with("locationRule", match.locationRule())
                 .with("catalogVersion", match.catalogVersion())
-                .with("claim", claim.name().toLowerCase(java.util.Locale.ROOT))
+                .with("trigger", notification.trigger())
+                .with("replay", notification.replay())
+                .with("claim", claim.name().toLowerCase(Locale.ROOT))
                 .log();
             notifications.add(notification);
         }
@@ -132,37 +165,47 @@ final class OfferNotifier {
 
     private void publishAndConfirm(List<Notification> ready, List<String> sequences, BatchFailures failures,
         Metrics.Unit unit) {
-        Set<Integer> failed;
+        SnsNotificationPublisher.Result result;
         try {
-            failed = publisher.publish(ready);
+            result = publisher.publish(ready);
         } catch (SdkException e) {
             log.warn("notification.publish_failed").with("notifications", ready.size()).error(e).log();
             failures.fail(sequences.get(0));
             return;
         }
+        unit.count("SnsPublishCalls", result.calls());
         String lowestFailed = null;
         for (int i = 0; i < ready.size(); i++) {
             Notification notification = ready.get(i);
-            if (failed.contains(i)) {
+            if (result.failed().contains(i)) {
                 lowestFailed = lowestFailed == null ? sequences.get(i) : lowestFailed;
                 continue;
             }
             unit.dimension("Channel", notification.channel().wireName(), "NotificationsPublished", 1);
-            ledger.transition(notification.customerId(), notification.ledgerKey(),
-                List.of(NotificationLedger.PENDING), NotificationLedger.QUEUED, clock.instant(), Map.of());
+            try {
+                ledger.transition(notification.customerId(), notification.ledgerKey(),
+                    List.of(NotificationLedger.PENDING), NotificationLedger.QUEUED, clock.instant(), Map.of());
+            } catch (SdkException e) {
+                // Published; deliver-function accepts a pending entry too, so only the status lags.
+                log.warn("notification.confirm_failed").with("customerId", notification.customerId())
+                    .with("offerId", notification.offerId()).error(e).log();
+            }
         }
         if (lowestFailed != null) {
+            log.warn("notification.publish_partly_failed").with("failed", result.failed().size()).log();
             failures.fail(lowestFailed);
         }
     }
 
-    private void suppressed(Metrics.Unit unit, String customerId, OfferMatch match,
-        NotificationPolicy.SuppressionReason reason) {
+    private void suppressed(Metrics.Unit unit, String customerId, OfferMatch match, SuppressionReason reason) {
         unit.dimension("Reason", reason.wireName(), "NotificationsSuppressed", 1);
         log.info("notification.suppressed")
             .with("customerId", customerId)
             .with("offerId", match.offer().offerId())
             .with("eventId", match.causeEventId())
+            .with("interest", match.interest())
+            .with("locationRule", match.locationRule())
+            .with("catalogVersion", match.catalogVersion())
             .with("reason", reason.wireName())
             .log();
     }

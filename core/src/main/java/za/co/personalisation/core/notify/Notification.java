@@ -15,6 +15,8 @@ import za.co.personalisation.core.profile.Channel;
  * @param interest       the interest that matched
  * @param locationRule   the offer's location rule that matched
  * @param catalogVersion the catalog version matched against
+ * @param trigger        the kind of change that triggered matching ({@code new_interest}, {@code score_threshold},
+ *                       {@code location_change}), empty when unknown
  * @param replay         replayed traffic: routed to the sandbox queue, never to a customer
  * @param createdAt      when notify-function decided
  * @param traceId        X-Ray trace id carried from ingest, empty when there was none
@@ -27,9 +29,13 @@ public record Notification(
     String interest,
     String locationRule,
     String catalogVersion,
+    String trigger,
     boolean replay,
     Instant createdAt,
     String traceId) {
+
+    /** Prefix of the ledger keys of replayed traffic, which never take a real notification's place. */
+    public static final String REPLAY_KEY_PREFIX = "replay#";
 
     public Notification {
         Objects.requireNonNull(customerId, "customerId");
@@ -39,13 +45,18 @@ public record Notification(
         Objects.requireNonNull(interest, "interest");
         Objects.requireNonNull(locationRule, "locationRule");
         Objects.requireNonNull(catalogVersion, "catalogVersion");
+        Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(traceId, "traceId");
     }
 
-    /** The ledger's sort key: one notification per customer × offer × channel. */
+    /**
+     * The ledger's sort key: one notification per customer × offer × channel ({@code offerId#channel}). Replayed
+     * traffic has its own keys ({@code replay#offerId#channel}), so a replay is de-duplicated against itself but
+     * never stops the real notification.
+     */
     public String ledgerKey() {
-        return ledgerKey(offerId, channel);
+        return replay ? REPLAY_KEY_PREFIX + ledgerKey(offerId, channel) : ledgerKey(offerId, channel);
     }
 
     public static String ledgerKey(String offerId, Channel channel) {

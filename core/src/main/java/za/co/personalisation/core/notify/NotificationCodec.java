@@ -9,7 +9,14 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import za.co.personalisation.core.profile.Channel;
 
-/** The JSON form of a {@link Notification} on the SNS topic and the SQS queues behind it. */
+/**
+ * The JSON form of a {@link Notification} on the SNS topic and the SQS queues behind it:
+ *
+ * <pre>{"schema":"offer-notification/1","customerId","offerId","channel":"sms|email","eventId","interest",
+ *  "locationRule","catalogVersion","trigger","replay":false,"createdAt","traceId"}</pre>
+ *
+ * Ids only: no phone number, email address or name.
+ */
 public final class NotificationCodec {
 
     public static final String SCHEMA = "offer-notification/1";
@@ -28,6 +35,7 @@ public final class NotificationCodec {
         json.put("interest", notification.interest());
         json.put("locationRule", notification.locationRule());
         json.put("catalogVersion", notification.catalogVersion());
+        json.put("trigger", notification.trigger());
         json.put("replay", notification.replay());
         json.put("createdAt", notification.createdAt().toString());
         json.put("traceId", notification.traceId());
@@ -38,12 +46,16 @@ public final class NotificationCodec {
     public static Notification decode(String body) {
         JsonNode json;
         try {
-            json = MAPPER.readTree(body);
+            json = body == null ? null : MAPPER.readTree(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("notification is not JSON: " + e.getClass().getSimpleName());
         }
         if (json == null || !json.isObject() || !SCHEMA.equals(json.path("schema").asText())) {
             throw new IllegalArgumentException("not a " + SCHEMA + " message");
+        }
+        JsonNode replay = json.path("replay");
+        if (!replay.isMissingNode() && !replay.isBoolean()) {
+            throw new IllegalArgumentException("field 'replay' must be true or false");
         }
         try {
             return new Notification(
@@ -54,7 +66,8 @@ public final class NotificationCodec {
                 required(json, "interest"),
                 required(json, "locationRule"),
                 required(json, "catalogVersion"),
-                json.path("replay").asBoolean(false),
+                json.path("trigger").asText(""),
+                replay.asBoolean(false),
                 Instant.parse(required(json, "createdAt")),
                 json.path("traceId").asText(""));
         } catch (DateTimeParseException e) {

@@ -1,5 +1,8 @@
 package za.co.personalisation.core.notify;
 
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import za.co.personalisation.core.offer.Offer;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Profile;
@@ -7,9 +10,10 @@ import za.co.personalisation.core.profile.Profile;
 /**
  * Decides whether, and on which channel, an offer may go to a customer. Pure.
  *
- * <p>POPIA s69: direct marketing by SMS or email only with the customer's consent for that channel. The first of
- * the offer's channels (its order is the preference) with consent granted is chosen; with none, the offer is
- * suppressed for lack of consent.
+ * <p>POPIA s69: direct marketing by SMS or email only with the customer's consent for that channel. Among the
+ * offer's channels with consent granted, the customer's own preference order wins when the profile states one;
+ * otherwise the offer's order (the marketer's preference). With no consented channel the offer is suppressed for
+ * lack of consent.
  */
 public final class NotificationPolicy {
 
@@ -21,17 +25,31 @@ public final class NotificationPolicy {
         }
     }
 
-    /** Why a matched offer was not sent; the wire names appear in metrics and in the ledger. */
-    public enum SuppressionReason {
-        NO_CONSENT,
-        DUPLICATE;
-
-        public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+    /** The channels the customer agreed to be marketed on. */
+    public Set<Channel> reachable(Profile profile) {
+        Set<Channel> channels = EnumSet.noneOf(Channel.class);
+        for (Channel channel : Channel.values()) {
+            if (profile.consentFor(channel).granted()) {
+                channels.add(channel);
+            }
         }
+        return channels;
     }
 
     public Decision decide(Profile profile, Offer offer) {
+        return decide(profile, offer, List.of());
+    }
+
+    /**
+     * @param preference the customer's channels in order of preference, empty when unknown; channels it leaves
+     *                   out follow in the offer's order
+     */
+    public Decision decide(Profile profile, Offer offer, List<Channel> preference) {
+        for (Channel channel : preference) {
+            if (offer.channels().contains(channel) && profile.consentFor(channel).granted()) {
+                return new Decision(channel, null);
+            }
+        }
         for (Channel channel : offer.channels()) {
             if (profile.consentFor(channel).granted()) {
                 return new Decision(channel, null);

@@ -44,9 +44,15 @@ public record Offer(
         locations = List.copyOf(locations);
         channels = List.copyOf(channels);
         messages = Map.copyOf(messages);
+        if (offerId.isBlank()) {
+            throw new IllegalArgumentException("an offer needs a non-blank offerId");
+        }
         if (interests.isEmpty() || locations.isEmpty() || channels.isEmpty()) {
             throw new IllegalArgumentException("offer " + offerId + " needs at least one interest, location rule"
                 + " and channel");
+        }
+        if (Set.copyOf(channels).size() != channels.size()) {
+            throw new IllegalArgumentException("offer " + offerId + " lists a channel twice: " + channels);
         }
         if (!validUntil.isAfter(validFrom)) {
             throw new IllegalArgumentException("offer " + offerId + " ends before it starts");
@@ -55,7 +61,7 @@ public record Offer(
             throw new IllegalArgumentException("offer " + offerId + " has no " + DEFAULT_LOCALE + " message");
         }
         for (Map.Entry<String, OfferMessage> message : messages.entrySet()) {
-            String problem = MessageRenderer.smsProblem(message.getValue().sms());
+            String problem = MessageRenderer.smsProblem(message.getValue().sms(), message.getKey());
             if (problem != null) {
                 throw new IllegalArgumentException("offer " + offerId + " (" + message.getKey() + "): " + problem);
             }
@@ -66,20 +72,37 @@ public record Offer(
         return !now.isBefore(validFrom) && now.isBefore(validUntil);
     }
 
-    /** The message for a locale, falling back to the language and then to {@link #DEFAULT_LOCALE}. */
-    public OfferMessage messageFor(String locale) {
+    /**
+     * The locale whose message a customer with {@code locale} gets: the exact locale, else another of the same
+     * language (af-NA for af-ZA), else {@link #DEFAULT_LOCALE}.
+     */
+    public String localeFor(String locale) {
         if (locale != null) {
-            OfferMessage exact = messages.get(locale);
-            if (exact != null) {
-                return exact;
+            if (messages.containsKey(locale)) {
+                return locale;
             }
-            String language = locale.split("-", 2)[0];
-            for (Map.Entry<String, OfferMessage> entry : messages.entrySet()) {
-                if (entry.getKey().split("-", 2)[0].equals(language)) {
-                    return entry.getValue();
+            String language = language(locale);
+            String best = null;
+            for (String candidate : messages.keySet()) {
+                if (language(candidate).equals(language) && (best == null || candidate.compareTo(best) < 0)) {
+                    best = candidate;
                 }
             }
+            if (best != null) {
+                return best;
+            }
         }
-        return messages.get(DEFAULT_LOCALE);
+        return DEFAULT_LOCALE;
+    }
+
+    /** The message for a locale, chosen as {@link #localeFor} says. */
+    public OfferMessage messageFor(String locale) {
+        return messages.get(localeFor(locale));
+    }
+
+    /** The language part of a locale tag: {@code af} for {@code af-ZA}. */
+    public static String language(String locale) {
+        int dash = locale.indexOf('-');
+        return dash < 0 ? locale : locale.substring(0, dash);
     }
 }

@@ -3,6 +3,7 @@ package za.co.personalisation.core.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,62 +16,45 @@ import za.co.personalisation.core.profile.Profile;
 
 class NotificationPolicyTest {
 
-    private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-    private static final Consent GRANTED = new Consent(Consent.State.GRANTED, NOW.minusSeconds(3600));
-    private static final Consent REVOKED = new Consent(Consent.State.REVOKED, NOW.minusSeconds(60));
-
     private final NotificationPolicy policy = new NotificationPolicy();
+    private final Offer smsFirst = offer(List.of(Channel.SMS, Channel.EMAIL));
 
-    private static Offer offer(Channel... channels) {
-        return new Offer("summer", "Summer", Set.of("electronics"), List.of("ZA"), List.of(channels),
-            Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"), 0,
-            Map.of(Offer.DEFAULT_LOCALE, new OfferMessage("Sale on.", "Sale", "Our sale is on.")));
-    }
-
-    private static Profile profile(Consent sms, Consent email) {
-        return Profile.empty("12345").withConsent(Channel.SMS, sms, NOW).withConsent(Channel.EMAIL, email, NOW);
+    @Test
+    void decide_takesTheOffersFirstChannelWithConsent() {
+        assertThat(policy.decide(profile(Consent.State.GRANTED, Consent.State.GRANTED), smsFirst).channel())
+            .isEqualTo(Channel.SMS);
+        assertThat(policy.decide(profile(Consent.State.REVOKED, Consent.State.GRANTED), smsFirst).channel())
+            .isEqualTo(Channel.EMAIL);
     }
 
     @Test
-    void decide_whenBothGranted_choosesTheOffersFirstChannel() {
-        Profile both = profile(GRANTED, GRANTED);
-
-        assertThat(policy.decide(both, offer(Channel.EMAIL, Channel.SMS)))
-            .isEqualTo(new NotificationPolicy.Decision(Channel.EMAIL, null));
-        assertThat(policy.decide(both, offer(Channel.SMS, Channel.EMAIL)))
-            .isEqualTo(new NotificationPolicy.Decision(Channel.SMS, null));
-    }
-
-    @Test
-    void decide_whenFirstChannelNotConsented_choosesTheNextConsentedOne() {
-        NotificationPolicy.Decision decision = policy.decide(profile(GRANTED, REVOKED),
-            offer(Channel.EMAIL, Channel.SMS));
-
-        assertThat(decision.send()).isTrue();
-        assertThat(decision.channel()).isEqualTo(Channel.SMS);
-        assertThat(decision.suppressedBecause()).isNull();
-    }
-
-    @Test
-    void decide_whenNoOfferedChannelConsented_suppressesForNoConsent() {
-        NotificationPolicy.Decision decision = policy.decide(profile(GRANTED, REVOKED), offer(Channel.EMAIL));
+    void decide_withoutConsent_suppressesForLackOfConsent() {
+        NotificationPolicy.Decision decision = policy.decide(profile(Consent.State.REVOKED, Consent.State.UNKNOWN),
+            smsFirst);
 
         assertThat(decision.send()).isFalse();
-        assertThat(decision.channel()).isNull();
-        assertThat(decision.suppressedBecause()).isEqualTo(NotificationPolicy.SuppressionReason.NO_CONSENT);
+        assertThat(decision.suppressedBecause()).isEqualTo(SuppressionReason.NO_CONSENT);
+        assertThat(policy.reachable(profile(Consent.State.REVOKED, Consent.State.UNKNOWN))).isEmpty();
     }
 
     @Test
-    void decide_whenConsentRevokedOrNeverGiven_suppressesForNoConsent() {
-        assertThat(policy.decide(Profile.empty("12345"), offer(Channel.SMS, Channel.EMAIL)))
-            .isEqualTo(new NotificationPolicy.Decision(null, NotificationPolicy.SuppressionReason.NO_CONSENT));
-        assertThat(policy.decide(profile(REVOKED, Consent.UNKNOWN), offer(Channel.SMS, Channel.EMAIL)))
-            .isEqualTo(new NotificationPolicy.Decision(null, NotificationPolicy.SuppressionReason.NO_CONSENT));
+    void decide_prefersTheCustomersOwnChannelOrder_whenItIsKnown() {
+        Profile both = profile(Consent.State.GRANTED, Consent.State.GRANTED);
+
+        assertThat(policy.decide(both, smsFirst, List.of(Channel.EMAIL)).channel()).isEqualTo(Channel.EMAIL);
+        assertThat(policy.decide(both, offer(List.of(Channel.SMS)), List.of(Channel.EMAIL)).channel())
+            .isEqualTo(Channel.SMS);
     }
 
-    @Test
-    void suppressionReason_wireNamesAreLowerCase() {
-        assertThat(NotificationPolicy.SuppressionReason.NO_CONSENT.wireName()).isEqualTo("no_consent");
-        assertThat(NotificationPolicy.SuppressionReason.DUPLICATE.wireName()).isEqualTo("duplicate");
+    private static Offer offer(List<Channel> channels) {
+        return new Offer("O", "O", Set.of("books"), List.of("ZA"), channels, Instant.EPOCH, Instant.MAX, 0,
+            Map.of(Offer.DEFAULT_LOCALE, new OfferMessage("Hi", "S", "B")));
+    }
+
+    private static Profile profile(Consent.State sms, Consent.State email) {
+        Map<Channel, Consent> consent = new EnumMap<>(Channel.class);
+        consent.put(Channel.SMS, new Consent(sms, Instant.EPOCH));
+        consent.put(Channel.EMAIL, new Consent(email, Instant.EPOCH));
+        return new Profile("c1", 1, Map.of(), null, Instant.EPOCH, consent, List.of(), Instant.EPOCH);
     }
 }

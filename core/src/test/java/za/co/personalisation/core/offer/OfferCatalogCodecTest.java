@@ -3,144 +3,130 @@ package za.co.personalisation.core.offer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
-import java.util.function.Consumer;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
-import za.co.personalisation.core.Fixtures;
+import za.co.personalisation.core.notify.MessageRenderer;
 import za.co.personalisation.core.profile.Channel;
 
 class OfferCatalogCodecTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The sample catalog the local runtime seeds (kept in local/runtime's resources). */
+    private static final Path SAMPLE = Path.of("..", "local", "runtime", "src", "main", "resources", "za", "co",
+        "personalisation", "local", "seed", "offers.json");
 
-    private static OfferCatalog readFixture() throws IOException {
-        try (InputStream in = Fixtures.stream("offers/catalog.json")) {
-            return OfferCatalogCodec.read(in);
+    @Test
+    void sampleCatalog_hasAtLeastFiftyValidOffers_overSeveralInterestsAndPlaces() throws IOException {
+        OfferCatalog catalog;
+        try (InputStream in = Files.newInputStream(SAMPLE)) {
+            catalog = OfferCatalogCodec.read(in);
+        }
+
+        assertThat(catalog.size()).isGreaterThanOrEqualTo(50);
+        Set<String> interests = new HashSet<>();
+        Set<String> rules = new HashSet<>();
+        catalog.offers().forEach(offer -> {
+            interests.addAll(offer.interests());
+            rules.addAll(offer.locations());
+        });
+        assertThat(interests).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(rules).contains("ZA", "ZA/WC", "ZA/GP", "ZA/KZN", "ZA/WC/cape-town", "*");
+        Offer capeTown = catalog.byId("ELEC-CPT-01");
+        assertThat(capeTown.channels()).containsExactly(Channel.SMS, Channel.EMAIL);
+        assertThat(capeTown.priority()).isEqualTo(50);
+        assertThat(capeTown.messageFor("en-ZA").sms()).isEqualTo("Electronics week at our Cape Town stores: 15% off"
+            + " laptops and TVs until Sunday.");
+        assertThat(catalog.byId("ELEC-WC-01").messageFor("af-ZA").emailSubject())
+            .isEqualTo("Gratis aflewering op elektronika");
+    }
+
+    @Test
+    void sampleCatalog_everySmsFitsOneSegmentWithItsOptOut_inEveryLocale() throws IOException {
+        MessageRenderer renderer = new MessageRenderer("https://example/unsubscribe/");
+        try (InputStream in = Files.newInputStream(SAMPLE)) {
+            for (Offer offer : OfferCatalogCodec.read(in).offers()) {
+                for (String locale : offer.messages().keySet()) {
+                    String sms = renderer.render(offer, Channel.SMS, locale, "c1").body();
+                    assertThat(MessageRenderer.gsm7Septets(sms)).as(offer.offerId() + " " + locale)
+                        .isBetween(1, MessageRenderer.SMS_SEGMENT);
+                }
+            }
         }
     }
 
     @Test
-    void read_whenFixtureCatalog_readsEveryOfferAndField() throws IOException {
-        OfferCatalog catalog = readFixture();
+    void read_reportsEveryProblem_withItsPointerAndOfferId() {
+        String json = """
+            {"version":"v2","offers":[
+              {"offerId":"OK-1","interests":["books"],"locations":["ZA"],"channels":["sms"],
+               "validFrom":"2026-01-01T00:00:00Z","validUntil":"2027-01-01T00:00:00Z",
+               "messages":{"en-ZA":{"sms":"Hi","emailSubject":"S","emailBody":"B"}}},
+              {"offerId":"BAD-1","interests":["books"],"locations":["ZA/WC/capetown"],"channels":["fax"],
+               "validFrom":"yesterday","validUntil":"2027-01-01T00:00:00Z","priority":"high","chanels":[],
+               "messages":{"af-ZA":{"sms":"Hallo","emailSubject":"S","emailBody":"B"}}},
+              {"offerId":"OK-1","interests":["books"],"locations":["*"],"channels":["email"],
+               "validFrom":"2026-01-01T00:00:00Z","validUntil":"2027-01-01T00:00:00Z",
+               "messages":{"en-ZA":{"sms":"Hi","emailSubject":"S","emailBody":"B"}}}
+            ]}""";
 
-        assertThat(catalog.version()).isEqualTo("2026-11-20.1");
-        assertThat(catalog.size()).isEqualTo(2);
-        Offer summer = catalog.byId("wc-electronics-summer");
-        assertThat(summer.title()).isEqualTo("Western Cape electronics summer sale");
-        assertThat(summer.interests()).containsExactlyInAnyOrder("electronics", "gaming");
-        assertThat(summer.locations()).containsExactly("ZA/WC");
-        assertThat(summer.channels()).containsExactly(Channel.SMS, Channel.EMAIL);
-        assertThat(summer.validFrom()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
-        assertThat(summer.validUntil()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
-        assertThat(summer.priority()).isEqualTo(5);
-        assertThat(summer.messages()).containsOnlyKeys("en-ZA", "af-ZA");
-        assertThat(summer.messageFor("af-ZA").emailSubject()).isEqualTo("20% af op elektronika hierdie somer");
+        assertThatThrownBy(() -> read(json))
+            .isInstanceOfSatisfying(OfferCatalogCodec.InvalidCatalogException.class, e -> assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("/offers/1 (BAD-1)/locations: 'ZA/WC/capetown' is not"))
+                .anySatisfy(p -> assertThat(p).startsWith("/offers/1 (BAD-1)/channels: unknown channel 'fax'"))
+                .anySatisfy(p -> assertThat(p).startsWith("/offers/1 (BAD-1)/validFrom: needs an ISO-8601"))
+                .anySatisfy(p -> assertThat(p).startsWith("/offers/1 (BAD-1)/priority: must be an integer"))
+                .anySatisfy(p -> assertThat(p).startsWith("/offers/1 (BAD-1)/chanels: unknown field"))
+                .anySatisfy(p -> assertThat(p).startsWith("/offers/2/offerId: OK-1 appears twice")));
     }
 
     @Test
-    void read_whenTitleOrPriorityAbsent_defaultsToTheIdAndZero() throws IOException {
-        Offer books = readFixture().byId("za-books-weekend");
-
-        assertThat(books.title()).isEqualTo("za-books-weekend");
-        assertThat(books.priority()).isZero();
-        assertThat(books.channels()).containsExactly(Channel.EMAIL);
+    void read_rejectsAnSmsThatWouldNotFitOneSegment_andNonGsmCharacters() throws IOException {
+        String longText = "x".repeat(140);
+        assertThatThrownBy(() -> read(catalogWithSms(longText)))
+            .hasMessageContaining("the SMS text with the opt-out is 163 GSM-7 characters; at most 160");
+        assertThatThrownBy(() -> read(catalogWithSms("Save 10% – today")))
+            .hasMessageContaining("outside the GSM-7 alphabet");
+        assertThat(read(catalogWithSms("y".repeat(137))).size()).isEqualTo(1);
     }
 
     @Test
-    void read_indexesOffersByFoldedInterest() throws IOException {
-        OfferCatalog catalog = readFixture();
-
-        assertThat(catalog.forInterest("electronics")).extracting(Offer::offerId)
-            .containsExactly("wc-electronics-summer");
-        assertThat(catalog.forInterest("gaming")).extracting(Offer::offerId)
-            .containsExactly("wc-electronics-summer");
-        assertThat(catalog.forInterest("Electronics")).isEmpty();
-        assertThat(catalog.forInterest("garden")).isEmpty();
-        assertThat(catalog.byId("nope")).isNull();
+    void read_rejectsAFileWithoutVersionOrOffers() {
+        assertThatThrownBy(() -> read("{\"offers\":[]}"))
+            .isInstanceOfSatisfying(OfferCatalogCodec.InvalidCatalogException.class, e -> assertThat(e.problems())
+                .contains("/version: the catalog needs a non-empty \"version\" string",
+                    "/offers: the catalog needs a non-empty \"offers\" array"));
+        assertThatThrownBy(() -> read("[1, 2"))
+            .hasMessageContaining("the file is not valid JSON");
     }
 
     @Test
-    void read_whenVersionMissing_rejectsTheCatalog() {
-        assertThatThrownBy(() -> read(root -> root.remove("version")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("the catalog needs a \"version\"");
+    void offer_messageFor_fallsBackToTheLanguageAndThenToEnglish() {
+        Offer offer = new Offer("O", "O", Set.of("books"), List.of("ZA"), List.of(Channel.SMS),
+            Instant.EPOCH, Instant.MAX, 0, java.util.Map.of(
+                "en-ZA", new OfferMessage("en", "en", "en"),
+                "af-ZA", new OfferMessage("af", "af", "af")));
+
+        assertThat(offer.localeFor("af-NA")).isEqualTo("af-ZA");
+        assertThat(offer.localeFor("zu-ZA")).isEqualTo("en-ZA");
+        assertThat(offer.localeFor(null)).isEqualTo("en-ZA");
+        assertThat(offer.messageFor("af-ZA").sms()).isEqualTo("af");
     }
 
-    @Test
-    void read_whenOfferHasNoId_rejectsIt() {
-        assertThatThrownBy(() -> read(root -> firstOffer(root).remove("offerId")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageStartingWith("an offer has no offerId: {");
+    private static String catalogWithSms(String sms) {
+        return "{\"version\":\"v\",\"offers\":[{\"offerId\":\"O\",\"interests\":[\"books\"],\"locations\":[\"ZA\"],"
+            + "\"channels\":[\"sms\"],\"validFrom\":\"2026-01-01T00:00:00Z\",\"validUntil\":\"2027-01-01T00:00:00Z\","
+            + "\"messages\":{\"en-ZA\":{\"sms\":\"" + sms + "\",\"emailSubject\":\"S\",\"emailBody\":\"B\"}}}]}";
     }
 
-    @Test
-    void read_whenChannelUnknown_namesTheOfferAndTheChannel() {
-        assertThatThrownBy(() -> read(root -> firstOffer(root).putArray("channels").add("sms").add("fax")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("offer wc-electronics-summer is invalid: unknown channel 'fax'; expected sms or email");
-    }
-
-    @Test
-    void read_whenSmsTooLongWithTheOptOut_namesTheOfferLocaleAndLength() {
-        String sms = "a".repeat(138);
-
-        assertThatThrownBy(() -> read(root -> firstOffer(root).withObjectProperty("messages")
-            .withObjectProperty("af-ZA").put("sms", sms)))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("offer wc-electronics-summer is invalid: offer wc-electronics-summer (af-ZA): the SMS text"
-                + " with the opt-out is 161 GSM-7 characters; at most 160 fit one message");
-    }
-
-    @Test
-    void read_whenDefaultLocaleMessageMissing_rejectsTheOffer() {
-        assertThatThrownBy(() -> read(root -> firstOffer(root).withObjectProperty("messages").remove("en-ZA")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("offer wc-electronics-summer is invalid: offer wc-electronics-summer has no en-ZA message");
-    }
-
-    @Test
-    void read_whenOfferEndsBeforeItStarts_rejectsIt() {
-        assertThatThrownBy(() -> read(root -> firstOffer(root).put("validUntil", "2026-11-01T00:00:00Z")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("offer wc-electronics-summer is invalid: offer wc-electronics-summer ends before it starts");
-    }
-
-    @Test
-    void read_whenOfferHasNoLocations_rejectsIt() {
-        assertThatThrownBy(() -> read(root -> firstOffer(root).putArray("locations")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("offer wc-electronics-summer is invalid: offer wc-electronics-summer needs at least one"
-                + " interest, location rule and channel");
-    }
-
-    @Test
-    void read_whenValidFromNotIso_namesTheOffer() {
-        assertThatThrownBy(() -> read(root -> firstOffer(root).put("validFrom", "1 Nov 2026")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageStartingWith("offer wc-electronics-summer is invalid: Text '1 Nov 2026' could not be parsed");
-    }
-
-    @Test
-    void read_whenOfferIdAppearsTwice_rejectsTheCatalog() {
-        assertThatThrownBy(() -> read(root -> firstOffer(root).put("offerId", "za-books-weekend")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("offer id za-books-weekend appears twice in the catalog");
-    }
-
-    private static OfferCatalog read(Consumer<ObjectNode> change) throws IOException {
-        ObjectNode root = (ObjectNode) MAPPER.readTree(Fixtures.bytes("offers/catalog.json"));
-        change.accept(root);
-        return OfferCatalogCodec.read(new ByteArrayInputStream(MAPPER.writeValueAsString(root)
-            .getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static ObjectNode firstOffer(ObjectNode root) {
-        return (ObjectNode) root.get("offers").get(0);
+    private static OfferCatalog read(String json) throws IOException {
+        return OfferCatalogCodec.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     }
 }

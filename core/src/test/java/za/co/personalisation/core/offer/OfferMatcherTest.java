@@ -1,18 +1,20 @@
 package za.co.personalisation.core.offer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import static za.co.personalisation.core.offer.Offers.offer;
+import static za.co.personalisation.core.offer.Offers.place;
+import static za.co.personalisation.core.offer.Offers.profile;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import za.co.personalisation.core.location.Gazetteer;
 import za.co.personalisation.core.location.Location;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.InterestStat;
@@ -20,265 +22,185 @@ import za.co.personalisation.core.profile.Profile;
 
 class OfferMatcherTest {
 
-    private static final Duration HALF_LIFE = Duration.ofDays(7);
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-    private static final Instant FROM = Instant.parse("2026-11-01T00:00:00Z");
-    private static final Instant UNTIL = Instant.parse("2027-01-01T00:00:00Z");
-    private static final String VERSION = "2026-11-20.1";
-    private static final Gazetteer GAZETTEER = Gazetteer.bundled();
-    private static final Location CAPE_TOWN = GAZETTEER.resolve("Cape Town");
-    private static final Location JOHANNESBURG = GAZETTEER.resolve("Johannesburg");
+    private static final Duration HALF_LIFE = Duration.ofDays(14);
+    private final OfferMatcher one = new OfferMatcher(HALF_LIFE, 1);
 
-    private final OfferMatcher matcher = new OfferMatcher(HALF_LIFE, 10);
+    @Test
+    void match_followsTheLocationHierarchy_fromCityToProvinceToCountryToEverywhere() {
+        OfferCatalog catalog = new OfferCatalog("v1", List.of(
+            offer("CPT", "electronics", "ZA/WC/cape-town", 1),
+            offer("WC", "electronics", "ZA/WC", 1),
+            offer("ZA", "electronics", "ZA", 1),
+            offer("ALL", "electronics", "*", 1),
+            offer("GP", "electronics", "ZA/GP", 1),
+            offer("STB", "electronics", "ZA/WC/stellenbosch", 1)));
+        OfferMatcher all = new OfferMatcher(HALF_LIFE, 10);
 
-    private static Offer offer(String id, String interest, String... locations) {
-        return offer(id, Set.of(interest), List.of(locations), 0, FROM, UNTIL);
+        assertThat(ids(all.match(catalog, null, newcomer(place("Cape Town")), NOW)))
+            .containsExactlyInAnyOrder("CPT", "WC", "ZA", "ALL");
+        assertThat(ids(all.match(catalog, null, newcomer(place("Johannesburg")), NOW)))
+            .containsExactlyInAnyOrder("GP", "ZA", "ALL");
+        assertThat(ids(all.match(catalog, null, newcomer(Location.unknown("Atlantis")), NOW)))
+            .containsExactly("ALL");
     }
 
-    private static Offer offer(String id, Set<String> interests, List<String> locations, int priority,
-        Instant validFrom, Instant validUntil) {
-        return new Offer(id, "Offer " + id, interests, locations, List.of(Channel.SMS, Channel.EMAIL), validFrom,
-            validUntil, priority, Map.of(Offer.DEFAULT_LOCALE, new OfferMessage("Deal " + id + " today.",
-                "Deal " + id, "A deal for you.")));
+    @Test
+    void match_ranksByInterestScore_thenPriority_thenRecency_thenId() {
+        Instant later = Offers.FROM.plus(Duration.ofDays(30));
+        OfferCatalog catalog = new OfferCatalog("v1", List.of(
+            offer("BOOKS-HIGH", "books", "ZA", 90),
+            offer("ELEC-LOW", "electronics", "ZA", 1),
+            offer("ELEC-HIGH", "electronics", "ZA", 50),
+            offer("ELEC-NEWER", Set.of("electronics"), List.of("ZA"), List.of(Channel.SMS), 50, later, Offers.UNTIL),
+            offer("ELEC-B", "electronics", "ZA", 10),
+            offer("ELEC-A", "electronics", "ZA", 10)));
+        // Electronics seen three times scores above books seen once, whatever the offers' priorities.
+        Profile after = profile("c1", place("Durban"), NOW, Map.of("electronics", 3, "books", 1));
+
+        List<OfferMatch> ranked = new OfferMatcher(HALF_LIFE, 10).match(catalog, null, after, NOW);
+
+        assertThat(ids(ranked)).containsExactly("ELEC-NEWER", "ELEC-HIGH", "ELEC-A", "ELEC-B", "ELEC-LOW",
+            "BOOKS-HIGH");
+        assertThat(ranked.get(0).interestScore()).isEqualTo(3.0);
     }
 
-    private static OfferCatalog catalog(Offer... offers) {
-        return new OfferCatalog(VERSION, List.of(offers));
+    @Test
+    void match_returnsAtMostN_distinctOffers_creditingTheBestInterestAndTheMostSpecificRule() {
+        OfferCatalog catalog = new OfferCatalog("v7", List.of(
+            offer("BOTH", Set.of("electronics", "books"), List.of("ZA", "ZA/WC/cape-town"),
+                List.of(Channel.SMS), 10, Offers.FROM, Offers.UNTIL),
+            offer("OTHER", "books", "ZA", 5),
+            offer("THIRD", "books", "ZA", 1)));
+        Profile after = profile("c1", place("Cape Town"), NOW, Map.of("electronics", 2, "books", 1));
+
+        List<OfferMatch> two = new OfferMatcher(HALF_LIFE, 2).match(catalog, null, after, NOW);
+
+        assertThat(ids(two)).containsExactly("BOTH", "OTHER");
+        assertThat(two.get(0).interest()).isEqualTo("electronics");
+        assertThat(two.get(0).locationRule()).isEqualTo("ZA/WC/cape-town");
+        assertThat(two.get(0).catalogVersion()).isEqualTo("v7");
+        assertThat(two.get(0).causeEventId()).isEqualTo("ev-electronics-2");
+        assertThat(two.get(0).trigger()).isEqualTo(MatchTrigger.NEW_INTEREST);
+        assertThat(ids(one.match(catalog, null, after, NOW))).containsExactly("BOTH");
     }
 
-    /** One event for this interest, seen now, credited to {@code "ev-" + interest}. */
-    private static InterestStat seenNow(String interest) {
-        return InterestStat.first(NOW, "ev-" + interest);
+    @Test
+    void match_skipsOffersOutsideTheirValidityWindow_andOffersOnChannelsTheCustomerRefused() {
+        OfferCatalog catalog = new OfferCatalog("v1", List.of(
+            offer("EXPIRED", Set.of("books"), List.of("ZA"), List.of(Channel.SMS), 90, Offers.FROM,
+                NOW.minusSeconds(1)),
+            offer("FUTURE", Set.of("books"), List.of("ZA"), List.of(Channel.SMS), 80, NOW.plusSeconds(1),
+                Offers.UNTIL),
+            offer("EMAIL-ONLY", Set.of("books"), List.of("ZA"), List.of(Channel.EMAIL), 70, Offers.FROM,
+                Offers.UNTIL),
+            offer("ENDS-NOW", Set.of("books"), List.of("ZA"), List.of(Channel.SMS), 60, Offers.FROM, NOW),
+            offer("VALID", Set.of("books"), List.of("ZA"), List.of(Channel.SMS, Channel.EMAIL), 10, NOW,
+                Offers.UNTIL)));
+        Profile after = profile("c1", place("Durban"), NOW, Map.of("books", 1));
+
+        assertThat(ids(one.match(catalog, null, after, NOW, EnumSet.of(Channel.SMS)))).containsExactly("VALID");
+        assertThat(ids(one.match(catalog, null, after, NOW, EnumSet.of(Channel.EMAIL))))
+            .containsExactly("EMAIL-ONLY");
+        assertThat(one.match(catalog, null, after, NOW, EnumSet.noneOf(Channel.class))).isEmpty();
     }
 
-    private static Profile profile(Location location, Map<String, InterestStat> interests) {
-        return new Profile("12345", 3, interests, location, NOW, Map.of(), List.of(), NOW);
+    @Test
+    void triggers_areANewInterest_aScoreCrossingTheThreshold_andAMove_butNotARepeat() {
+        Location capeTown = place("Cape Town");
+        Profile before = profile("c1", capeTown, NOW, Map.of("electronics", 2, "books", 1));
+
+        Profile repeat = withStat(before, "books", 2, capeTown);
+        assertThat(one.triggers(before, repeat, NOW)).isEmpty();
+
+        Profile crossing = withStat(before, "electronics", 3, capeTown);
+        assertThat(one.triggers(before, crossing, NOW)).singleElement().satisfies(trigger -> {
+            assertThat(trigger.interest()).isEqualTo("electronics");
+            assertThat(trigger.kind()).isEqualTo(MatchTrigger.SCORE_THRESHOLD);
+        });
+        Profile beyond = withStat(crossing, "electronics", 4, capeTown);
+        assertThat(one.triggers(crossing, beyond, NOW)).isEmpty();
+
+        Profile added = withStat(before, "garden", 1, capeTown);
+        assertThat(one.triggers(before, added, NOW)).extracting(OfferMatcher.Trigger::kind)
+            .containsExactly(MatchTrigger.NEW_INTEREST);
+
+        Profile moved = withStat(before, "books", 2, place("Stellenbosch"));
+        assertThat(one.triggers(before, moved, NOW)).extracting(OfferMatcher.Trigger::kind)
+            .containsOnly(MatchTrigger.LOCATION_CHANGE).hasSize(2);
     }
 
-    private List<OfferMatch> matchNew(OfferCatalog catalog, Profile after) {
-        return matcher.match(catalog, null, after, NOW);
+    @Test
+    void triggers_afterAMove_leaveOutInterestsThatFadedBelowTheRelevanceFloor() {
+        Instant longAgo = NOW.minus(Duration.ofDays(120));
+        Profile before = profile("c1", place("Cape Town"), longAgo, Map.of("electronics", 1));
+        Profile moved = withStat(before, "books", 1, place("Durban"));
+
+        assertThat(one.triggers(before, moved, NOW)).extracting(OfferMatcher.Trigger::interest)
+            .containsExactly("books");
+    }
+
+    @Test
+    void triggers_forAConsentChangeOrAProfileWithoutAPlace_areEmpty() {
+        Profile before = profile("c1", place("Cape Town"), NOW, Map.of("electronics", 1));
+        Profile consentOnly = before.withConsent(Channel.SMS, za.co.personalisation.core.profile.Consent.UNKNOWN,
+            NOW);
+        Profile nowhere = new Profile("c2", 1, before.interests(), null, Instant.EPOCH, Map.of(), List.of(), NOW);
+
+        assertThat(one.triggers(before, consentOnly, NOW)).isEmpty();
+        assertThat(one.triggers(null, nowhere, NOW)).isEmpty();
+    }
+
+    @Test
+    void match_givesTheSameAnswerAsALinearScan_overRandomCatalogsAndProfiles() {
+        String[] interests = {"electronics", "books", "garden", "toys", "fashion"};
+        String[] rules = {"*", "ZA", "ZA/WC", "ZA/GP", "ZA/KZN", "ZA/WC/cape-town", "ZA/WC/stellenbosch",
+            "ZA/GP/johannesburg", "ZA/KZN/durban"};
+        String[] places = {"Cape Town", "Stellenbosch", "Paarl", "Johannesburg", "Pretoria", "Durban", "Kimberley"};
+        for (long seed = 1; seed <= 40; seed++) {
+            Random random = new Random(seed);
+            List<Offer> offers = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                Instant from = Offers.FROM.plus(Duration.ofDays(random.nextInt(400)));
+                offers.add(offer("O" + i, Set.of(interests[random.nextInt(interests.length)]),
+                    List.of(rules[random.nextInt(rules.length)], rules[random.nextInt(rules.length)]),
+                    random.nextBoolean() ? List.of(Channel.SMS) : List.of(Channel.EMAIL, Channel.SMS),
+                    random.nextInt(5), from, from.plus(Duration.ofDays(30 + random.nextInt(400)))));
+            }
+            OfferCatalog catalog = new OfferCatalog("v" + seed, offers);
+            OfferMatcher matcher = new OfferMatcher(HALF_LIFE, 1 + random.nextInt(3));
+            for (int p = 0; p < 20; p++) {
+                Map<String, Integer> seen = new HashMap<>();
+                for (int k = 0; k < 1 + random.nextInt(3); k++) {
+                    seen.put(interests[random.nextInt(interests.length)], 1 + random.nextInt(4));
+                }
+                Profile after = profile("c" + p, place(places[random.nextInt(places.length)]), NOW, seen);
+                Set<Channel> reachable = random.nextBoolean() ? EnumSet.allOf(Channel.class)
+                    : EnumSet.of(Channel.EMAIL);
+
+                assertThat(describe(matcher.match(catalog, null, after, NOW, reachable)))
+                    .as("seed %d profile %d", seed, p)
+                    .isEqualTo(describe(matcher.matchByLinearScan(catalog, null, after, NOW, reachable)));
+            }
+        }
+    }
+
+    private static Profile newcomer(Location place) {
+        return profile("c1", place, NOW, Map.of("electronics", 1));
+    }
+
+    private static Profile withStat(Profile profile, String interest, int count, Location place) {
+        Map<String, InterestStat> stats = new HashMap<>(profile.interests());
+        stats.put(interest, new InterestStat(count, count, NOW, NOW, "ev-" + interest + "-" + count));
+        return new Profile(profile.customerId(), profile.version() + 1, stats, place, NOW, profile.consent(),
+            List.of(), NOW);
     }
 
     private static List<String> ids(List<OfferMatch> matches) {
-        return matches.stream().map(m -> m.offer().offerId()).toList();
+        return matches.stream().map(match -> match.offer().offerId()).toList();
     }
 
-    @Test
-    void match_whenProvinceOfferAndCityCustomer_matchesOnTheProvinceRule() {
-        Offer wc = offer("wc-electronics", "electronics", "ZA/WC");
-
-        List<OfferMatch> matches = matchNew(catalog(wc), profile(CAPE_TOWN, Map.of("electronics",
-            seenNow("electronics"))));
-
-        assertThat(matches).containsExactly(new OfferMatch(wc, "electronics", 1.0, "ZA/WC", VERSION,
-            "ev-electronics"));
-    }
-
-    @Test
-    void match_whenCountryOffer_matchesACityCustomer() {
-        Offer za = offer("za-books", "books", "ZA");
-
-        List<OfferMatch> matches = matchNew(catalog(za), profile(JOHANNESBURG, Map.of("books", seenNow("books"))));
-
-        assertThat(matches).singleElement().satisfies(match -> assertThat(match.locationRule()).isEqualTo("ZA"));
-    }
-
-    @Test
-    void match_whenOfferIsForAnotherPlaceOrInterest_matchesNothing() {
-        OfferCatalog catalog = catalog(offer("gp-electronics", "electronics", "ZA/GP"),
-            offer("wc-books", "books", "ZA/WC"), offer("ct-prefix", "electronics", "ZA/WC/cape"));
-
-        assertThat(matchNew(catalog, profile(CAPE_TOWN, Map.of("electronics", seenNow("electronics"))))).isEmpty();
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"*,ZA,ZA/WC/cape-town,ZA/WC", "ZA/WC/cape-town,*", "ZA/WC,ZA/WC/cape-town,ZA",
-        "ZA/GP,ZA/WC/cape-town"})
-    void match_whenSeveralRulesCover_recordsTheMostSpecific(String rules) {
-        Offer offer = offer("multi", Set.of("electronics"), List.of(rules.split(",")), 0, FROM, UNTIL);
-
-        List<OfferMatch> matches = matchNew(catalog(offer), profile(CAPE_TOWN, Map.of("electronics",
-            seenNow("electronics"))));
-
-        assertThat(matches).singleElement()
-            .satisfies(match -> assertThat(match.locationRule()).isEqualTo("ZA/WC/cape-town"));
-    }
-
-    @Test
-    void match_whenOnlyEverywhereCovers_recordsTheStar() {
-        Offer offer = offer("anywhere", "electronics", "ZA/GP", "*");
-
-        assertThat(matchNew(catalog(offer), profile(CAPE_TOWN, Map.of("electronics", seenNow("electronics")))))
-            .extracting(OfferMatch::locationRule).containsExactly("*");
-    }
-
-    @Test
-    void match_whenLocationUnknown_matchesOnlyEverywhereOffers() {
-        OfferCatalog catalog = catalog(offer("za", "electronics", "ZA"), offer("anywhere", "electronics", "*"));
-
-        List<OfferMatch> matches = matchNew(catalog, profile(Location.unknown("Atlantis"),
-            Map.of("electronics", seenNow("electronics"))));
-
-        assertThat(ids(matches)).containsExactly("anywhere");
-    }
-
-    @Test
-    void match_whenOffersExpiredOrNotYetValid_excludesThem() {
-        Set<String> electronics = Set.of("electronics");
-        List<String> za = List.of("ZA");
-        OfferCatalog catalog = catalog(
-            offer("ended-now", electronics, za, 0, FROM, NOW),
-            offer("ended-last-week", electronics, za, 0, FROM, NOW.minus(Duration.ofDays(7))),
-            offer("starts-in-a-second", electronics, za, 0, NOW.plusSeconds(1), UNTIL),
-            offer("starts-now", electronics, za, 0, NOW, UNTIL),
-            offer("ends-in-a-second", electronics, za, 0, FROM, NOW.plusSeconds(1)));
-
-        List<OfferMatch> matches = matchNew(catalog, profile(CAPE_TOWN, Map.of("electronics",
-            seenNow("electronics"))));
-
-        assertThat(ids(matches)).containsExactlyInAnyOrder("starts-now", "ends-in-a-second");
-    }
-
-    @Test
-    void match_ranksByScoreThenPriorityThenRecencyThenId() {
-        Set<String> electronics = Set.of("electronics");
-        List<String> za = List.of("ZA");
-        Instant older = NOW.minus(Duration.ofDays(10));
-        Instant newer = NOW.minus(Duration.ofDays(2));
-        OfferCatalog catalog = catalog(
-            offer("a-books-top-priority", Set.of("books"), za, 9, newer, UNTIL),
-            offer("b-low-priority", electronics, za, 1, newer, UNTIL),
-            offer("c-older", electronics, za, 5, older, UNTIL),
-            offer("e-newer", electronics, za, 5, newer, UNTIL),
-            offer("d-newer", electronics, za, 5, newer, UNTIL));
-        Profile after = profile(CAPE_TOWN, Map.of(
-            "electronics", new InterestStat(3.0, 3, older, NOW, "ev-9"),
-            "books", new InterestStat(1.5, 2, older, NOW, "ev-4")));
-
-        List<OfferMatch> matches = matchNew(catalog, after);
-
-        assertThat(ids(matches)).containsExactly("d-newer", "e-newer", "c-older", "b-low-priority",
-            "a-books-top-priority");
-        assertThat(matches).extracting(OfferMatch::interestScore).containsExactly(3.0, 3.0, 3.0, 3.0, 1.5);
-        assertThat(matches).extracting(OfferMatch::causeEventId).containsExactly("ev-9", "ev-9", "ev-9", "ev-9",
-            "ev-4");
-    }
-
-    @Test
-    void match_whenMoreCandidatesThanMaxOffers_returnsOnlyTheTopOnes() {
-        OfferMatcher two = new OfferMatcher(HALF_LIFE, 2);
-        List<String> za = List.of("ZA");
-        OfferCatalog catalog = catalog(
-            offer("p1", Set.of("electronics"), za, 1, FROM, UNTIL),
-            offer("p7", Set.of("electronics"), za, 7, FROM, UNTIL),
-            offer("p3", Set.of("electronics"), za, 3, FROM, UNTIL));
-
-        List<OfferMatch> matches = two.match(catalog, null, profile(CAPE_TOWN, Map.of("electronics",
-            seenNow("electronics"))), NOW);
-
-        assertThat(ids(matches)).containsExactly("p7", "p3");
-    }
-
-    @Test
-    void match_scoresTheInterestAsDecayedToNow() {
-        Instant weekAgo = NOW.minus(HALF_LIFE);
-        Profile after = profile(CAPE_TOWN, Map.of("electronics", new InterestStat(2.0, 2, weekAgo, weekAgo,
-            "ev-old")));
-
-        List<OfferMatch> matches = matchNew(catalog(offer("za", "electronics", "ZA")), after);
-
-        assertThat(matches).singleElement().satisfies(match -> {
-            assertThat(match.interestScore()).isCloseTo(1.0, within(1e-9));
-            assertThat(match.causeEventId()).isEqualTo("ev-old");
-        });
-    }
-
-    @Test
-    void match_whenOfferCoversSeveralInterests_keepsTheBestRankedOnce() {
-        Offer both = offer("both", Set.of("electronics", "books"), List.of("ZA"), 0, FROM, UNTIL);
-        Profile after = profile(CAPE_TOWN, Map.of(
-            "electronics", new InterestStat(1.2, 2, NOW, NOW, "ev-e"),
-            "books", new InterestStat(2.5, 3, NOW, NOW, "ev-b")));
-
-        List<OfferMatch> matches = matchNew(catalog(both), after);
-
-        assertThat(matches).containsExactly(new OfferMatch(both, "books", 2.5, "ZA", VERSION, "ev-b"));
-    }
-
-    @Test
-    void match_whenNoNewInterestAndNoMove_returnsNothing() {
-        OfferCatalog catalog = catalog(offer("wc", "electronics", "ZA/WC"));
-        Profile before = profile(CAPE_TOWN, Map.of("electronics", seenNow("electronics")));
-        Profile after = profile(GAZETTEER.resolve("Kaapstad"), Map.of("electronics",
-            new InterestStat(1.9, 2, NOW.minusSeconds(60), NOW, "ev-2")));
-
-        assertThat(matcher.match(catalog, before, after, NOW)).isEmpty();
-    }
-
-    @Test
-    void match_whenNewInterestWithoutMove_considersOnlyTheNewInterest() {
-        OfferCatalog catalog = catalog(offer("wc-electronics", "electronics", "ZA/WC"),
-            offer("wc-books", "books", "ZA/WC"));
-        Profile before = profile(CAPE_TOWN, Map.of("electronics", seenNow("electronics")));
-        Profile after = profile(CAPE_TOWN, Map.of("electronics", seenNow("electronics"), "books", seenNow("books")));
-
-        List<OfferMatch> matches = matcher.match(catalog, before, after, NOW);
-
-        assertThat(matches).singleElement().satisfies(match -> {
-            assertThat(match.offer().offerId()).isEqualTo("wc-books");
-            assertThat(match.interest()).isEqualTo("books");
-            assertThat(match.causeEventId()).isEqualTo("ev-books");
-        });
-    }
-
-    @Test
-    void match_whenCustomerMoved_considersEveryInterest() {
-        OfferCatalog catalog = catalog(offer("gp-electronics", "electronics", "ZA/GP"),
-            offer("gp-books", "books", "ZA/GP"), offer("wc-books", "books", "ZA/WC"));
-        Map<String, InterestStat> interests = Map.of("electronics", new InterestStat(2.0, 2, NOW, NOW, "ev-e"),
-            "books", seenNow("books"));
-        Profile before = profile(CAPE_TOWN, interests);
-        Profile after = profile(JOHANNESBURG, interests);
-
-        List<OfferMatch> matches = matcher.match(catalog, before, after, NOW);
-
-        assertThat(ids(matches)).containsExactly("gp-electronics", "gp-books");
-        assertThat(matches).extracting(OfferMatch::locationRule).containsOnly("ZA/GP");
-    }
-
-    @Test
-    void match_whenMovedBetweenUnknownPlaces_considersEveryInterest() {
-        OfferCatalog catalog = catalog(offer("anywhere", "electronics", "*"));
-        Map<String, InterestStat> interests = Map.of("electronics", seenNow("electronics"));
-
-        List<OfferMatch> matches = matcher.match(catalog, profile(Location.unknown("Atlantis"), interests),
-            profile(Location.unknown("Lemuria"), interests), NOW);
-
-        assertThat(ids(matches)).containsExactly("anywhere");
-    }
-
-    @Test
-    void match_whenPreviousProfileHadNoLocation_treatsItAsAMove() {
-        OfferCatalog catalog = catalog(offer("wc", "electronics", "ZA/WC"));
-        Map<String, InterestStat> interests = Map.of("electronics", seenNow("electronics"));
-
-        List<OfferMatch> matches = matcher.match(catalog, profile(null, interests), profile(CAPE_TOWN, interests),
-            NOW);
-
-        assertThat(ids(matches)).containsExactly("wc");
-    }
-
-    @Test
-    void match_whenProfileHasNoLocation_returnsNothing() {
-        OfferCatalog catalog = catalog(offer("anywhere", "electronics", "*"));
-
-        assertThat(matchNew(catalog, profile(null, Map.of("electronics", seenNow("electronics"))))).isEmpty();
-    }
-
-    @Test
-    void new_whenMaxOffersBelowOne_rejectsIt() {
-        assertThatThrownBy(() -> new OfferMatcher(HALF_LIFE, 0))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("maxOffers must be at least 1: 0");
+    private static List<String> describe(List<OfferMatch> matches) {
+        return matches.stream().map(m -> m.offer().offerId() + "/" + m.interest() + "/" + m.locationRule()).toList();
     }
 }

@@ -1,0 +1,77 @@
+package za.co.personalisation.deliver;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.core.notify.FrequencyCaps;
+import za.co.personalisation.core.notify.QuietHours;
+import za.co.personalisation.core.profile.Channel;
+
+/**
+ * deliver-function's policy and plumbing settings, from the environment template.yaml declares.
+ *
+ * @param quietHours      local hours when nothing is sent; messages are deferred to their end
+ * @param caps            per customer, channel, day and week
+ * @param defaultZone     for a contact without a valid time zone
+ * @param lease           how long a claimed notification stays with the invocation that claimed it; longer than
+ *                        the function's timeout, so that only a crashed attempt's claim is ever taken over
+ * @param maxDelay        the longest SQS DelaySeconds used when re-queueing (SQS allows 15 minutes)
+ * @param throttleBackoff the first back-off after the provider throttles; doubled per throttled attempt
+ * @param maxReceives     a message failing transiently this many times goes to the dead-letter queue with its
+ *                        reason (before the queue's own redrive, which cannot say why)
+ * @param queueUrls       the channel queues, to re-queue deferred and throttled messages
+ * @param deadLetterQueueUrl where poison messages go, with their reason
+ */
+record DeliverySettings(QuietHours quietHours, FrequencyCaps caps, ZoneId defaultZone, Duration lease,
+    Duration maxDelay, Duration throttleBackoff, int maxReceives, Map<Channel, String> queueUrls,
+    String deadLetterQueueUrl) {
+
+    static final Duration SQS_MAX_DELAY = Duration.ofMinutes(15);
+
+    DeliverySettings {
+        Objects.requireNonNull(quietHours, "quietHours");
+        Objects.requireNonNull(caps, "caps");
+        queueUrls = Map.copyOf(queueUrls);
+        if (maxDelay.isNegative() || maxDelay.compareTo(SQS_MAX_DELAY) > 0) {
+            throw new IllegalArgumentException("the re-queue delay must be between 0 and 15 minutes: " + maxDelay);
+        }
+        if (maxReceives < 1) {
+            throw new IllegalArgumentException("DELIVERY_MAX_RECEIVES must be at least 1");
+        }
+    }
+
+    static DeliverySettings from(Settings settings) {
+        QuietHours quiet = QuietHours.parse(settings.get("QUIET_HOURS", QuietHours.DEFAULT.toString()));
+        String stage = settings.get("STAGE", "");
+        if (!stage.isEmpty() && Arrays.stream(settings.get("QUIET_HOURS_EXEMPT_STAGES", "").split(","))
+            .map(String::trim).anyMatch(stage::equals)) {
+            quiet = QuietHours.NONE;
+        }
+        Map<Channel, Integer> perDay = new EnumMap<>(Channel.class);
+        perDay.put(Channel.SMS, settings.getInt("SMS_CAP_PER_DAY", 2));
+        perDay.put(Channel.EMAIL, settings.getInt("EMAIL_CAP_PER_DAY", 3));
+        Map<Channel, Integer> perWeek = new EnumMap<>(Channel.class);
+        perWeek.put(Channel.SMS, settings.getInt("SMS_CAP_PER_WEEK", 5));
+        perWeek.put(Channel.EMAIL, settings.getInt("EMAIL_CAP_PER_WEEK", 10));
+        Map<Channel, String> queues = new EnumMap<>(Channel.class);
+        queues.put(Channel.SMS, settings.require("SMS_QUEUE_URL"));
+        queues.put(Channel.EMAIL, settings.require("EMAIL_QUEUE_URL"));
+        String zone = settings.get("DEFAULT_TIME_ZONE", "Africa/Johannesburg");
+        try {
+            return new DeliverySettings(quiet, new FrequencyCaps(perDay, perWeek), ZoneId.of(zone),
+                settings.getDuration("DELIVERY_LEASE", Duration.ofMinutes(2)),
+                settings.getDuration("REQUEUE_MAX_DELAY", SQS_MAX_DELAY),
+                settings.getDuration("THROTTLE_BACKOFF", Duration.ofSeconds(2)),
+                settings.getInt("DELIVERY_MAX_RECEIVES", 4),
+                queues,
+                settings.require("DELIVERY_DLQ_URL"));
+        } catch (DateTimeException | IllegalArgumentException e) {
+            throw new IllegalStateException("deliver-function settings are invalid: " + e.getMessage(), e);
+        }
+    }
+}

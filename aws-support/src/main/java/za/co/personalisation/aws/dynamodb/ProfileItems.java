@@ -21,7 +21,7 @@ import za.co.personalisation.core.profile.Profile;
  * <pre>
  * customerId S | version N | updatedAt S | locationAt S | locationEventId S
  * location M{key S, name S, known BOOL}
- * interests M{&lt;interest&gt; M{score N, count N, firstSeen S, lastSeen S, lastEventId S}}
+ * interests M{&lt;interest&gt; M{score N, count N, firstSeen S, lastSeen S, lastEventId S, lastEventReplay BOOL}}
  * consent M{sms|email M{state S, at S}}
  * appliedEventIds L&lt;S&gt; | appliedEventTimes L&lt;N&gt;   (occurredAt in epoch milliseconds; both in
  *                                                (occurredAt, eventId) order, the i-th time is the i-th id's)
@@ -59,7 +59,8 @@ public final class ProfileItems {
             "count", n(Long.toString(stat.count())),
             "firstSeen", s(stat.firstSeen().toString()),
             "lastSeen", s(stat.lastSeen().toString()),
-            "lastEventId", s(stat.lastEventId())))));
+            "lastEventId", s(stat.lastEventId()),
+            "lastEventReplay", AttributeValue.fromBool(stat.lastEventReplay())))));
         item.put("interests", m(interests));
         Map<String, AttributeValue> consent = new HashMap<>();
         profile.consent().forEach((channel, value) -> consent.put(channel.wireName(), m(Map.of(
@@ -95,7 +96,8 @@ public final class ProfileItems {
                     Long.parseLong(string(stat, "count", true)),
                     Instant.parse(string(stat, "firstSeen")),
                     Instant.parse(string(stat, "lastSeen")),
-                    string(stat, "lastEventId")));
+                    string(stat, "lastEventId"),
+                    stat.containsKey("lastEventReplay") && Boolean.TRUE.equals(stat.get("lastEventReplay").bool())));
             });
             Location location = null;
             AttributeValue place = item.get("location");

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param lastSeen    latest occurredAt
  * @param lastEventId the event with the latest occurredAt: the one credited when this interest triggers an offer
  */
-public record InterestStat(double score, long count, Instant firstSeen, Instant lastSeen, String lastEventId) {
+public record InterestStat(double score, long count, Instant firstSeen, Instant lastSeen, String lastEventId,
+    boolean lastEventReplay) {
 
     public InterestStat {
         Objects.requireNonNull(firstSeen, "firstSeen");
@@ -28,19 +29,37 @@ public record InterestStat(double score, long count, Instant firstSeen, Instant 
         }
     }
 
+    /** A stat whose credited event was live traffic. */
+    public InterestStat(double score, long count, Instant firstSeen, Instant lastSeen, String lastEventId) {
+        this(score, count, firstSeen, lastSeen, lastEventId, false);
+    }
+
     public static InterestStat first(Instant occurredAt, String eventId) {
-        return new InterestStat(1.0, 1, occurredAt, occurredAt, eventId);
+        return first(occurredAt, eventId, false);
+    }
+
+    /** @param replay the event is replayed traffic: offers it triggers go to the sandbox only */
+    public static InterestStat first(Instant occurredAt, String eventId, boolean replay) {
+        return new InterestStat(1.0, 1, occurredAt, occurredAt, eventId, replay);
     }
 
     /** This stat with one more event that occurred at {@code occurredAt}. */
     public InterestStat plus(Instant occurredAt, String eventId, Duration halfLife) {
+        return plus(occurredAt, eventId, false, halfLife);
+    }
+
+    /**
+     * This stat with one more event. The event with the latest occurredAt is credited ({@code lastEventId}), and
+     * its replay flag travels with it, so that notify can tell replayed traffic from live traffic.
+     */
+    public InterestStat plus(Instant occurredAt, String eventId, boolean replay, Duration halfLife) {
         Instant first = occurredAt.isBefore(firstSeen) ? occurredAt : firstSeen;
         if (occurredAt.isAfter(lastSeen) || (occurredAt.equals(lastSeen) && eventId.compareTo(lastEventId) > 0)) {
             double carried = score * decay(Duration.between(lastSeen, occurredAt), halfLife);
-            return new InterestStat(carried + 1.0, count + 1, first, occurredAt, eventId);
+            return new InterestStat(carried + 1.0, count + 1, first, occurredAt, eventId, replay);
         }
         double late = decay(Duration.between(occurredAt, lastSeen), halfLife);
-        return new InterestStat(score + late, count + 1, first, lastSeen, lastEventId);
+        return new InterestStat(score + late, count + 1, first, lastSeen, lastEventId, lastEventReplay);
     }
 
     /** The score as of {@code now}, decayed since {@code lastSeen}. */

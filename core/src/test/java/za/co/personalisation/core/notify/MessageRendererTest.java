@@ -57,7 +57,7 @@ class MessageRendererTest {
         Offer offer = offer(Map.of("en-ZA", ENGLISH, "af-ZA", AFRIKAANS));
 
         assertThat(renderer.render(offer, Channel.SMS, "af-ZA", "12345").body())
-            .isEqualTo("Someruitverkoping: 20% af op TV's. Reply STOP to opt out.");
+            .isEqualTo("Someruitverkoping: 20% af op TV's. Antwoord STOP om te onttrek.");
         assertThat(renderer.render(offer, Channel.EMAIL, "af-ZA", "12345").subject())
             .isEqualTo("20% af op elektronika");
     }

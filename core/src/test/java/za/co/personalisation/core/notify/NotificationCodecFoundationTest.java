@@ -18,38 +18,49 @@ class NotificationCodecFoundationTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String FIXTURE = "notifications/offer-notification-v1.json";
-    private static final Notification FIXTURE_NOTIFICATION = new Notification("12345", "wc-electronics-summer",
-        Channel.SMS, "web-7f3a9c1e-0001", "electronics", "ZA/WC", "2026-11-20.1", false,
-        Instant.parse("2026-11-25T10:00:01.250Z"), "1-6745e2a0-3f1c2b4d5e6f708192a3b4c5");
+    /** The fixture message as decoded: it carries no "trigger", which reads as empty (unknown). */
+    private static final Notification FIXTURE_NOTIFICATION = notification("");
+    /** The fixture's notification with the trigger that notify-function records. */
+    private static final Notification TRIGGERED = notification("new_interest");
+
+    private static Notification notification(String trigger) {
+        return new Notification("12345", "wc-electronics-summer", Channel.SMS, "web-7f3a9c1e-0001", "electronics",
+            "ZA/WC", "2026-11-20.1", trigger, false, Instant.parse("2026-11-25T10:00:01.250Z"),
+            "1-6745e2a0-3f1c2b4d5e6f708192a3b4c5");
+    }
 
     @Test
     void encode_writesTheVersionedMessageFieldForField() throws IOException {
-        assertThat(MAPPER.readTree(NotificationCodec.encode(FIXTURE_NOTIFICATION)))
-            .isEqualTo(MAPPER.readTree(Fixtures.bytes(FIXTURE)));
+        assertThat(MAPPER.readTree(NotificationCodec.encode(TRIGGERED)))
+            .isEqualTo(MAPPER.readTree(message(json -> json.put("trigger", "new_interest"))));
     }
 
     @Test
     void decode_whenFixtureMessage_readsEveryField() {
         assertThat(NotificationCodec.decode(Fixtures.text(FIXTURE))).isEqualTo(FIXTURE_NOTIFICATION);
+        assertThat(NotificationCodec.decode(message(json -> json.put("trigger", "new_interest"))))
+            .isEqualTo(TRIGGERED);
     }
 
     @Test
     void roundTrip_whenEmailReplayWithoutTrace_returnsAnEqualNotification() {
         Notification replayed = new Notification("cust-67890", "za-books-weekend", Channel.EMAIL, "gen-2", "books",
-            "*", "2026-11-20.1", true, Instant.parse("2026-11-25T10:00:00Z"), "");
+            "*", "2026-11-20.1", "location_change", true, Instant.parse("2026-11-25T10:00:00Z"), "");
 
         assertThat(NotificationCodec.decode(NotificationCodec.encode(replayed))).isEqualTo(replayed);
     }
 
     @Test
-    void decode_whenReplayAndTraceIdAbsent_defaultsToFalseAndEmpty() {
+    void decode_whenReplayTraceIdAndTriggerAbsent_defaultsToFalseAndEmpty() {
         Notification decoded = NotificationCodec.decode(message(json -> {
             json.remove("replay");
             json.remove("traceId");
+            json.remove("trigger");
         }));
 
         assertThat(decoded.replay()).isFalse();
         assertThat(decoded.traceId()).isEmpty();
+        assertThat(decoded.trigger()).isEmpty();
     }
 
     @ParameterizedTest
@@ -107,7 +118,7 @@ class NotificationCodecFoundationTest {
 
     @Test
     void ledgerKey_isOfferAndChannelWireName() {
-        assertThat(FIXTURE_NOTIFICATION.ledgerKey()).isEqualTo("wc-electronics-summer#sms");
+        assertThat(TRIGGERED.ledgerKey()).isEqualTo("wc-electronics-summer#sms");
         assertThat(Notification.ledgerKey("za-books-weekend", Channel.EMAIL)).isEqualTo("za-books-weekend#email");
     }
 

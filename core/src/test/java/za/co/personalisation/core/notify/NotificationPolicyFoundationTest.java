@@ -3,6 +3,7 @@ package za.co.personalisation.core.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,20 +58,23 @@ class NotificationPolicyFoundationTest {
 
         assertThat(decision.send()).isFalse();
         assertThat(decision.channel()).isNull();
-        assertThat(decision.suppressedBecause()).isEqualTo(NotificationPolicy.SuppressionReason.NO_CONSENT);
+        assertThat(decision.suppressedBecause()).isEqualTo(SuppressionReason.NO_CONSENT);
     }
 
     @Test
     void decide_whenConsentRevokedOrNeverGiven_suppressesForNoConsent() {
         assertThat(policy.decide(Profile.empty("12345"), offer(Channel.SMS, Channel.EMAIL)))
-            .isEqualTo(new NotificationPolicy.Decision(null, NotificationPolicy.SuppressionReason.NO_CONSENT));
+            .isEqualTo(new NotificationPolicy.Decision(null, SuppressionReason.NO_CONSENT));
         assertThat(policy.decide(profile(REVOKED, Consent.UNKNOWN), offer(Channel.SMS, Channel.EMAIL)))
-            .isEqualTo(new NotificationPolicy.Decision(null, NotificationPolicy.SuppressionReason.NO_CONSENT));
+            .isEqualTo(new NotificationPolicy.Decision(null, SuppressionReason.NO_CONSENT));
     }
 
     @Test
     void suppressionReason_wireNamesAreLowerCase() {
-        assertThat(NotificationPolicy.SuppressionReason.NO_CONSENT.wireName()).isEqualTo("no_consent");
-        assertThat(NotificationPolicy.SuppressionReason.DUPLICATE.wireName()).isEqualTo("duplicate");
+        assertThat(SuppressionReason.NO_CONSENT.wireName()).isEqualTo("no_consent");
+        assertThat(SuppressionReason.DUPLICATE.wireName()).isEqualTo("duplicate");
+        assertThat(Arrays.stream(SuppressionReason.values()).map(SuppressionReason::wireName))
+            .containsExactly("no_consent", "duplicate", "capped", "no_profile", "no_contact", "offer_withdrawn",
+                "offer_expired", "replayed_traffic");
     }
 }

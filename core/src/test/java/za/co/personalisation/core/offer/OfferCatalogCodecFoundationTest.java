@@ -68,69 +68,75 @@ class OfferCatalogCodecFoundationTest {
     @Test
     void read_whenVersionMissing_rejectsTheCatalog() {
         assertThatThrownBy(() -> read(root -> root.remove("version")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("the catalog needs a \"version\"");
+            .hasMessage("the catalog has 1 problem(s): /version: the catalog needs a non-empty \"version\" string")
+            .isInstanceOfSatisfying(OfferCatalogCodec.InvalidCatalogException.class, e -> assertThat(e.problems())
+                .containsExactly("/version: the catalog needs a non-empty \"version\" string"));
     }
 
     @Test
     void read_whenOfferHasNoId_rejectsIt() {
         assertThatThrownBy(() -> read(root -> firstOffer(root).remove("offerId")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageStartingWith("an offer has no offerId: {");
+            .isInstanceOfSatisfying(OfferCatalogCodec.InvalidCatalogException.class, e -> assertThat(e.problems())
+                .containsExactly("/offers/0/offerId: needs 1 to 64 letters, digits, '.', '_' or '-', starting with a"
+                    + " letter or digit"));
     }
 
     @Test
     void read_whenChannelUnknown_namesTheOfferAndTheChannel() {
         assertThatThrownBy(() -> read(root -> firstOffer(root).putArray("channels").add("sms").add("fax")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("offer wc-electronics-summer is invalid: unknown channel 'fax'; expected sms or email");
+            .isInstanceOfSatisfying(OfferCatalogCodec.InvalidCatalogException.class, e -> assertThat(e.problems())
+                .containsExactly("/offers/0 (wc-electronics-summer)/channels: unknown channel 'fax'; expected sms or"
+                    + " email"));
     }
 
     @Test
     void read_whenSmsTooLongWithTheOptOut_namesTheOfferLocaleAndLength() {
-        String sms = "a".repeat(138);
+        // The Afrikaans opt-out (" Antwoord STOP om te onttrek.") leaves 131 characters: 132 is one too many.
+        String sms = "a".repeat(132);
 
         assertThatThrownBy(() -> read(root -> firstOffer(root).withObjectProperty("messages")
             .withObjectProperty("af-ZA").put("sms", sms)))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("offer wc-electronics-summer is invalid: offer wc-electronics-summer (af-ZA): the SMS text"
-                + " with the opt-out is 161 GSM-7 characters; at most 160 fit one message");
+            .isInstanceOfSatisfying(OfferCatalogCodec.InvalidCatalogException.class, e -> assertThat(e.problems())
+                .containsExactly("/offers/0 (wc-electronics-summer): offer wc-electronics-summer (af-ZA): the SMS"
+                    + " text with the opt-out is 161 GSM-7 characters; at most 160 fit one message"));
     }
 
     @Test
     void read_whenDefaultLocaleMessageMissing_rejectsTheOffer() {
         assertThatThrownBy(() -> read(root -> firstOffer(root).withObjectProperty("messages").remove("en-ZA")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("offer wc-electronics-summer is invalid: offer wc-electronics-summer has no en-ZA message");
+            .isInstanceOfSatisfying(OfferCatalogCodec.InvalidCatalogException.class, e -> assertThat(e.problems())
+                .containsExactly("/offers/0 (wc-electronics-summer): offer wc-electronics-summer has no en-ZA"
+                    + " message"));
     }
 
     @Test
     void read_whenOfferEndsBeforeItStarts_rejectsIt() {
         assertThatThrownBy(() -> read(root -> firstOffer(root).put("validUntil", "2026-11-01T00:00:00Z")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("offer wc-electronics-summer is invalid: offer wc-electronics-summer ends before it starts");
+            .isInstanceOfSatisfying(OfferCatalogCodec.InvalidCatalogException.class, e -> assertThat(e.problems())
+                .containsExactly("/offers/0 (wc-electronics-summer): offer wc-electronics-summer ends before it"
+                    + " starts"));
     }
 
     @Test
     void read_whenOfferHasNoLocations_rejectsIt() {
         assertThatThrownBy(() -> read(root -> firstOffer(root).putArray("locations")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("offer wc-electronics-summer is invalid: offer wc-electronics-summer needs at least one"
-                + " interest, location rule and channel");
+            .isInstanceOfSatisfying(OfferCatalogCodec.InvalidCatalogException.class, e -> assertThat(e.problems())
+                .containsExactly("/offers/0 (wc-electronics-summer)/locations: needs a non-empty array of strings"));
     }
 
     @Test
     void read_whenValidFromNotIso_namesTheOffer() {
         assertThatThrownBy(() -> read(root -> firstOffer(root).put("validFrom", "1 Nov 2026")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageStartingWith("offer wc-electronics-summer is invalid: Text '1 Nov 2026' could not be parsed");
+            .isInstanceOfSatisfying(OfferCatalogCodec.InvalidCatalogException.class, e -> assertThat(e.problems())
+                .containsExactly("/offers/0 (wc-electronics-summer)/validFrom: needs an ISO-8601 instant such as"
+                    + " 2026-01-01T00:00:00Z"));
     }
 
     @Test
     void read_whenOfferIdAppearsTwice_rejectsTheCatalog() {
         assertThatThrownBy(() -> read(root -> firstOffer(root).put("offerId", "za-books-weekend")))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("offer id za-books-weekend appears twice in the catalog");
+            .isInstanceOfSatisfying(OfferCatalogCodec.InvalidCatalogException.class, e -> assertThat(e.problems())
+                .containsExactly("/offers/1/offerId: za-books-weekend appears twice in the catalog"));
     }
 
     private static OfferCatalog read(Consumer<ObjectNode> change) throws IOException {

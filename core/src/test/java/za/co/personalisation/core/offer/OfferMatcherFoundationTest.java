@@ -71,7 +71,7 @@ class OfferMatcherFoundationTest {
             seenNow("electronics"))));
 
         assertThat(matches).containsExactly(new OfferMatch(wc, "electronics", 1.0, "ZA/WC", VERSION,
-            "ev-electronics"));
+            "ev-electronics", MatchTrigger.NEW_INTEREST));
     }
 
     @Test
@@ -202,7 +202,8 @@ class OfferMatcherFoundationTest {
 
         List<OfferMatch> matches = matchNew(catalog(both), after);
 
-        assertThat(matches).containsExactly(new OfferMatch(both, "books", 2.5, "ZA", VERSION, "ev-b"));
+        assertThat(matches).containsExactly(new OfferMatch(both, "books", 2.5, "ZA", VERSION, "ev-b",
+            MatchTrigger.NEW_INTEREST));
     }
 
     @Test
@@ -228,6 +229,7 @@ class OfferMatcherFoundationTest {
             assertThat(match.offer().offerId()).isEqualTo("wc-books");
             assertThat(match.interest()).isEqualTo("books");
             assertThat(match.causeEventId()).isEqualTo("ev-books");
+            assertThat(match.trigger()).isEqualTo(MatchTrigger.NEW_INTEREST);
         });
     }
 
@@ -244,6 +246,7 @@ class OfferMatcherFoundationTest {
 
         assertThat(ids(matches)).containsExactly("gp-electronics", "gp-books");
         assertThat(matches).extracting(OfferMatch::locationRule).containsOnly("ZA/GP");
+        assertThat(matches).extracting(OfferMatch::trigger).containsOnly(MatchTrigger.LOCATION_CHANGE);
     }
 
     @Test
@@ -254,7 +257,10 @@ class OfferMatcherFoundationTest {
         List<OfferMatch> matches = matcher.match(catalog, profile(Location.unknown("Atlantis"), interests),
             profile(Location.unknown("Lemuria"), interests), NOW);
 
-        assertThat(ids(matches)).containsExactly("anywhere");
+        assertThat(matches).singleElement().satisfies(match -> {
+            assertThat(match.offer().offerId()).isEqualTo("anywhere");
+            assertThat(match.trigger()).isEqualTo(MatchTrigger.LOCATION_CHANGE);
+        });
     }
 
     @Test
@@ -265,7 +271,10 @@ class OfferMatcherFoundationTest {
         List<OfferMatch> matches = matcher.match(catalog, profile(null, interests), profile(CAPE_TOWN, interests),
             NOW);
 
-        assertThat(ids(matches)).containsExactly("wc");
+        assertThat(matches).singleElement().satisfies(match -> {
+            assertThat(match.offer().offerId()).isEqualTo("wc");
+            assertThat(match.trigger()).isEqualTo(MatchTrigger.LOCATION_CHANGE);
+        });
     }
 
     @Test

@@ -28,7 +28,8 @@ final class ProfileAssertions {
                 InterestStat w = interest.getValue();
                 InterestStat g = got.interests().get(interest.getKey());
                 assertThat(g.score()).as(as + " " + interest.getKey()).isCloseTo(w.score(), within(1e-9 * w.score()));
-                assertThat(new InterestStat(w.score(), g.count(), g.firstSeen(), g.lastSeen(), g.lastEventId()))
+                assertThat(new InterestStat(w.score(), g.count(), g.firstSeen(), g.lastSeen(), g.lastEventId(),
+                    g.lastEventReplay()))
                     .as(as + " " + interest.getKey()).isEqualTo(w);
             }
             assertThat(got.location()).as(as).isEqualTo(want.location());

@@ -12,6 +12,12 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.core.profile.Profile;
+import za.co.personalisation.core.profile.Channel;
+import za.co.personalisation.core.notify.NotificationCodec;
+import za.co.personalisation.core.notify.Notification;
+import za.co.personalisation.aws.dynamodb.ProfileItems;
+import za.co.personalisation.aws.lambda.SnapStartPriming;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.aws.dynamodb.OfferRepository;
 import za.co.personalisation.aws.log.JsonLog;
@@ -31,6 +37,8 @@ import za.co.personalisation.core.notify.MessageRenderer;
 public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private final Deliverer deliverer;
+    /** CRaC holds resources weakly: the handler keeps its priming reachable. */
+    private final SnapStartPriming priming;
 
     /** For the Lambda runtime. */
     public DeliverHandler() {
@@ -60,10 +68,20 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
             sqs, DeliverySettings.from(settings), clock,
             JsonLog.forFunction(settings.functionName("deliver-function")),
             Metrics.forService("deliver", clock));
+        // SnapStart: exercise the message codec and the profile layout before the snapshot; nothing is sent.
+        this.priming = SnapStartPriming.register(settings.functionName("deliver-function"), () -> {
+            NotificationCodec.decode(NotificationCodec.encode(new Notification("snapstart-priming", "offer",
+                Channel.EMAIL, "event", "electronics", "ZA", "v1", "new_interest", false, clock.instant(), "")));
+            ProfileItems.fromItem(ProfileItems.toItem(Profile.empty("snapstart-priming")));
+        });
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         return deliverer.apply(event);
+    }
+
+    SnapStartPriming priming() {
+        return priming;
     }
 }

@@ -11,6 +11,12 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.core.profile.Profile;
+import za.co.personalisation.core.profile.Channel;
+import za.co.personalisation.core.notify.NotificationCodec;
+import za.co.personalisation.core.notify.Notification;
+import za.co.personalisation.aws.dynamodb.ProfileItems;
+import za.co.personalisation.aws.lambda.SnapStartPriming;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.aws.dynamodb.OfferRepository;
 import za.co.personalisation.aws.log.JsonLog;
@@ -27,6 +33,8 @@ import za.co.personalisation.core.offer.OfferMatcher;
 public final class NotifyHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
 
     private final OfferNotifier notifier;
+    /** CRaC holds resources weakly: the handler keeps its priming reachable. */
+    private final SnapStartPriming priming;
 
     /** For the Lambda runtime. */
     public NotifyHandler() {
@@ -60,6 +68,13 @@ public final class NotifyHandler implements RequestHandler<DynamodbEvent, Stream
             clock,
             log,
             Metrics.forService("notify", clock));
+        // SnapStart: exercise the record codecs before the snapshot; nothing is read or written.
+        this.priming = SnapStartPriming.register(settings.functionName("notify-function"), () -> {
+            Notification sample = new Notification("snapstart-priming", "offer", Channel.SMS, "event", "electronics",
+                "ZA", "v1", "new_interest", false, clock.instant(), "");
+            NotificationCodec.decode(NotificationCodec.encode(sample));
+            ProfileItems.fromItem(ProfileItems.toItem(Profile.empty("snapstart-priming")));
+        });
     }
 
     private static double decimal(Settings settings, String name, double fallback) {
@@ -74,5 +89,9 @@ public final class NotifyHandler implements RequestHandler<DynamodbEvent, Stream
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         return notifier.apply(event);
+    }
+
+    SnapStartPriming priming() {
+        return priming;
     }
 }

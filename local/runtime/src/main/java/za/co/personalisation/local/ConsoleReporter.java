@@ -108,7 +108,7 @@ final class ConsoleReporter implements AutoCloseable {
             + " | in flight: " + inFlight
             + " | sent: " + (sent.length() == 0 ? "none yet" : sent.toString())
             + " | function errors " + errors + (timeouts > 0 ? " (" + timeouts + " timeouts)" : "")
-            + " | alarms: " + map(status.get("alarms")).getOrDefault("state", "none");
+            + " | alarms: " + alarming(map(status.get("alarms")));
     }
 
     @SuppressWarnings("unchecked")
@@ -124,5 +124,12 @@ final class ConsoleReporter implements AutoCloseable {
     public void close() {
         running.set(false);
         thread.interrupt();
+    }
+
+    /** The alarms in ALARM, or "none". */
+    static String alarming(Map<?, ?> alarms) {
+        String firing = alarms.entrySet().stream().filter(entry -> "ALARM".equals(String.valueOf(entry.getValue())))
+            .map(entry -> String.valueOf(entry.getKey())).sorted().collect(java.util.stream.Collectors.joining(", "));
+        return firing.isEmpty() ? "none in ALARM" : firing;
     }
 }

@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.xray.XRayClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
@@ -40,6 +41,8 @@ import za.co.personalisation.local.esm.SqsEventSource;
 import za.co.personalisation.local.observe.AlarmDefinition;
 import za.co.personalisation.local.observe.LocalObservability;
 import za.co.personalisation.local.observe.MetricFilter;
+import za.co.personalisation.local.observe.XRayRelay;
+import za.co.personalisation.local.observe.XRayTracer;
 import za.co.personalisation.local.outbox.Outbox;
 import za.co.personalisation.local.template.ApiDefinition;
 import za.co.personalisation.local.template.FunctionDefinition;
@@ -79,6 +82,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final DynamoDbClient dynamoDb;
     private final ApiDefinition apiDefinition;
     private final LocalObservability observability;
+    private final XRayRelay xray;
 
     private LocalRuntime(Options options) throws IOException {
         this.options = options;
@@ -110,6 +114,8 @@ public final class LocalRuntime implements AutoCloseable {
             MetricFilter.all(template, resources.intrinsics()), AlarmDefinition.all(template, resources.intrinsics()),
             clients.configure(CloudWatchClient.builder()).build(), options.console(), clock);
         JsonLog.setDefaultSink(observability.tap(fileSink(functionLog, options.console())));
+        this.xray = new XRayRelay(clients.configure(XRayClient.builder()).build(), options.console());
+        XRayTracer tracer = new XRayTracer(xray.address());
         this.seededCustomers = List.copyOf(customers);
         this.profilesTable = resources.ref("ProfilesTable");
         this.contactsTable = resources.ref("ContactsTable");
@@ -121,6 +127,7 @@ public final class LocalRuntime implements AutoCloseable {
             environment.putAll(base);
             environment.put("AWS_LAMBDA_FUNCTION_NAME", definition.name());
             environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(definition.memoryMb()));
+            environment.put(AwsClients.XRAY_TRACING, "true");
             Settings settings = Settings.of(environment);
             String arn = resources.attribute(definition.logicalId(), "Arn");
             if (!Handlers.knows(definition.handlerClass())) {
@@ -128,7 +135,7 @@ public final class LocalRuntime implements AutoCloseable {
                     + definition.handlerClass() + ", which the local runtime does not know");
             }
             LocalFunction function = new LocalFunction(definition, arn,
-                () -> Handlers.create(definition.handlerClass(), settings));
+                () -> Handlers.create(definition.handlerClass(), settings), tracer);
             functions.add(function);
             byId.put(definition.logicalId(), function);
             for (FunctionDefinition.Event event : definition.events()) {
@@ -215,6 +222,11 @@ public final class LocalRuntime implements AutoCloseable {
     /** The physical name (Ref) of a template resource, e.g. a table name or queue URL. */
     public String ref(String logicalId) {
         return resources.ref(logicalId);
+    }
+
+    /** The local X-Ray daemon: every function segment, by trace id. */
+    public XRayRelay xray() {
+        return xray;
     }
 
     /** Local metrics and alarms (what CloudWatch does for a deployed stack). */
@@ -367,6 +379,7 @@ public final class LocalRuntime implements AutoCloseable {
             moto.close();
         }
         observability.close();
+        xray.close();
         JsonLog.setDefaultSink(LogSink.stdout());
         try {
             functionLog.close();

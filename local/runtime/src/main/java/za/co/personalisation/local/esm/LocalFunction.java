@@ -43,11 +43,32 @@ public final class LocalFunction {
     private final AtomicLong coldStarts = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
     private final Deque<Instance> idle = new ConcurrentLinkedDeque<>();
+    private final Tracer tracer;
+
+    /**
+     * Wraps each invocation as Lambda's active tracing does: a segment around the handler, on the thread that runs
+     * it, continuing the caller's trace when the event carries one.
+     */
+    @FunctionalInterface
+    public interface Tracer {
+
+        Object trace(String functionName, Object event, java.util.concurrent.Callable<Object> invocation)
+            throws Exception;
+
+        /** No tracing: the invocation as it is. */
+        Tracer NONE = (functionName, event, invocation) -> invocation.call();
+    }
 
     public LocalFunction(FunctionDefinition definition, String arn, Supplier<RequestHandler<Object, Object>> factory) {
+        this(definition, arn, factory, Tracer.NONE);
+    }
+
+    public LocalFunction(FunctionDefinition definition, String arn, Supplier<RequestHandler<Object, Object>> factory,
+        Tracer tracer) {
         this.definition = definition;
         this.arn = arn;
         this.factory = factory;
+        this.tracer = tracer;
         this.log = JsonLog.forFunction(definition.name());
     }
 
@@ -127,7 +148,8 @@ public final class LocalFunction {
                     definition.timeout());
                 long started = System.nanoTime();
                 RequestHandler<Object, Object> current = handler;
-                Future<Object> result = worker.submit(() -> current.handleRequest(event, context));
+                Future<Object> result = worker.submit(() -> tracer.trace(definition.name(), event,
+                    () -> current.handleRequest(event, context)));
                 try {
                     Object response = result.get(definition.timeout().toNanos(), TimeUnit.NANOSECONDS);
                     report(context, started, initMs, "success");

@@ -90,7 +90,8 @@ public final class Journeys {
                 case "delivery.sent" -> "delivered";
                 case "delivery.suppressed" -> "delivery suppressed";
                 case "delivery.failed" -> "delivery failed";
-                case "delivery.duplicate" -> "duplicate skipped";
+                case "delivery.skipped" -> "duplicate skipped";
+                case "delivery.deferred" -> "deferred (quiet hours)";
                 default -> null;
             };
             if (stage == null) {

@@ -1,0 +1,76 @@
+package za.co.personalisation.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.xray.XRayClient;
+import za.co.personalisation.aws.clients.AwsClients;
+import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.local.emulator.MotoExtension;
+import za.co.personalisation.local.emulator.MotoServer;
+import za.co.personalisation.local.emulator.ProjectRoot;
+import za.co.personalisation.local.observe.XRayRelay;
+
+/**
+ * Active tracing, locally: ingest's invocation is a segment in the API request's trace, its PutRecords call a
+ * subsegment (the X-Ray SDK interceptor in AwsClients), and the segment reaches the emulator's X-Ray through the
+ * local daemon.
+ */
+@ExtendWith(MotoExtension.class)
+class LocalTracingIT {
+
+    private static LocalRuntime runtime;
+    private static MotoExtension.Emulator emulator;
+
+    @BeforeAll
+    static void start(MotoServer moto, MotoExtension.Emulator given) {
+        emulator = given;
+        runtime = LocalRuntime.start(new LocalRuntime.Options(ProjectRoot.find(), 0, 0, "local", moto,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+    }
+
+    @Test
+    void apiRequest_isTracedThroughIngest_withItsKinesisCallAsASubsegment() throws Exception {
+        String traceRoot = "1-" + Long.toHexString(Instant.now().getEpochSecond()) + "-0123456789abcdef01234567";
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + runtime.port() + "/events"))
+            .header("Content-Type", "application/json")
+            .header("X-Amzn-Trace-Id", "Root=" + traceRoot + ";Sampled=1")
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"customerId\":\"45678\",\"interest\":\"toys\",\"location\":\"East London\"}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(202);
+
+        List<XRayRelay.Segment> segments = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (segments.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            segments = runtime.xray().trace(traceRoot);
+        }
+        assertThat(segments).as("segments of trace " + traceRoot).isNotEmpty();
+        XRayRelay.Segment ingest = segments.get(0);
+        assertThat(ingest.name()).isEqualTo("personalisation-ingest-local");
+        assertThat(ingest.calls()).anyMatch(call -> call.startsWith("Kinesis") && call.contains("PutRecords"));
+
+        XRayClient xray = new AwsClients(Settings.of(emulator.environment())).configure(XRayClient.builder()).build();
+        assertThat(xray.batchGetTraces(b -> b.traceIds(traceRoot)).traces()).hasSize(1);
+    }
+}

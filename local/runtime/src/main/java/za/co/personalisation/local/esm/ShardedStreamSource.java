@@ -145,6 +145,12 @@ abstract class ShardedStreamSource<R> implements EventSource {
                 while (!buffer.isEmpty() && (buffer.size() >= roundSize
                     || !clock.instant().isBefore(firstBuffered.plus(settings.batchingWindow())))) {
                     List<R> round = new ArrayList<>(buffer.subList(0, Math.min(roundSize, buffer.size())));
+                    // Lambda's IteratorAge: how old the newest record of the batch is when the function gets it
+                    log.info("esm.batch").with("functionName", function.definition().name())
+                        .with("records", round.size())
+                        .with("iteratorAgeMs", Math.max(0, java.time.Duration.between(
+                            adapter.arrival(round.get(round.size() - 1)), clock.instant()).toMillis()))
+                        .log();
                     lanes.process(round);
                     buffer.subList(0, round.size()).clear();
                     delivered.addAndGet(round.size());

@@ -69,8 +69,9 @@ public final class LocalObservability implements AutoCloseable {
 
     /**
      * Processes one log line: EMF becomes metrics; a function's JSON line (its {@code function} field names the
-     * function, so its log group) goes through the metric filters; the local runtime's own {@code lambda.report}
-     * and {@code api.request} lines become the AWS/Lambda and AWS/ApiGateway metrics the platform would publish.
+     * function, so its log group) goes through the metric filters; the local runtime's own {@code lambda.report},
+     * {@code esm.batch} and {@code api.request} lines become the AWS/Lambda (invocations, errors, duration,
+     * iterator age) and AWS/ApiGateway metrics the platform would publish.
      */
     public void accept(String line) {
         List<Emf.Point> points = Emf.parse(line);
@@ -99,6 +100,7 @@ public final class LocalObservability implements AutoCloseable {
                 !"success".equals(json.path("outcome").asText()));
             case "api.request" -> apiRequest(apiName, stage, json.path("latencyMs").asLong(),
                 json.path("status").asInt());
+            case "esm.batch" -> iteratorAge(json.path("functionName").asText(), json.path("iteratorAgeMs").asLong());
             default -> {
             }
         }

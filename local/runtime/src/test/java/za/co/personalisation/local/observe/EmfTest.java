@@ -60,6 +60,8 @@ class EmfTest {
             + "\"durationMs\":42,\"outcome\":\"error\"}");
         observability.accept("{\"function\":\"api-gateway\",\"message\":\"api.request\",\"status\":202,"
             + "\"latencyMs\":17}");
+        observability.accept("{\"function\":\"local-runtime\",\"message\":\"esm.batch\","
+            + "\"functionName\":\"personalisation-enrich-local\",\"records\":3,\"iteratorAgeMs\":1500}");
 
         Map<String, String> function = Map.of("FunctionName", "personalisation-enrich-local");
         Instant to = NOW.plusSeconds(1);
@@ -69,5 +71,7 @@ class EmfTest {
             "Maximum", NOW, to)).isEqualTo(42.0);
         assertThat(observability.store().statistic(new MetricStore.MetricId("AWS/ApiGateway", "Latency",
             Map.of("ApiName", "personalisation-local", "Stage", "local")), "p99", NOW, to)).isEqualTo(17.0);
+        assertThat(observability.store().statistic(new MetricStore.MetricId("AWS/Lambda", "IteratorAge", function),
+            "Maximum", NOW, to)).isEqualTo(1500.0);
     }
 }

@@ -200,8 +200,9 @@ final class LoadCommand implements Callable<Integer> {
         Path directory = out != null ? out : Path.of("replay-reports", "load-" + id);
         err.printf(Locale.ROOT, "load %s: %,d events at %.0f/s into %s (stage %s), %d customers' population,"
             + " Zipf %.2f%s%n", id, events, rate, kind == LoadRun.Target.KINESIS ? names.stream() : apiUrl.toString(),
-            names.stage(), population, exponent, meter == null ? "; the stack's own calls are not counted (no"
-            + " --stack-meter)" : "; stack calls from " + meter).flush();
+            names.stage(), population, exponent, meter == null ? "; the stack's own calls are counted only if it"
+            + " runs in this JVM (start it with replay/replay local-stack, or give --stack-meter)"
+            : "; stack calls from " + meter).flush();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .executor(Executors.newFixedThreadPool(4, runnable -> {
                 Thread thread = new Thread(runnable, "load-http");

@@ -9,10 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import za.co.personalisation.core.event.InterestEvent;
-import za.co.personalisation.core.event.InterestEventCodec;
 import za.co.personalisation.core.event.StreamEventCodec;
-import za.co.personalisation.core.location.Gazetteer;
+import za.co.personalisation.replay.Fixtures;
 import za.co.personalisation.replay.archive.ArchiveRecord;
 
 class ReplayRunnerTest {
@@ -70,10 +68,8 @@ class ReplayRunnerTest {
         assertThat(target.flushes).isEqualTo(1);
     }
 
-    static ArchiveRecord record(String eventId, Instant arrival) {
-        InterestEvent event = new InterestEvent(eventId, "12345", "electronics",
-            Gazetteer.bundled().resolve("Cape Town"), arrival, arrival, "", false);
-        return new ArchiveRecord("shard-0", eventId, arrival, "12345", InterestEventCodec.encode(event));
+    private static ArchiveRecord record(String eventId, Instant arrival) {
+        return Fixtures.record(eventId, arrival);
     }
 
     private static ArchiveRecord garbage(Instant arrival) {

@@ -119,6 +119,11 @@ final class LoadCommand implements Callable<Integer> {
         description = "most API requests outstanding at once (default: ${DEFAULT-VALUE})")
     int maxInFlight;
 
+    @Option(names = "--kinesis-writers", paramLabel = "N", defaultValue = "4",
+        description = "threads writing PutRecords calls with --target kinesis (default: ${DEFAULT-VALUE}; use 1"
+            + " against the local emulator, whose PutRecords is not safe for concurrent calls: docs/replay.md)")
+    int kinesisWriters;
+
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "PT5M",
         converter = Times.DurationConverter.class,
         description = "longest wait after the last send for the pipeline to apply everything"
@@ -195,8 +200,8 @@ final class LoadCommand implements Callable<Integer> {
         Path log = functionLog != null ? functionLog
             : clients.isEmulated() && localLog != null && Files.exists(localLog) ? localLog : null;
         int batch = batchSize != null ? batchSize : kind == LoadRun.Target.KINESIS ? 100 : 50;
-        LoadRun.Options options = new LoadRun.Options(plan, kind, apiUrl, batch, linger, maxInFlight, 4, names,
-            idleTimeout, drainTimeout, settleTimeout, !noReceived, meter, log);
+        LoadRun.Options options = new LoadRun.Options(plan, kind, apiUrl, batch, linger, maxInFlight, kinesisWriters,
+            names, idleTimeout, drainTimeout, settleTimeout, !noReceived, meter, log);
         Path directory = out != null ? out : Path.of("replay-reports", "load-" + id);
         err.printf(Locale.ROOT, "load %s: %,d events at %.0f/s into %s (stage %s), %d customers' population,"
             + " Zipf %.2f%s%n", id, events, rate, kind == LoadRun.Target.KINESIS ? names.stream() : apiUrl.toString(),

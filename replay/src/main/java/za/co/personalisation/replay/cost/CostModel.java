@@ -142,8 +142,9 @@ public final class CostModel {
         }
         if (functionCallSeconds > 0) {
             units.put("lambda.gbSecond.arm64", functionCallSeconds * inputs.lambdaMemoryMb() / 1024.0);
-            basis.put("lambda.gbSecond.arm64", "lower bound: time the functions spent waiting on AWS calls on the"
-                + " local stack × " + inputs.lambdaMemoryMb() + " MB; excludes CPU time and AWS' own latency");
+            basis.put("lambda.gbSecond.arm64", "indication only: time the functions spent waiting on AWS calls ×"
+                + " " + inputs.lambdaMemoryMb() + " MB; against the emulator calls are slower than on AWS, and CPU"
+                + " time is not included");
         }
         if (inputs.logBytes() >= 0) {
             units.put("cloudwatch.logs.ingestedGb", inputs.logBytes() / (1024.0 * 1024 * 1024));

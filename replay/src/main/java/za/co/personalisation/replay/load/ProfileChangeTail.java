@@ -101,6 +101,9 @@ public final class ProfileChangeTail implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (SdkException e) {
+                if (!running.get()) {
+                    return; // closed while a call was under way
+                }
                 errors.incrementAndGet();
                 lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
                 try {

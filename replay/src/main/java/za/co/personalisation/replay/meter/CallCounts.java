@@ -79,6 +79,7 @@ public record CallCounts(List<Row> rows) {
             node.put("attempts", row.attempts());
             node.put("failures", row.failures());
             node.put("totalMillis", row.nanos() / 1_000_000.0);
+            node.put("meanMillis", row.calls() == 0 ? 0 : Math.round(row.nanos() / 1e4 / row.calls()) / 100.0);
             node.put("entries", row.entries());
             node.put("billingUnits", row.units());
         }

@@ -115,6 +115,21 @@ public final class HtmlReport {
         html.append("<h2>Cost</h2>");
         costTables(html, report.path("cost"));
 
+        html.append("<h2>AWS calls during the run</h2><p><small>Every SDK call counted, by caller: a function,"
+            + " this tool (client), or the local runtime itself; mean time per call as the caller saw it.</small></p>"
+            + "<table><tr><th class=\"l\">caller</th><th class=\"l\">service</th><th class=\"l\">operation</th>"
+            + "<th>calls</th><th>attempts</th><th>failures</th><th>mean ms</th><th>entries</th></tr>");
+        for (JsonNode row : report.path("calls")) {
+            html.append("<tr><td class=\"l\">").append(escape(row.path("caller").asText()))
+                .append("</td><td class=\"l\">").append(escape(row.path("service").asText()))
+                .append("</td><td class=\"l\">")
+                .append(escape(row.path("operation").asText())).append("</td>");
+            for (String field : new String[] {"calls", "attempts", "failures", "meanMillis", "entries"}) {
+                html.append("<td>").append(escape(row.path(field).asText())).append("</td>");
+            }
+            html.append("</tr>");
+        }
+        html.append("</table>");
         html.append("<h2>Machine</h2>");
         keyValues(html, report.path("machine"));
         html.append("<h2>Configuration</h2>");

@@ -113,16 +113,29 @@ public final class LoadReport {
             errors.put("profileTailLastError", outcome.tailLastError());
         }
 
+        int notApplied = outcome.lost().size();
+        long notInStream = options.readReceived() ? outcome.lost().stream()
+            .filter(index -> !times.reached(Stage.RECEIVED, index)).count() : -1;
+        // acknowledged but not in the stream: never to be applied, even by a pipeline that is still catching up
+        long lost = outcome.stillApplying() ? Math.max(0, notInStream) : notApplied;
+        long unconfirmed = notApplied - lost;
         ObjectNode loss = root.putObject("loss");
         loss.put("accepted", times.acceptedCount());
         loss.put("applied", stats.applied);
-        loss.put("lost", outcome.lost().size());
+        loss.put("lost", lost);
+        loss.put("unconfirmed", unconfirmed);
         ArrayNode lostIds = loss.putArray("lostEventIds");
-        outcome.lost().stream().limit(20).forEach(index -> lostIds.add(plan.eventPrefix() + index));
+        outcome.lost().stream().filter(index -> !outcome.stillApplying() || !times.reached(Stage.RECEIVED, index))
+            .limit(20).forEach(index -> lostIds.add(plan.eventPrefix() + index));
+        loss.put("notAppliedAndNotInTheStream", notInStream);
         loss.put("appliedAtUnknownTime", stats.applied - stats.appliedTimed);
         loss.put("checkedInProfiles", outcome.profileChecks());
-        loss.put("definition", "accepted by the pipeline (202 or PutRecords success) but never applied to the"
-            + " customer's profile: not seen in the profile stream nor in the profile's recentEventIds");
+        loss.put("definition", "lost = accepted by the pipeline (202 or PutRecords success) but never applied to the"
+            + " customer's profile (not seen in the profile stream nor in the profile's recentEventIds) once the"
+            + " pipeline had stopped making progress, or, while it was still applying, acknowledged but absent from"
+            + " the stream; unconfirmed = in the stream but not applied yet when the wait ended while the pipeline"
+            + " was still applying (it was behind); notAppliedAndNotInTheStream = acknowledged events that never"
+            + " reached the Kinesis stream");
 
         ObjectNode pipeline = root.putObject("pipeline");
         pipeline.put("customers", outcome.seeded().customers());
@@ -141,8 +154,13 @@ public final class LoadReport {
         if (outcome.stopped()) {
             reasons.add("the run was stopped early");
         }
-        if (!outcome.lost().isEmpty()) {
-            reasons.add(outcome.lost().size() + " accepted events were never applied");
+        if (lost > 0) {
+            reasons.add(lost + " accepted events were never applied"
+                + (notInStream > 0 ? " (" + notInStream + " of them never reached the stream)" : ""));
+        }
+        if (outcome.stillApplying()) {
+            reasons.add("the pipeline was still applying when the wait ended (--drain-timeout): " + unconfirmed
+                + " events in the stream not applied yet");
         }
         if (failed > 0) {
             reasons.add(failed + " events were not accepted");
@@ -150,7 +168,7 @@ public final class LoadReport {
         if (outcome.sent() / sendSeconds < 0.98 * plan.rate()) {
             reasons.add("the load generator sent only " + round(outcome.sent() / sendSeconds) + "/s");
         }
-        if (lagSeconds < 0 || lagSeconds > SUSTAINED_LAG.toSeconds()) {
+        if (!outcome.stillApplying() && (lagSeconds < 0 || lagSeconds > SUSTAINED_LAG.toSeconds())) {
             reasons.add("the pipeline finished applying " + round(lagSeconds) + " s after the last send (more than "
                 + SUSTAINED_LAG.toSeconds() + " s: it fell behind)");
         }

@@ -88,7 +88,38 @@ class LoadReportTest {
         return new LoadPlan("r1", 100, 100, 1_000, 1.0, 1, 0.1, mix);
     }
 
+    @Test
+    void aWaitThatEndedWhileThePipelineWasStillApplying_reportsLateEventsAsUnconfirmed_andMissingOnesAsLost() {
+        LoadPlan plan = plan();
+        EventTimes times = new EventTimes(plan, START);
+        for (int i = 0; i < plan.count(); i++) {
+            times.sent();
+            times.reached(EventTimes.Stage.ACCEPTED, i, times.intended(i) + 5_000);
+            if (i != 99) {
+                times.reached(EventTimes.Stage.RECEIVED, i, times.intended(i) + 4_000);
+            }
+            if (i < 59) {
+                times.reached(EventTimes.Stage.ENRICHED, i, times.intended(i) + 2_000_000);
+            }
+        }
+
+        ObjectNode report = LoadReport.build(outcome(plan, times, StackProbe.lost(times), true), Prices.bundled());
+
+        // 41 not applied: 40 are in the stream (late), 1 was acknowledged but never reached it (lost for good)
+        assertThat(report.path("loss").path("lost").asLong()).isEqualTo(1);
+        assertThat(report.path("loss").path("lostEventIds").get(0).asText()).isEqualTo("load-r1-e99");
+        assertThat(report.path("loss").path("unconfirmed").asLong()).isEqualTo(40);
+        assertThat(report.path("verdict").path("sustained").asBoolean()).isFalse();
+        assertThat(LoadReport.reasons(report)).anyMatch(reason -> reason.contains("40 events in the stream not"
+            + " applied yet"));
+    }
+
     private static LoadRun.Outcome outcome(LoadPlan plan, EventTimes times, Set<Integer> lost) {
+        return outcome(plan, times, lost, false);
+    }
+
+    private static LoadRun.Outcome outcome(LoadPlan plan, EventTimes times, Set<Integer> lost,
+        boolean stillApplying) {
         LoadRun.Options options = new LoadRun.Options(plan, LoadRun.Target.API, URI.create("http://127.0.0.1:3000"),
             1, Duration.ofMillis(50), 100, 4, StackNames.forStage("local"), Duration.ofSeconds(30),
             Duration.ofMinutes(5), Duration.ofSeconds(60), true, null, null);
@@ -96,6 +127,6 @@ class LoadReportTest {
             plan.count(), times, new Histogram(3), new SyntheticCustomers.Seeded(50, 5), 90, 0, "", 0, lost,
             new LedgerReadings(Map.of("sent", 10L), 0, 10), plan.count(), Map.of("failed-events-local", 0L),
             Map.of("EnrichFunction", 10L), Map.of("EnrichFunction", 0L), CallCounts.empty(), false, -1,
-            plan.count(), 1, new Machine(), false);
+            plan.count(), 1, new Machine(), false, stillApplying);
     }
 }

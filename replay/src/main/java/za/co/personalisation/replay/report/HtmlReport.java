@@ -283,8 +283,8 @@ public final class HtmlReport {
                 }
             }
         } else {
-            for (int i = 0; i <= 5; i++) {
-                double value = minX + (maxX - minX) * i / 5;
+            double step = niceCeiling((maxX - minX) / 5);
+            for (double value = Math.ceil(minX / step) * step; value <= maxX + 1e-9; value += step) {
                 xTicks.add(new double[] {value, value});
             }
         }

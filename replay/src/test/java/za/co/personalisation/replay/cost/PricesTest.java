@@ -1,0 +1,48 @@
+package za.co.personalisation.replay.cost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class PricesTest {
+
+    @Test
+    void bundledFile_pricesBothRegions_everyItemWithItsSourcePage_andSaysItIsUnchecked() {
+        Prices prices = Prices.bundled();
+
+        assertThat(prices.regions()).containsExactly("us-east-1", "af-south-1");
+        assertThat(prices.items()).isNotEmpty().allSatisfy(item -> {
+            assertThat(item.source()).startsWith("https://aws.amazon.com/");
+            assertThat(item.prices()).containsKeys("us-east-1", "af-south-1");
+        });
+        assertThat(prices.items()).extracting(Prices.Item::service).contains("Kinesis Data Streams", "Lambda",
+            "DynamoDB", "SNS", "SQS", "SES", "API Gateway", "CloudWatch");
+        assertThat(prices.checked()).isFalse();
+        assertThat(prices.warning()).contains("NOT CHECKED");
+        for (String id : new String[] {"apigateway.rest.request", "lambda.request", "lambda.gbSecond.arm64",
+            "kinesis.putPayloadUnit", "kinesis.shardHour", "kinesis.extendedRetention.shardHour",
+            "dynamodb.writeRequestUnit", "dynamodb.readRequestUnit", "dynamodb.streams.readRequestUnit", "sns.publish",
+            "sns.sms.za", "sqs.request", "ses.email", "cloudwatch.logs.ingestedGb", "xray.traceRecorded"}) {
+            assertThat(prices.item(id)).isNotNull();
+        }
+    }
+
+    @Test
+    void unitPrice_dividesByThePricedQuantity_andAnUnknownPriceIsNull() {
+        Prices prices = Prices.bundled();
+
+        assertThat(prices.item("sqs.request").unitPrice("us-east-1")).isEqualTo(0.40 / 1_000_000);
+        assertThat(prices.item("sns.sms.za").unitPrice("us-east-1")).isNull();
+    }
+
+    @Test
+    void itemsWithoutASourceOrARegion_areRefused() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        assertThatThrownBy(() -> Prices.parse(json.readTree("{\"regions\":[\"us-east-1\"],\"items\":[{\"id\":\"x\","
+            + "\"us-east-1\":1}]}"), "test")).hasMessageContaining("https \"source\"");
+        assertThatThrownBy(() -> Prices.parse(json.readTree("{\"regions\":[\"us-east-1\"],\"items\":[{\"id\":\"x\","
+            + "\"source\":\"https://aws.amazon.com/x\"}]}"), "test")).hasMessageContaining("write null");
+    }
+}

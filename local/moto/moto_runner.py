@@ -9,7 +9,11 @@ Differences from `moto_server`:
   the local runtime's outbox shows. moto keeps them in memory only and has no API to read them back;
 - speaks the Smithy RPC v2 CBOR protocol that current AWS SDKs use for CloudWatch: moto understands only the
   Query and JSON protocols for it (getmoto/moto#9195), so such requests are translated to the JSON protocol and
-  the answers back to CBOR. Nothing else changes.
+  the answers back to CBOR;
+- serialises DynamoDB requests: moto's in-memory tables are not safe under concurrent writers (a cancelled
+  TransactWriteItems restores a deep copy of the table and loses writes other requests made meanwhile), while
+  real DynamoDB applies each conditional write atomically. One lock around DynamoDB calls gives the same
+  guarantees the pipeline relies on. Nothing else changes.
 """
 
 import argparse
@@ -130,13 +134,25 @@ def _rpc_v2_cbor(app):
     return wrapped
 
 
+def _serialise_dynamodb(app):
+    lock = threading.Lock()
+
+    def wrapped(environ, start_response):
+        if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            with lock:
+                return list(app(environ, start_response))
+        return app(environ, start_response)
+
+    return wrapped
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
 
-    moto_app = _rpc_v2_cbor(DomainDispatcherApplication(create_backend_app))
+    moto_app = _serialise_dynamodb(_rpc_v2_cbor(DomainDispatcherApplication(create_backend_app)))
 
     def app(environ, start_response):
         if environ.get("PATH_INFO") == "/_local/outbox" and environ.get("REQUEST_METHOD") == "GET":

@@ -10,10 +10,11 @@ Differences from `moto_server`:
 - speaks the Smithy RPC v2 CBOR protocol that current AWS SDKs use for CloudWatch: moto understands only the
   Query and JSON protocols for it (getmoto/moto#9195), so such requests are translated to the JSON protocol and
   the answers back to CBOR;
-- serialises DynamoDB requests: moto's in-memory tables are not safe under concurrent writers (a cancelled
-  TransactWriteItems restores a deep copy of the table and loses writes other requests made meanwhile), while
-  real DynamoDB applies each conditional write atomically. One lock around DynamoDB calls gives the same
-  guarantees the pipeline relies on. Nothing else changes.
+- serialises DynamoDB requests and Kinesis writes: moto's in-memory tables are not safe under concurrent
+  writers (a cancelled TransactWriteItems restores a deep copy of the table and loses writes other requests made
+  meanwhile), and two concurrent PutRecords can take the same sequence number so that one overwrites the other;
+  real DynamoDB and Kinesis do neither. One lock around those calls gives the guarantees the pipeline relies on.
+  Nothing else changes.
 """
 
 import argparse
@@ -138,7 +139,7 @@ def _serialise_dynamodb(app):
     lock = threading.Lock()
 
     def wrapped(environ, start_response):
-        if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+        if environ.get("HTTP_X_AMZ_TARGET", "").startswith(("DynamoDB_", "Kinesis_20131202.PutRecord")):
             with lock:
                 return list(app(environ, start_response))
         return app(environ, start_response)

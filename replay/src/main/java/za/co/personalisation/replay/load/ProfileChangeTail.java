@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 /**
  * Follows the profiles table's stream (NEW_AND_OLD_IMAGES) while a run is under way, as a second reader beside
  * notify-function's event source mapping, and tells for each profile write of the run's customers which events it
- * applied (the eventIds in the new image's recentEventIds that the old image did not have) and when (the new
+ * applied (the eventIds in the new image's appliedEventIds that the old image did not have) and when (the new
  * image's updatedAt, the enrich function's clock). That is how every event's "enriched" time is known even when
  * a later write of the same customer has overwritten the profile.
  *
@@ -173,8 +173,12 @@ public final class ProfileChangeTail implements AutoCloseable {
         }
     }
 
+    /** The applied event ids a profile image remembers (ProfileItems' appliedEventIds; recentEventIds before). */
     static List<String> ids(Map<String, AttributeValue> image) {
-        AttributeValue value = image.get("recentEventIds");
+        AttributeValue value = image.get("appliedEventIds");
+        if (value == null || !value.hasL()) {
+            value = image.get("recentEventIds");
+        }
         if (value == null || !value.hasL()) {
             return List.of();
         }

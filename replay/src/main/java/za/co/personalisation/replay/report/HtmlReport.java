@@ -144,6 +144,9 @@ public final class HtmlReport {
         if (!prices.path("checked").asBoolean()) {
             html.append("<p class=\"bad\">").append(escape(prices.path("warning").asText())).append("</p>");
         }
+        if (cost.has("incomplete")) {
+            html.append("<p class=\"bad\">").append(escape(cost.path("incomplete").asText())).append("</p>");
+        }
         html.append("<p>Counted: ").append(escape(cost.path("counted").asText())).append(". Prices: ")
             .append(escape(prices.path("file").asText())).append(", as of ").append(escape(prices.path("asOf")
                 .asText())).append(".</p>");

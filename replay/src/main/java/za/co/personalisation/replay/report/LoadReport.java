@@ -191,6 +191,11 @@ public final class LoadReport {
             outcome.invocations(), 1024, outcome.logBytes(), sendSeconds, outcome.shards(), 0.05);
         ObjectNode cost = CostModel.toJson(inputs, prices, costRate);
         cost.put("stackCallsCounted", outcome.stackCallsCounted());
+        if (stats.applied < 0.98 * times.acceptedCount()) {
+            cost.put("incomplete", "only " + stats.applied + " of " + times.acceptedCount() + " accepted events were"
+                + " applied when the run ended: the work the pipeline had still to do for the others is missing, so"
+                + " the figures per event are too low downstream of the stream; use a run that kept up");
+        }
         cost.put("counted", outcome.stackCallsCounted()
             ? "every SDK call of this tool and of the stack's functions (same JVM, or the stack's meter file)"
             : "this tool's SDK calls only: the functions' calls were not counted (start the stack with replay/replay"

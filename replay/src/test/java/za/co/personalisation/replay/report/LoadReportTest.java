@@ -81,6 +81,7 @@ class LoadReportTest {
         assertThat(LoadReport.reasons(report)).anyMatch(reason -> reason.contains("1 accepted events were never"
             + " applied")).anyMatch(reason -> reason.contains("fell behind"));
         assertThat(report.path("loss").path("lostEventIds").get(0).asText()).isEqualTo("load-r1-e7");
+        assertThat(report.path("cost").has("incomplete")).isFalse();
     }
 
     private static LoadPlan plan() {
@@ -109,6 +110,7 @@ class LoadReportTest {
         assertThat(report.path("loss").path("lost").asLong()).isEqualTo(1);
         assertThat(report.path("loss").path("lostEventIds").get(0).asText()).isEqualTo("load-r1-e99");
         assertThat(report.path("loss").path("unconfirmed").asLong()).isEqualTo(40);
+        assertThat(report.path("cost").path("incomplete").asText()).startsWith("only 59 of 100 accepted events");
         assertThat(report.path("verdict").path("sustained").asBoolean()).isFalse();
         assertThat(LoadReport.reasons(report)).anyMatch(reason -> reason.contains("40 events in the stream not"
             + " applied yet"));

@@ -72,6 +72,11 @@ public final class InterestEventCodec {
         if (root == null || !root.isObject()) {
             throw new InvalidRecordException("not a JSON object");
         }
+        return decode(root);
+    }
+
+    /** Decodes an already parsed envelope (StreamEventCodec parses once and dispatches on the schema). */
+    static InterestEvent decode(JsonNode root) {
         String schema = root.path("schema").asText("");
         if (!SCHEMA.equals(schema)) {
             throw new InvalidRecordException("unsupported schema '" + schema + "', expected " + SCHEMA);

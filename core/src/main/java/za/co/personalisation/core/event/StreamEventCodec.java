@@ -84,7 +84,7 @@ public final class StreamEventCodec {
         String schema = root.path("schema").asText("");
         try {
             return switch (schema) {
-                case InterestEventCodec.SCHEMA -> InterestEventCodec.decode(data);
+                case InterestEventCodec.SCHEMA -> InterestEventCodec.decode(root);
                 case CONSENT_SCHEMA -> new ConsentEvent(required(root, "eventId"), required(root, "customerId"),
                     Channel.fromWire(required(root, "channel")), Consent.State.fromWire(required(root, "state")),
                     Instant.parse(required(root, "occurredAt")), Instant.parse(required(root, "receivedAt")),

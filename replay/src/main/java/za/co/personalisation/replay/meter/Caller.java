@@ -2,8 +2,11 @@ package za.co.personalisation.replay.meter;
 
 /**
  * Who made an SDK call, from the calling thread's name. The local runtime names its threads after what runs on
- * them: {@code api-gateway} threads run the ingest function, {@code esm-<LogicalId>-…} threads poll an event
- * source and run that function, {@code console} prints the outbox. Any other thread is this tool's own.
+ * them: a function's handler runs on its execution environment's {@code lambda-<LogicalId>} thread, as do
+ * enrich's own {@code enrich-worker-…} threads; {@code api-gateway} threads route to the ingest function and
+ * {@code esm-<LogicalId>-…} threads poll an event source for that function; {@code console},
+ * {@code local-observability} and {@code xray-relay} are the runtime's own (outbox scans, metrics and alarms,
+ * trace relay). Any other thread is this tool's own.
  */
 public final class Caller {
 
@@ -20,6 +23,13 @@ public final class Caller {
         if (threadName == null) {
             return CLIENT;
         }
+        if (threadName.startsWith("lambda-")) {
+            return threadName.substring("lambda-".length());
+        }
+        if (threadName.startsWith("enrich-worker-")) {
+            // enrich-function writes a batch's customers on a small pool of its own (EnrichHandler)
+            return "EnrichFunction";
+        }
         if (threadName.startsWith("api-gateway")) {
             return INGEST;
         }
@@ -27,7 +37,8 @@ public final class Caller {
             int end = threadName.indexOf('-', 4);
             return end < 0 ? threadName.substring(4) : threadName.substring(4, end);
         }
-        if (threadName.equals("console")) {
+        if (threadName.equals("console") || threadName.startsWith("local-observability")
+            || threadName.startsWith("xray-relay")) {
             return LOCAL_RUNTIME;
         }
         return CLIENT;

@@ -44,6 +44,9 @@ class CallCountsTest {
     @Test
     void caller_isReadFromTheLocalRuntimesThreadNames() {
         assertThat(Caller.of("api-gateway")).isEqualTo("IngestFunction");
+        assertThat(Caller.of("lambda-NotifyFunction")).isEqualTo("NotifyFunction");
+        assertThat(Caller.of("enrich-worker-3")).isEqualTo("EnrichFunction");
+        assertThat(Caller.of("local-observability")).isEqualTo(Caller.LOCAL_RUNTIME);
         assertThat(Caller.of("esm-EnrichFunction-shardId-000000000000")).isEqualTo("EnrichFunction");
         assertThat(Caller.of("esm-DeliverFunction-offers-sms-local")).isEqualTo("DeliverFunction");
         assertThat(Caller.of("console")).isEqualTo(Caller.LOCAL_RUNTIME);

@@ -29,7 +29,7 @@ final class ProfileAssertions {
                 InterestStat g = got.interests().get(interest.getKey());
                 assertThat(g.score()).as(as + " " + interest.getKey()).isCloseTo(w.score(), within(1e-9 * w.score()));
                 assertThat(new InterestStat(w.score(), g.count(), g.firstSeen(), g.lastSeen(), g.lastEventId(),
-                    g.lastEventReplay()))
+                    g.lastEventReplay(), g.lastTraceId()))
                     .as(as + " " + interest.getKey()).isEqualTo(w);
             }
             assertThat(got.location()).as(as).isEqualTo(want.location());

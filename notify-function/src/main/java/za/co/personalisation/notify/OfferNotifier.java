@@ -139,7 +139,8 @@ final class OfferNotifier {
             Notification notification = new Notification(after.customerId(), match.offer().offerId(),
                 decision.channel(), match.causeEventId(), match.interest(), match.locationRule(),
                 match.catalogVersion(), match.trigger().wireName(),
-                ProfileHints.replayed(newImage, match.interest()), now, "");
+                ProfileHints.replayed(newImage, match.interest()), now,
+                ProfileHints.traceId(newImage, match.interest()));
             NotificationLedger.Claim claim = ledger.claim(notification);
             if (claim == NotificationLedger.Claim.DUPLICATE) {
                 suppressed(unit, after.customerId(), match, SuppressionReason.DUPLICATE);

@@ -28,6 +28,13 @@ final class ProfileHints {
         return flag != null && Boolean.TRUE.equals(flag.bool());
     }
 
+    /** The X-Ray trace id of the ingest request whose event is credited for {@code interest}; empty when none. */
+    static String traceId(Map<String, AttributeValue> image, String interest) {
+        Map<String, AttributeValue> stat = map(map(image.get("interests")).get(interest));
+        AttributeValue value = stat.get("lastTraceId");
+        return value == null || value.s() == null ? "" : value.s();
+    }
+
     /** The customer's preferred channels, best first; empty when the profile states none. */
     static List<Channel> channelPreference(Map<String, AttributeValue> image) {
         AttributeValue value = image.get("channelPreference");

@@ -21,7 +21,8 @@ import za.co.personalisation.core.profile.Profile;
  * <pre>
  * customerId S | version N | updatedAt S | locationAt S | locationEventId S
  * location M{key S, name S, known BOOL}
- * interests M{&lt;interest&gt; M{score N, count N, firstSeen S, lastSeen S, lastEventId S, lastEventReplay BOOL}}
+ * interests M{&lt;interest&gt; M{score N, count N, firstSeen S, lastSeen S, lastEventId S, lastEventReplay BOOL,
+ *     lastTraceId S}}
  * consent M{sms|email M{state S, at S}}
  * appliedEventIds L&lt;S&gt; | appliedEventTimes L&lt;N&gt;   (occurredAt in epoch milliseconds; both in
  *                                                (occurredAt, eventId) order, the i-th time is the i-th id's)
@@ -60,7 +61,8 @@ public final class ProfileItems {
             "firstSeen", s(stat.firstSeen().toString()),
             "lastSeen", s(stat.lastSeen().toString()),
             "lastEventId", s(stat.lastEventId()),
-            "lastEventReplay", AttributeValue.fromBool(stat.lastEventReplay())))));
+            "lastEventReplay", AttributeValue.fromBool(stat.lastEventReplay()),
+            "lastTraceId", s(stat.lastTraceId())))));
         item.put("interests", m(interests));
         Map<String, AttributeValue> consent = new HashMap<>();
         profile.consent().forEach((channel, value) -> consent.put(channel.wireName(), m(Map.of(
@@ -97,7 +99,9 @@ public final class ProfileItems {
                     Instant.parse(string(stat, "firstSeen")),
                     Instant.parse(string(stat, "lastSeen")),
                     string(stat, "lastEventId"),
-                    stat.containsKey("lastEventReplay") && Boolean.TRUE.equals(stat.get("lastEventReplay").bool())));
+                    stat.containsKey("lastEventReplay") && Boolean.TRUE.equals(stat.get("lastEventReplay").bool()),
+                    stat.containsKey("lastTraceId") && stat.get("lastTraceId").s() != null
+                        ? stat.get("lastTraceId").s() : ""));
             });
             Location location = null;
             AttributeValue place = item.get("location");

@@ -93,8 +93,10 @@ public final class ProfileMerger {
                 }
                 InterestStat stat = interests.get(interest.interest());
                 interests.put(interest.interest(), stat == null
-                    ? InterestStat.first(interest.occurredAt(), interest.eventId(), interest.replay())
-                    : stat.plus(interest.occurredAt(), interest.eventId(), interest.replay(), halfLife));
+                    ? InterestStat.first(interest.occurredAt(), interest.eventId(), interest.replay(),
+                        interest.traceId())
+                    : stat.plus(interest.occurredAt(), interest.eventId(), interest.replay(), interest.traceId(),
+                        halfLife));
                 if (location == null || isAfter(interest.occurredAt(), interest.eventId(), locationAt,
                     locationEventId)) {
                     location = interest.location();

@@ -39,7 +39,21 @@ class ReplayFlagTest {
         assertThat(merged.interests().get("electronics").lastEventReplay()).isFalse();
     }
 
+    @Test
+    void apply_keepsTheTraceIdOfTheCreditedEvent_soTheNotificationJoinsItsTrace() {
+        Profile live = merger.apply(Profile.empty("c1"), List.of(traced("e1", NOW, "1-aaa")), NOW).profile();
+        Profile merged = merger.apply(live, List.of(traced("e0", NOW.minusSeconds(60), "1-bbb")), NOW).profile();
+
+        assertThat(live.interests().get("electronics").lastTraceId()).isEqualTo("1-aaa");
+        assertThat(merged.interests().get("electronics").lastTraceId()).as("a late event is not credited")
+            .isEqualTo("1-aaa");
+    }
+
     private static InterestEvent event(String id, Instant at, boolean replay) {
         return new InterestEvent(id, "c1", "electronics", CAPE_TOWN, at, at, "", replay);
+    }
+
+    private static InterestEvent traced(String id, Instant at, String traceId) {
+        return new InterestEvent(id, "c1", "electronics", CAPE_TOWN, at, at, traceId, false);
     }
 }

@@ -12,10 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.xray.XRayClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
@@ -27,7 +30,7 @@ import za.co.personalisation.local.observe.XRayRelay;
 /**
  * Active tracing, locally: ingest's invocation is a segment in the API request's trace, its PutRecords call a
  * subsegment (the X-Ray SDK interceptor in AwsClients), and the segment reaches the emulator's X-Ray through the
- * local daemon.
+ * local daemon; the trace id travels with the event into the profile and on into the notification it triggers.
  */
 @ExtendWith(MotoExtension.class)
 class LocalTracingIT {
@@ -55,7 +58,7 @@ class LocalTracingIT {
             .header("Content-Type", "application/json")
             .header("X-Amzn-Trace-Id", "Root=" + traceRoot + ";Sampled=1")
             .POST(HttpRequest.BodyPublishers.ofString(
-                "{\"customerId\":\"45678\",\"interest\":\"toys\",\"location\":\"East London\"}"))
+                "{\"customerId\":\"45678\",\"interest\":\"electronics\",\"location\":\"Cape Town\"}"))
             .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(202);
 
@@ -72,5 +75,21 @@ class LocalTracingIT {
 
         XRayClient xray = new AwsClients(Settings.of(emulator.environment())).configure(XRayClient.builder()).build();
         assertThat(xray.batchGetTraces(b -> b.traceIds(traceRoot)).traces()).hasSize(1);
+
+        // 45678 consented to SMS: the Cape Town electronics offer is decided, and its ledger entry (and the
+        // notification on the topic) carries the request's trace id
+        DynamoDbClient dynamoDb = new AwsClients(Settings.of(emulator.environment())).dynamoDb();
+        String ledgerTraceId = null;
+        long ledgerDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (ledgerTraceId == null && System.nanoTime() < ledgerDeadline) {
+            Thread.sleep(300);
+            Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(runtime.ref("NotificationsTable"))
+                .key(Map.of("customerId", AttributeValue.fromS("45678"),
+                    "notificationKey", AttributeValue.fromS("ELEC-CPT-01#sms")))).item();
+            if (item != null && item.containsKey("traceId")) {
+                ledgerTraceId = item.get("traceId").s();
+            }
+        }
+        assertThat(ledgerTraceId).isEqualTo(traceRoot);
     }
 }

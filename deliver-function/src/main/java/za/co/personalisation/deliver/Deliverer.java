@@ -252,6 +252,7 @@ final class Deliverer {
             .with("offerId", notification.offerId())
             .with("channel", notification.channel().wireName())
             .with("eventId", notification.eventId())
+            .with("traceId", notification.traceId())
             .with("locale", rendered.locale())
             .with("providerMessageId", providerMessageId)
             .log();

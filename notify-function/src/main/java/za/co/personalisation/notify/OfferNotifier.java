@@ -151,6 +151,7 @@ final class OfferNotifier {
                 .with("offerId", notification.offerId())
                 .with("channel", notification.channel().wireName())
                 .with("eventId", notification.eventId())
+                .with("traceId", notification.traceId())
                 .with("interest", match.interest())
                 .with("interestScore", match.interestScore())
                 .with("locationRule", match.locationRule())

@@ -63,6 +63,11 @@ public final class InterestEventCodec {
      * @throws InvalidRecordException naming what is wrong, when the record is not a valid envelope
      */
     public static InterestEvent decode(byte[] data) {
+        return decode(readEnvelope(data));
+    }
+
+    /** Parses a stream record into its JSON object (strict: duplicate keys refused), for every record kind. */
+    static JsonNode readEnvelope(byte[] data) {
         JsonNode root;
         try {
             root = MAPPER.readTree(data);
@@ -72,7 +77,7 @@ public final class InterestEventCodec {
         if (root == null || !root.isObject()) {
             throw new InvalidRecordException("not a JSON object");
         }
-        return decode(root);
+        return root;
     }
 
     /** Decodes an already parsed envelope (StreamEventCodec parses once and dispatches on the schema). */
@@ -101,7 +106,7 @@ public final class InterestEventCodec {
         }
     }
 
-    private static String required(JsonNode node, String field) {
+    static String required(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || !value.isTextual() || value.textValue().isBlank()) {
             throw new InvalidRecordException("field '" + field + "' is missing or not a non-empty string");

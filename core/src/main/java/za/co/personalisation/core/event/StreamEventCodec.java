@@ -1,5 +1,7 @@
 package za.co.personalisation.core.event;
 
+import static za.co.personalisation.core.event.InterestEventCodec.required;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -72,15 +74,7 @@ public final class StreamEventCodec {
      * @throws InterestEventCodec.InvalidRecordException naming what is wrong
      */
     public static StreamEvent decode(byte[] data) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(data);
-        } catch (IOException e) {
-            throw new InterestEventCodec.InvalidRecordException("not JSON: " + e.getClass().getSimpleName());
-        }
-        if (root == null || !root.isObject()) {
-            throw new InterestEventCodec.InvalidRecordException("not a JSON object");
-        }
+        JsonNode root = InterestEventCodec.readEnvelope(data);
         String schema = root.path("schema").asText("");
         try {
             return switch (schema) {
@@ -103,14 +97,5 @@ public final class StreamEventCodec {
         } catch (IllegalArgumentException e) {
             throw new InterestEventCodec.InvalidRecordException(e.getMessage());
         }
-    }
-
-    private static String required(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || value.textValue().isBlank()) {
-            throw new InterestEventCodec.InvalidRecordException("field '" + field
-                + "' is missing or not a non-empty string");
-        }
-        return value.textValue();
     }
 }

@@ -32,7 +32,8 @@ import za.co.personalisation.core.notify.MessageRenderer;
  * {@code SMS_CAP_PER_WEEK} (5), {@code EMAIL_CAP_PER_DAY} (3), {@code EMAIL_CAP_PER_WEEK} (10),
  * {@code DEFAULT_TIME_ZONE} (Africa/Johannesburg), {@code DELIVERY_LEASE} (PT2M), {@code REQUEUE_MAX_DELAY}
  * (PT15M), {@code THROTTLE_BACKOFF} (PT2S), {@code DELIVERY_MAX_RECEIVES} (4), {@code OFFER_CACHE_TTL} (PT1M),
- * {@code LEDGER_RETENTION} (P90D). See docs/offers.md.
+ * {@code LEDGER_RETENTION} (P90D), {@code DELIVERY_TIME_RESERVE} (PT10S). See docs/offers.md and, for what
+ * happens when a send's outcome is unknown, docs/architecture.md (Delivery semantics).
  */
 public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -51,10 +52,14 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
     }
 
     private DeliverHandler(Settings settings, AwsClients clients, Clock clock) {
-        this(settings, clients.dynamoDb(), clients.sns(), clients.sesV2(), clients.sqs(), clock);
+        // The senders never retry: a retried Publish or SendEmail whose first response was lost sends twice.
+        this(settings, clients.dynamoDb(), clients.snsSender(), clients.sesV2Sender(), clients.sqs(), clock);
     }
 
-    /** For tests: the clients (e.g. with a throttling or counting interceptor) and the clock are given. */
+    /**
+     * For tests: the clients (e.g. with a throttling or counting interceptor) and the clock are given. The SNS and
+     * SES clients must not retry (see {@link AwsClients#snsSender()}).
+     */
     public DeliverHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SesV2Client ses, SqsClient sqs,
         Clock clock) {
         this.deliverer = new Deliverer(dynamoDb, settings.require("PROFILES_TABLE"),
@@ -78,7 +83,7 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return deliverer.apply(event);
+        return deliverer.apply(event, context);
     }
 
     SnapStartPriming priming() {

@@ -110,6 +110,6 @@ class LocalAlarmsIT {
         CloudWatchClient cloudWatch = clients.configure(CloudWatchClient.builder()).build();
         assertThat(cloudWatch.describeAlarms(b -> b.alarmNames(alarm)).metricAlarms().get(0).stateValue())
             .isEqualTo(StateValue.ALARM);
-        assertThat(runtime.observability().alarmStates()).hasSize(13);
+        assertThat(runtime.observability().alarmStates()).hasSize(14);
     }
 }

@@ -1,6 +1,7 @@
 package za.co.personalisation.deliver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -198,6 +199,31 @@ class DeliveryFaultsIT {
         assertThat(entry).as("never claimed").doesNotContainKey("leaseUntil");
         received.stream().filter(m -> !m.messageId().equals(handedBack)).forEach(m -> stack.sqs.deleteMessage(
             b -> b.queueUrl(stack.smsQueue).receiptHandle(m.receiptHandle())));
+    }
+
+    @Test
+    void functionDyingAfterTheProviderAccepted_isNotSentAgainWhenTheLeaseRunsOut_butRecordedUnknown() {
+        customer("fx-died");
+        Notification notification = notification("fx-died", "ELEC-CPT-01", Channel.SMS);
+        queue(notification);
+        List<Message> received = stack.receive(stack.smsQueue);
+        // The sandbox dies (out of memory, killed at its timeout) the moment SNS has accepted the SMS.
+        SNS.dieAfter(request -> request instanceof PublishRequest);
+
+        assertThatThrownBy(() -> deliver.handleRequest(event(received, stack.smsQueue), null))
+            .isInstanceOf(Error.class);
+        SNS.reset();
+        assertThat(sms("fx-died")).hasSize(1);
+        assertThat(entry(notification).get("status").s()).isEqualTo(NotificationLedger.SENDING);
+
+        // Lambda returns the whole batch; the message comes back after the visibility timeout, past the lease.
+        CLOCK.advance(Duration.ofMinutes(3));
+        assertThat(deliver.handleRequest(event(received, stack.smsQueue), null).getBatchItemFailures()).isEmpty();
+
+        assertThat(sms("fx-died")).as("not sent again").hasSize(1);
+        Map<String, AttributeValue> entry = entry(notification);
+        assertThat(entry.get("status").s()).isEqualTo(NotificationLedger.UNKNOWN);
+        assertThat(entry.get("reason").s()).isEqualTo("lease_expired_after_dispatch");
     }
 
     // 4. A claim retried by the SDK; a failed release on the throttled path

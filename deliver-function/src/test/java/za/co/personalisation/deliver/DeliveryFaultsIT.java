@@ -322,14 +322,16 @@ class DeliveryFaultsIT {
     }
 
     /**
-     * The runbook's redrive of messages deliver-function dead-lettered itself (SQS's move task cannot send those
-     * back to a source queue, and the emulator has no move task): each goes to the queue its {@code channel}
-     * attribute names, then leaves the dead-letter queue. Messages with no channel (poison) stay.
+     * The runbook's redrive of messages deliver-function gave up on (SQS's move task cannot send those back to a
+     * source queue, and the emulator has no move task): each message with a {@code channel} attribute and a
+     * {@code reason} starting "gave up" goes to the queue its channel names, then leaves the dead-letter queue.
+     * Poison and sent-but-not-recorded messages stay.
      */
     private static void redriveDeliveryDeadLetters() {
         for (Message message : stack.receive(stack.deadLetterQueue)) {
             MessageAttributeValue channel = message.messageAttributes().get("channel");
-            if (channel == null) {
+            MessageAttributeValue reason = message.messageAttributes().get("reason");
+            if (channel == null || reason == null || !reason.stringValue().startsWith("gave up")) {
                 continue;
             }
             String queue = "sms".equals(channel.stringValue()) ? stack.smsQueue : stack.emailQueue;

@@ -27,6 +27,7 @@ import za.co.personalisation.aws.dynamodb.OfferRepository;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.aws.lambda.BatchFailures;
 import za.co.personalisation.aws.log.JsonLog;
+import za.co.personalisation.aws.log.PersonalData;
 import za.co.personalisation.aws.metrics.Metrics;
 import za.co.personalisation.core.notify.FrequencyCaps;
 import za.co.personalisation.core.notify.MessageRenderer;
@@ -380,7 +381,9 @@ final class Deliverer {
     }
 
     private boolean deadLetter(SQSEvent.SQSMessage message, String reason, Metrics.Unit unit) {
-        String shortReason = reason.length() > 1000 ? reason.substring(0, 1000) : reason;
+        // scrubbed before it is cut, so that no part of a phone number or an address survives the cut
+        String scrubbed = PersonalData.scrub(String.valueOf(reason));
+        String shortReason = scrubbed.length() > 1000 ? scrubbed.substring(0, 1000) : scrubbed;
         try {
             sqs.sendMessage(SendMessageRequest.builder()
                 .queueUrl(settings.deadLetterQueueUrl())

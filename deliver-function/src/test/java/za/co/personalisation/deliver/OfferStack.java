@@ -262,6 +262,17 @@ final class OfferStack {
      *
      * @return the ids of the messages reported as failed
      */
+    /**
+     * A deliver handler on this stack whose SNS client passes through {@code sns} (to fail chosen calls) and does not
+     * retry, so that a test sees each failed call once (the deployed client retries a few times first).
+     */
+    DeliverHandler deliverHandler(SdkCalls sns, java.time.Clock clock) {
+        SnsClient client = clients.configure(SnsClient.builder()).overrideConfiguration(o -> o
+            .addExecutionInterceptor(sns)
+            .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())).build();
+        return new DeliverHandler(settings, dynamoDb, client, ses, sqs, clock);
+    }
+
     Set<String> deliver(DeliverHandler handler, String queueUrl, List<Message> messages) {
         Set<String> failed = new HashSet<>();
         for (int from = 0; from < messages.size(); from += 10) {

@@ -214,7 +214,17 @@ final class Deliverer {
             return;
         }
         List<FrequencyCaps.Window> windows = settings.caps().windows(notification.channel(), now, zone);
-        FrequencyCaps.Window full = ledger.reserve(customerId, key, windows);
+        FrequencyCaps.Window full;
+        try {
+            full = ledger.reserve(customerId, key, windows);
+        } catch (NotificationLedger.EntryGone e) {
+            // erased since the profile was read: the erasure took the entry; send nothing, count nothing
+            unit.dimension("Reason", "erased", "DeliveriesSkipped", 1);
+            log.info("delivery.skipped").with("customerId", customerId).with("offerId", notification.offerId())
+                .with("channel", notification.channel().wireName()).with("eventId", notification.eventId())
+                .with("reason", "erased").log();
+            return;
+        }
         if (full != null) {
             suppress(notification, SuppressionReason.CAPPED, Map.of("cap", full.key(), "capLimit",
                 Integer.toString(full.limit())), unit);

@@ -118,7 +118,6 @@ final class OfferStack {
             Map.entry("EMAIL_FROM", EMAIL_FROM),
             Map.entry("UNSUBSCRIBE_URL", UNSUBSCRIBE_URL),
             Map.entry("STAGE", "test"),
-            Map.entry("QUIET_HOURS", "20:00-08:00"),
             Map.entry("OFFER_CACHE_TTL", "PT0S"),
             Map.entry("REQUEUE_MAX_DELAY", "PT1S"),
             Map.entry("THROTTLE_BACKOFF", "PT0.2S")));

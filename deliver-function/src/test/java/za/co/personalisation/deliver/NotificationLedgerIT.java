@@ -73,7 +73,7 @@ class NotificationLedgerIT {
         List<FrequencyCaps.Window> windows = new FrequencyCaps(Map.of(Channel.SMS, 3),
             Map.of(Channel.SMS, 5)).windows(Channel.SMS, NOW, ZoneId.of("Africa/Johannesburg"));
 
-        sending("lg-3", "A#sms");
+        stack.sending("lg-3", "A#sms");
         assertThat(ledger.reserve("lg-3", "A#sms", windows)).isNull();
         assertThat(ledger.reserve("lg-3", "A#sms", windows)).as("a retry of the same notification").isNull();
         assertThat(ledger.counted("lg-3", windows.get(0))).isEqualTo(1);
@@ -81,7 +81,7 @@ class NotificationLedgerIT {
         List<Integer> indexes = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             indexes.add(i);
-            sending("lg-3", "O" + i + "#sms");
+            stack.sending("lg-3", "O" + i + "#sms");
         }
         List<FrequencyCaps.Window> outcomes = new ArrayList<>();
         ExecutorService threads = Executors.newFixedThreadPool(5);
@@ -112,7 +112,7 @@ class NotificationLedgerIT {
         for (String customer : List.of("lg-erase", "lg-keep")) {
             ledger.claim(new Notification(customer, "BOOK-ZA-01", Channel.SMS, "ev", "books", "ZA", "v1", "", false,
                 NOW, ""));
-            sending(customer, "BOOK-ZA-01#sms");
+            stack.sending(customer, "BOOK-ZA-01#sms");
         }
         ledger.reserve("lg-erase", "BOOK-ZA-01#sms", new FrequencyCaps(Map.of(Channel.SMS, 2),
             Map.of()).windows(Channel.SMS, NOW, ZoneOffset.UTC));
@@ -126,7 +126,7 @@ class NotificationLedgerIT {
     void reserveAndRelease_afterTheCustomerWasErased_leaveNoCounterBehind() {
         List<FrequencyCaps.Window> windows = new FrequencyCaps(Map.of(Channel.SMS, 2), Map.of(Channel.SMS, 5))
             .windows(Channel.SMS, NOW, ZoneOffset.UTC);
-        sending("lg-gone", "BOOK-ZA-01#sms");
+        stack.sending("lg-gone", "BOOK-ZA-01#sms");
         assertThat(ledger.reserve("lg-gone", "BOOK-ZA-01#sms", windows)).isNull();
 
         // the erasure lands between this delivery's profile read and its cap reservation or its release
@@ -139,14 +139,6 @@ class NotificationLedgerIT {
             .keyConditionExpression("customerId = :c")
             .expressionAttributeValues(Map.of(":c", AttributeValue.fromS("lg-gone")))
             .consistentRead(true)).items()).isEmpty();
-    }
-
-    /** A ledger entry as deliver's claim leaves it: being sent, so that its caps may be reserved. */
-    private static void sending(String customerId, String ledgerKey) {
-        stack.dynamoDb.putItem(b -> b.tableName("notifications-test").item(Map.of(
-            "customerId", AttributeValue.fromS(customerId),
-            "notificationKey", AttributeValue.fromS(ledgerKey),
-            "status", AttributeValue.fromS(NotificationLedger.SENDING))));
     }
 
     /** DynamoDB cancels a transaction that conflicts with another in flight on the same item: the caller retries. */

@@ -143,6 +143,14 @@ final class OfferStack {
         return new NotificationLedger(dynamoDb, "notifications-test", Duration.ofDays(90));
     }
 
+    /** A ledger entry as deliver's claim leaves it: being sent, so that its caps may be reserved. */
+    void sending(String customerId, String ledgerKey) {
+        dynamoDb.putItem(b -> b.tableName("notifications-test").item(Map.of(
+            "customerId", AttributeValue.fromS(customerId),
+            "notificationKey", AttributeValue.fromS(ledgerKey),
+            "status", AttributeValue.fromS(NotificationLedger.SENDING))));
+    }
+
     /** A customer as the customer endpoints would leave it: contact details, consent, an empty profile. */
     void customer(String customerId, Consent.State sms, Consent.State email, String locale, String timeZone,
         Instant at) {

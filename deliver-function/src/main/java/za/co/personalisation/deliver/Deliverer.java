@@ -179,7 +179,13 @@ final class Deliverer {
         }
         Map<String, AttributeValue> profileItem = item(profilesTable, ProfileItems.KEY, customerId);
         if (profileItem == null || profileItem.containsKey("erasedAt") || profileItem.containsKey("erased")) {
-            suppress(notification, SuppressionReason.NO_PROFILE, Map.of(), unit);
+            // Erased after notify read the change: send nothing, and keep nothing about them (the erasure's own
+            // deletes ran before this entry was claimed, or it would not be here).
+            ledger.forget(customerId, key);
+            unit.dimension("Reason", SuppressionReason.NO_PROFILE.wireName(), "NotificationsSuppressed", 1);
+            log.info("delivery.suppressed").with("customerId", customerId).with("offerId", notification.offerId())
+                .with("channel", notification.channel().wireName()).with("eventId", notification.eventId())
+                .with("reason", SuppressionReason.NO_PROFILE.wireName()).with("ledgerEntry", "deleted").log();
             return;
         }
         Profile profile;

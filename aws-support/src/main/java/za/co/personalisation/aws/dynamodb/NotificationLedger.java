@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -276,6 +277,29 @@ public final class NotificationLedger {
 
         EntryGone(String customerId, String ledgerKey) {
             super("the ledger entry " + ledgerKey + " of customer " + customerId + " is gone or no longer being sent");
+        }
+    }
+
+    /**
+     * Deletes the entry of a notification this invocation is sending, whose customer has no profile any more (they
+     * were erased after notify read their profile change): the erasure's deletes have run already, so the entry
+     * would otherwise stay behind for its whole retention. Conditional on the entry being sent, so that nothing
+     * else is ever deleted.
+     *
+     * @return false when the entry was not there or not being sent
+     */
+    public boolean forget(String customerId, String ledgerKey) {
+        try {
+            dynamoDb.deleteItem(DeleteItemRequest.builder()
+                .tableName(table)
+                .key(key(customerId, ledgerKey))
+                .conditionExpression("#status = :sending")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":sending", s(SENDING)))
+                .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
         }
     }
 

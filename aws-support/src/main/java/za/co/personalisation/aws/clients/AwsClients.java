@@ -119,7 +119,9 @@ public final class AwsClients {
     private ClientOverrideConfiguration overrides(List<ExecutionInterceptor> interceptors) {
         ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
             .apiCallTimeout(Duration.ofSeconds(20))
-            .executionInterceptors(interceptors);
+            .executionInterceptors(interceptors)
+            // before anything else sees a failure (X-Ray's subsegment, our logs): no phone number or email address
+            .addExecutionInterceptor(new ScrubbingInterceptor());
         if (isTraced()) {
             // one X-Ray subsegment per AWS call, under the function's segment
             overrides.addExecutionInterceptor(new TracingInterceptor());

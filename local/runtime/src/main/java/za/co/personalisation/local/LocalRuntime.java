@@ -104,7 +104,8 @@ public final class LocalRuntime implements AutoCloseable {
             "AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY);
         AwsClients clients = new AwsClients(Settings.of(base));
         Template template = Template.load(options.root().resolve("template.yaml"));
-        this.resources = new LocalResources(template, Map.of("Stage", options.stage()), MotoServer.REGION,
+        this.resources = new LocalResources(template, Map.of("Stage", options.stage(),
+            "ErasureKey", MotoServer.ERASURE_KEY), MotoServer.REGION,
             "personalisation-" + options.stage());
         resources.create(clients);
         var dynamoDb = clients.dynamoDb();

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -235,6 +236,7 @@ public final class NotificationLedger {
      *
      * @return {@code null} when the send may go ahead, or the first window that is full (nothing was written)
      * @throws LeaseLostException when the entry is no longer {@code sending} under {@code owner}'s lease
+     * @throws EntryGone          when the entry is not there any more (the customer was erased meanwhile)
      */
     public FrequencyCaps.Window beginSend(String customerId, String ledgerKey, String owner,
         List<FrequencyCaps.Window> windows, Instant now) {
@@ -247,6 +249,7 @@ public final class NotificationLedger {
             .expressionAttributeNames(Map.of("#status", "status"))
             .expressionAttributeValues(Map.of(":now", s(now.toString()), ":sending", s(SENDING),
                 ":owner", s(owner)))
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
             .build()).build());
         return count(customerId, ledgerKey, updates, windows);
     }
@@ -316,18 +319,33 @@ public final class NotificationLedger {
      * Counts a notification in its frequency-cap windows, all or none (one transaction). Idempotent: a
      * notification already counted in a window passes again.
      *
+     * <p>The transaction also checks that the notification's own entry is still there and being sent. An erasure
+     * deletes every item of the customer; without this check a delivery that read the profile just before could
+     * create cap counters after it, which would outlive the erasure.
+     *
      * @return {@code null} when counted, or the first window that is full
+     * @throws EntryGone when the notification's entry is gone or no longer being sent (the customer was erased)
      */
     public FrequencyCaps.Window reserve(String customerId, String ledgerKey, List<FrequencyCaps.Window> windows) {
         if (windows.isEmpty()) {
             return null;
         }
-        return count(customerId, ledgerKey, new ArrayList<>(windows.size()), windows);
+        return count(customerId, ledgerKey, List.of(TransactWriteItem.builder().conditionCheck(check -> check
+            .tableName(table)
+            .key(key(customerId, ledgerKey))
+            .conditionExpression("#status = :sending")
+            .expressionAttributeNames(Map.of("#status", "status"))
+            .expressionAttributeValues(Map.of(":sending", s(SENDING)))).build()), windows);
     }
 
     /**
-     * Runs {@code first} (nothing, or the ledger entry's own update, whose failure means the lease is lost) and the
-     * counting in each window as one transaction.
+     * Runs {@code first} (the ledger entry's own condition or update) and the counting in each window as one
+     * transaction.
+     *
+     * @throws EntryGone          when {@code first} failed on an entry that is not there (the customer was erased)
+     *                            or, without the entry's old image, is no longer being sent
+     * @throws LeaseLostException when {@code first} failed on an entry that is there (its old image returned): it is
+     *                            no longer this attempt's
      */
     private FrequencyCaps.Window count(String customerId, String ledgerKey, List<TransactWriteItem> first,
         List<FrequencyCaps.Window> windows) {
@@ -342,11 +360,15 @@ public final class NotificationLedger {
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
             for (int i = 0; i < reasons.size() && i < updates.size(); i++) {
-                if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
-                    if (i < offset) {
+                CancellationReason reason = reasons.get(i);
+                if ("ConditionalCheckFailed".equals(reason.code())) {
+                    if (i >= offset) {
+                        return windows.get(i - offset);
+                    }
+                    if (reason.hasItem() && !reason.item().isEmpty()) {
                         throw new LeaseLostException(ledgerKey);
                     }
-                    return windows.get(i - offset);
+                    throw new EntryGone(customerId, ledgerKey);
                 }
             }
             throw e;
@@ -385,16 +407,58 @@ public final class NotificationLedger {
             .build()).build();
     }
 
-    /** Takes a notification out of its cap windows again (it was never sent). */
+    /**
+     * Takes a notification out of its cap windows again (it was never sent). Only from counters that exist: an
+     * update of a missing item would create it (with no expiry), so a release after an erasure would leave a
+     * counter of an erased customer behind for good.
+     */
     public void release(String customerId, String ledgerKey, List<FrequencyCaps.Window> windows) {
         for (FrequencyCaps.Window window : windows) {
-            dynamoDb.updateItem(UpdateItemRequest.builder()
+            try {
+                dynamoDb.updateItem(UpdateItemRequest.builder()
+                    .tableName(table)
+                    .key(key(customerId, window.key()))
+                    .updateExpression("DELETE #keys :member")
+                    .conditionExpression("attribute_exists(notificationKey)")
+                    .expressionAttributeNames(Map.of("#keys", KEYS))
+                    .expressionAttributeValues(Map.of(":member", AttributeValue.fromSs(List.of(ledgerKey))))
+                    .build());
+            } catch (ConditionalCheckFailedException e) {
+                // the counter is gone (erased, or expired): nothing to take the notification out of
+            }
+        }
+    }
+
+    /** The notification's ledger entry is gone or no longer being sent: the customer was erased meanwhile. */
+    public static final class EntryGone extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        EntryGone(String customerId, String ledgerKey) {
+            super("the ledger entry " + ledgerKey + " of customer " + customerId + " is gone or no longer being sent");
+        }
+    }
+
+    /**
+     * Deletes the entry of a notification this invocation is sending, whose customer has no profile any more (they
+     * were erased after notify read their profile change): the erasure's deletes have run already, so the entry
+     * would otherwise stay behind for its whole retention. Conditional on the entry being sent, so that nothing
+     * else is ever deleted.
+     *
+     * @return false when the entry was not there or not being sent
+     */
+    public boolean forget(String customerId, String ledgerKey) {
+        try {
+            dynamoDb.deleteItem(DeleteItemRequest.builder()
                 .tableName(table)
-                .key(key(customerId, window.key()))
-                .updateExpression("DELETE #keys :member")
-                .expressionAttributeNames(Map.of("#keys", KEYS))
-                .expressionAttributeValues(Map.of(":member", AttributeValue.fromSs(List.of(ledgerKey))))
+                .key(key(customerId, ledgerKey))
+                .conditionExpression("#status = :sending")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":sending", s(SENDING)))
                 .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
         }
     }
 

@@ -52,7 +52,15 @@ final class IngestTestBed {
     final AtomicInteger putRecordsCalls = new AtomicInteger();
     final IngestHandler handler;
 
+    private final Clock clock;
+
     IngestTestBed(MotoExtension.Emulator emulator, String name) {
+        this(emulator, name, Clock.systemUTC());
+    }
+
+    /** @param clock the API's clock: what its time window and {@code receivedAt} are judged against */
+    IngestTestBed(MotoExtension.Emulator emulator, String name, Clock clock) {
+        this.clock = clock;
         this.stream = "interest-events-" + name;
         this.table = "contacts-" + name;
         this.settings = Settings.of(emulator.environment()).with(Map.of("EVENTS_STREAM", stream,
@@ -77,7 +85,6 @@ final class IngestTestBed {
 
     /** A handler of this bed with other settings (e.g. a stream that does not exist). */
     IngestHandler handler(Settings with) {
-        Clock clock = Clock.systemUTC();
         return new IngestHandler(kinesis, clients, with, clock, new JsonLog("ingest-function", lines::add, clock),
             new Metrics("ingest", lines::add, clock));
     }

@@ -103,7 +103,7 @@ public final class LocalRuntime implements AutoCloseable {
             "personalisation-" + options.stage());
         resources.create(clients);
         var dynamoDb = clients.dynamoDb();
-        int offers = Seeder.offers(dynamoDb, resources.ref("OffersTable"));
+        int offers = Seeder.offers(dynamoDb, resources.ref("OffersTable"), clock.instant());
         List<String> customers = Seeder.customers(dynamoDb, resources.ref("ProfilesTable"),
             resources.ref("ContactsTable"), clock.instant());
         this.outbox = new Outbox(moto, dynamoDb, resources.ref("NotificationsTable"));

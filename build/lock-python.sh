@@ -20,5 +20,5 @@ for dir in local/moto build/lint build/lock; do
   # UV_CUSTOM_COMPILE_COMMAND: the header names this script, not the uv command line
   UV_CUSTOM_COMPILE_COMMAND="build/lock-python.sh" "$bin/uv" pip compile --quiet --universal --python-version 3.10 \
     --generate-hashes "${upgrade[@]}" "$dir/requirements.in" -o "$dir/requirements.txt"
-  echo "lock-python: $dir/requirements.txt: $(grep -c '^[A-Za-z0-9]' "$dir/requirements.txt") pinned packages"
+  echo "lock-python: wrote $dir/requirements.txt ($(grep -c '^[A-Za-z0-9]' "$dir/requirements.txt") pinned)"
 done

@@ -37,6 +37,7 @@ import za.co.personalisation.core.notify.MessageRenderer;
 public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private final Deliverer deliverer;
+    private final JsonLog log;
     /** CRaC holds resources weakly: the handler keeps its priming reachable. */
     private final SnapStartPriming priming;
 
@@ -57,6 +58,7 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
     /** For tests: the clients (e.g. with a throttling or counting interceptor) and the clock are given. */
     public DeliverHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SesV2Client ses, SqsClient sqs,
         Clock clock) {
+        this.log = JsonLog.forFunction(settings.functionName("deliver-function"));
         this.deliverer = new Deliverer(dynamoDb, settings.require("PROFILES_TABLE"),
             settings.require("CONTACTS_TABLE"),
             new NotificationLedger(dynamoDb, settings.require("NOTIFICATIONS_TABLE"),
@@ -65,8 +67,7 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
                 settings.getDuration("OFFER_CACHE_TTL", Duration.ofMinutes(1)), clock),
             new MessageRenderer(settings.require("UNSUBSCRIBE_URL")),
             new ChannelSender(sns, ses, settings.require("EMAIL_FROM")),
-            sqs, DeliverySettings.from(settings), clock,
-            JsonLog.forFunction(settings.functionName("deliver-function")),
+            sqs, DeliverySettings.from(settings), clock, log,
             Metrics.forService("deliver", clock));
         // SnapStart: exercise the message codec and the profile layout before the snapshot; nothing is sent.
         this.priming = SnapStartPriming.register(settings.functionName("deliver-function"), () -> {
@@ -78,7 +79,12 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return deliverer.apply(event);
+        JsonLog.Scope invocation = log.invocation(context);
+        try {
+            return deliverer.apply(event);
+        } finally {
+            invocation.close();
+        }
     }
 
     SnapStartPriming priming() {

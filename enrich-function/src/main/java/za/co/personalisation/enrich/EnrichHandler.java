@@ -57,6 +57,7 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
     static final Duration DEADLINE_MARGIN = Duration.ofSeconds(3);
 
     private final ProfileEnricher enricher;
+    private final JsonLog log;
     /** CRaC holds resources weakly: the handler keeps its priming reachable. */
     private final SnapStartPriming priming;
 
@@ -78,6 +79,7 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
     EnrichHandler(DynamoDbClient dynamoDb, SqsClient sqs, Settings settings, Clock clock, LogSink sink) {
         String function = settings.functionName("enrich-function");
         JsonLog log = new JsonLog(function, sink, clock);
+        this.log = log;
         DynamoDbRetry retry = new DynamoDbRetry(settings.getInt("DYNAMODB_MAX_ATTEMPTS", 6),
             settings.getDuration("DYNAMODB_BACKOFF_BASE", Duration.ofMillis(50)),
             settings.getDuration("DYNAMODB_BACKOFF_MAX", Duration.ofSeconds(2)),
@@ -133,7 +135,12 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
         long deadline = context == null ? Long.MAX_VALUE
             : System.nanoTime() + Duration.ofMillis(context.getRemainingTimeInMillis()).minus(DEADLINE_MARGIN)
                 .toNanos();
-        return enricher.apply(event, deadline);
+        JsonLog.Scope invocation = log.invocation(context);
+        try {
+            return enricher.apply(event, deadline);
+        } finally {
+            invocation.close();
+        }
     }
 
     private static ExecutorService workers(int threads) {

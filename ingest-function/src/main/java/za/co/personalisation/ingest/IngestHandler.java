@@ -36,6 +36,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
         + "\"location\":\"Cape Town\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private final IngestApi api;
+    private final JsonLog log;
     /** CRaC holds resources weakly: the handler keeps its priming reachable. */
     private final SnapStartPriming priming;
 
@@ -56,6 +57,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
 
     IngestHandler(KinesisClient kinesis, AwsClients clients, Settings settings, Clock clock, JsonLog log,
         Metrics metrics) {
+        this.log = log;
         EventLimits defaults = EventLimits.defaults();
         EventLimits limits = new EventLimits(defaults.maxBatch(), defaults.maxFutureSkew(),
             settings.getDuration("MAX_EVENT_AGE", defaults.maxAge()));
@@ -76,7 +78,13 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
-        return api.handle(request, context == null ? null : Duration.ofMillis(context.getRemainingTimeInMillis()));
+        JsonLog.Scope invocation = log.invocation(context);
+        try {
+            return api.handle(request, context == null ? null
+                : Duration.ofMillis(context.getRemainingTimeInMillis()));
+        } finally {
+            invocation.close();
+        }
     }
 
     SnapStartPriming priming() {

@@ -1,5 +1,7 @@
 package za.co.personalisation.aws.clients;
 
+import com.amazonaws.xray.AWSXRay;
+import com.amazonaws.xray.entities.TraceHeader;
 import com.amazonaws.xray.interceptors.TracingInterceptor;
 import java.net.URI;
 import java.time.Duration;
@@ -36,6 +38,8 @@ public final class AwsClients {
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
     /** {@code true} or {@code false}; defaults to true inside Lambda (where LAMBDA_TASK_ROOT is set). */
     public static final String XRAY_TRACING = "XRAY_TRACING";
+    /** The system property the Lambda Java runtime sets to each invocation's X-Ray trace header. */
+    public static final String LAMBDA_TRACE_HEADER = "com.amazonaws.xray.traceHeader";
 
     private final Settings settings;
     private final SdkHttpClient http;
@@ -118,6 +122,21 @@ public final class AwsClients {
             overrides.addExecutionInterceptor(new TracingInterceptor());
         }
         return overrides.build();
+    }
+
+    /**
+     * The X-Ray trace id of the invocation this thread is serving, or {@code null}: from the trace header the Lambda
+     * Java runtime sets for each invocation, else from the segment the X-Ray recorder holds for this thread (the
+     * local runtime begins one per invocation). The X-Ray SDK is used here and in {@link #overrides} only.
+     */
+    public static String currentTraceId() {
+        String header = System.getProperty(LAMBDA_TRACE_HEADER);
+        if (header != null && !header.isBlank()) {
+            TraceHeader parsed = TraceHeader.fromString(header);
+            return parsed.getRootTraceId() == null ? null : parsed.getRootTraceId().toString();
+        }
+        return AWSXRay.getGlobalRecorder().getCurrentSegmentOptional()
+            .map(segment -> segment.getTraceId().toString()).orElse(null);
     }
 
     /** True when AWS calls are recorded as X-Ray subsegments. */

@@ -1,5 +1,6 @@
 package za.co.personalisation.aws.log;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -8,9 +9,16 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import za.co.personalisation.aws.clients.AwsClients;
 
 /**
  * Structured logs: one JSON line per decision, with ids (eventId, customerId, trace id) and reasons.
+ *
+ * <p>While a handler serves an invocation ({@link #invocation}), every line also carries Lambda's request id, the
+ * cold-start flag and the X-Ray trace id, named as Powertools for AWS Lambda names them ({@code function_request_id},
+ * {@code cold_start}, {@code xray_trace_id}), so that CloudWatch Logs Insights can join a line to the invocation's
+ * REPORT line and to its trace.
  *
  * <p>Never log a phone number, an email address, a name or a request body: pass ids and reason codes only. The
  * field names that could carry personal data are refused outright so that a slip fails a test, not a customer.
@@ -26,6 +34,18 @@ public final class JsonLog {
     private final String function;
     private final LogSink sink;
     private final Clock clock;
+    private final AtomicBoolean served = new AtomicBoolean();
+    private volatile Invocation invocation;
+
+    /** The invocation being served: what every line logged meanwhile carries. */
+    public record Invocation(String requestId, boolean coldStart, String traceId) {
+    }
+
+    /** The end of an invocation's logging; closing it twice is harmless. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     public JsonLog(String function, LogSink sink, Clock clock) {
         this.function = function;
@@ -45,6 +65,25 @@ public final class JsonLog {
 
     static LogSink defaultSink() {
         return defaultSink;
+    }
+
+    /**
+     * Marks the start of an invocation: until the returned scope is closed, every line carries its request id,
+     * whether it is this log's (this execution environment's) first invocation, and its X-Ray trace id. Lambda runs
+     * one invocation at a time per environment, and a handler owns its log, so one current invocation per log is
+     * exact.
+     *
+     * @param context Lambda's context; {@code null} in tests that call the handler directly
+     */
+    public Scope invocation(Context context) {
+        Invocation current = new Invocation(context == null ? null : context.getAwsRequestId(),
+            served.compareAndSet(false, true), AwsClients.currentTraceId());
+        invocation = current;
+        return () -> {
+            if (invocation == current) {
+                invocation = null;
+            }
+        };
     }
 
     public Entry info(String message) {
@@ -94,6 +133,16 @@ public final class JsonLog {
                 json.writeStringField("level", level);
                 json.writeStringField("function", function);
                 json.writeStringField("message", message);
+                Invocation current = invocation;
+                if (current != null) {
+                    if (current.requestId() != null) {
+                        json.writeStringField("function_request_id", current.requestId());
+                    }
+                    json.writeBooleanField("cold_start", current.coldStart());
+                    if (current.traceId() != null) {
+                        json.writeStringField("xray_trace_id", current.traceId());
+                    }
+                }
                 for (Map.Entry<String, Object> field : fields.entrySet()) {
                     Object value = field.getValue();
                     if (value == null) {

@@ -2,6 +2,8 @@ package za.co.personalisation.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -9,8 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +38,8 @@ import za.co.personalisation.local.observe.XRayRelay;
  */
 @ExtendWith(MotoExtension.class)
 class LocalTracingIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static LocalRuntime runtime;
     private static MotoExtension.Emulator emulator;
@@ -91,5 +97,26 @@ class LocalTracingIT {
             }
         }
         assertThat(ledgerTraceId).isEqualTo(traceRoot);
+
+        // every line ingest logged for the request carries the invocation's request id (the one its REPORT line
+        // names), the cold-start flag and the trace id, so Logs Insights can join them
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(ProjectRoot.find().resolve(".local-aws/logs/functions.log"))) {
+            lines.add(JSON.readTree(line));
+        }
+        JsonNode request = lines.stream().filter(line -> line.path("function").asText().endsWith("ingest-local")
+            && line.path("message").asText().equals("request") && traceRoot.equals(line.path("traceId").asText()))
+            .findFirst().orElseThrow(() -> new AssertionError("ingest's request line for trace " + traceRoot));
+        assertThat(request.path("xray_trace_id").asText()).isEqualTo(traceRoot);
+        assertThat(request.path("cold_start").isBoolean()).isTrue();
+        String requestId = request.path("function_request_id").asText();
+        assertThat(requestId).isNotBlank();
+        assertThat(lines).filteredOn(line -> line.path("message").asText().equals("lambda.report")
+            && line.path("functionId").asText().equals("IngestFunction")
+            && line.path("requestId").asText().equals(requestId)).hasSize(1);
+        assertThat(lines).filteredOn(line -> line.path("function").asText().endsWith("enrich-local")
+            && line.path("message").asText().equals("event.applied")
+            && line.path("customerId").asText().equals("45678"))
+            .isNotEmpty().allSatisfy(line -> assertThat(line.path("function_request_id").asText()).isNotBlank());
     }
 }

@@ -14,7 +14,8 @@ import za.co.personalisation.local.emulator.ProjectRoot;
 /**
  * The X-Ray SDK for Java is in maintenance (end of support 2027-02-25; docs/observability.md, "From the X-Ray SDK
  * to OpenTelemetry"). Until it is replaced it stays behind its one seam, so that the move touches one class:
- * AwsClients adds its interceptor to the SDK clients, and the local runtime's XRayTracer plays Lambda's part.
+ * AwsClients adds its interceptor to the SDK clients and reads the invocation's trace id for the logs, and the
+ * local runtime's XRayTracer plays Lambda's part.
  */
 class TracingSeamTest {
 

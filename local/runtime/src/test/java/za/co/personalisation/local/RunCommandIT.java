@@ -100,17 +100,9 @@ class RunCommandIT {
             .toString(), "-Dproject.root=" + root, "-cp", System.getProperty("java.class.path"),
             LocalRuntime.class.getName()));
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
-        builder.environment().remove(RunCommandLine.PORT_VARIABLE);
-        builder.environment().remove(RunCommandLine.MOTO_PORT_VARIABLE);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the runtime did not exit; it printed: " + output);
-        }
-        return new Finished(process.exitValue(), output.lines().toList());
+        ProcessRun run = ProcessRun.of(root, 30, command.toArray(String[]::new));
+        assertThat(run.exit()).as("the runtime exits by itself; it printed: " + run.output()).isNotEqualTo(-1);
+        return new Finished(run.exit(), run.output().lines().toList());
     }
 
     private record Running(Process process, int port, List<ProcessHandle> emulator) {

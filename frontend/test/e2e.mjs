@@ -118,6 +118,26 @@ try {
     expect(/saved for customer 12345|can't be saved yet|was not accepted/.test(text), `message: ${text}`);
   });
 
+  await check('the dashboard draws every widget from the local metrics, with the requests just sent', async () => {
+    const board = await context.newPage();
+    board.on('pageerror', (error) => consoleErrors.push(String(error)));
+    await board.goto(new URL('local/dashboard', url).toString());
+    await board.locator('.widget svg, .widget .alarms').first().waitFor({ timeout: 20_000 });
+    const view = await (await fetch(new URL('local/metrics', url))).json();
+    const titles = await board.locator('.widget h2').allTextContents();
+    expect(view.widgets.length >= 13 && titles.join('|') === view.widgets.map((w) => w.title).join('|'),
+      `widgets drawn: ${titles.join(', ')}`);
+    const counts = await board.locator('.widget[data-title="API requests, 4xx, 5xx"] circle[data-series="Count"]')
+      .evaluateAll((dots) => dots.map((dot) => Number(dot.dataset.value)));
+    expect(counts.some((count) => count >= 1), `API request counts drawn: ${counts.join(', ')}`);
+    const thresholds = await board.locator('.widget[data-title="API latency (ms)"] .threshold').count();
+    expect(thresholds === 1, `${thresholds} threshold lines on the latency chart`);
+    const alarms = await board.locator('.alarms li[data-state]').count();
+    expect(alarms >= 8, `${alarms} alarms listed`);
+    await board.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
+    await board.close();
+  });
+
   await check('events still waiting when the page is left go in one beacon, and the pipeline applies them', async () => {
     // Playwright does not report beacons as requests, and a page being left cannot call back into the test: the
     // page writes its real sendBeacon calls and the tracker's account of each event to localStorage, read back

@@ -31,6 +31,7 @@ class LedgerCalendarIT {
 
     private static final ZoneId JOHANNESBURG = ZoneId.of("Africa/Johannesburg");
     private static final FrequencyCaps CAPS = new FrequencyCaps(Map.of(Channel.SMS, 1), Map.of(Channel.SMS, 3));
+    private static OfferStack stack;
     private static NotificationLedger ledger;
 
     static List<Instant> instants() {
@@ -41,7 +42,8 @@ class LedgerCalendarIT {
 
     @BeforeAll
     static void createStack(MotoExtension.Emulator emulator) {
-        ledger = OfferStack.create(emulator).ledger();
+        stack = OfferStack.create(emulator);
+        ledger = stack.ledger();
     }
 
     @ParameterizedTest(name = "at {0}")
@@ -65,6 +67,9 @@ class LedgerCalendarIT {
         String customer = "cal-cap-" + now.getEpochSecond();
         List<FrequencyCaps.Window> windows = CAPS.windows(Channel.SMS, now, JOHANNESBURG);
         LocalDate today = now.atZone(JOHANNESBURG).toLocalDate();
+        // a reservation is for a notification being sent (its entry is checked in the same transaction)
+        stack.sending(customer, "A#sms");
+        stack.sending(customer, "B#sms");
 
         assertThat(ledger.reserve(customer, "A#sms", windows)).isNull();
         FrequencyCaps.Window full = ledger.reserve(customer, "B#sms", windows);
@@ -88,6 +93,8 @@ class LedgerCalendarIT {
         Instant beforeMidnight = Instant.parse("2026-12-31T21:59:59Z");
         Instant afterMidnight = Instant.parse("2026-12-31T22:00:00Z");
         String customer = "cal-midnight";
+        stack.sending(customer, "A#sms");
+        stack.sending(customer, "B#sms");
 
         assertThat(ledger.reserve(customer, "A#sms", CAPS.windows(Channel.SMS, beforeMidnight, JOHANNESBURG)))
             .isNull();

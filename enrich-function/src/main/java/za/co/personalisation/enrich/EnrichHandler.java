@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
 import za.co.personalisation.aws.metrics.Metrics;
@@ -39,6 +40,8 @@ import za.co.personalisation.core.profile.ProfileMerger;
  *       erasure clears), {@code FAILED_EVENTS_QUEUE_URL};</li>
  *   <li>{@code INTEREST_HALF_LIFE} (ISO-8601, default P14D): an interest's score halves over this long;</li>
  *   <li>{@code REMEMBERED_EVENTS} (default 200): applied event ids a profile keeps for de-duplication;</li>
+ *   <li>{@code ERASURE_KEY} (required, at least 32 characters): the secret key of the tombstones' HMAC
+ *       (docs/privacy.md);</li>
  *   <li>{@code ERASURE_TOMBSTONE_TTL} (default P90D, at least {@value #MIN_TOMBSTONE_DAYS} days): how long an
  *       erased customer's events keep being dropped;</li>
  *   <li>{@code WRITE_CONCURRENCY} (default 8): customers of a batch applied in parallel;</li>
@@ -97,7 +100,7 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
             settings.getInt("REMEMBERED_EVENTS", 200));
         this.enricher = new ProfileEnricher(
             new ProfileStore(dynamoDb, settings.require("PROFILES_TABLE"), settings.require("ERASURES_TABLE"),
-                tombstoneTtl, retry),
+                tombstoneTtl, retry, ErasureTombstones.from(settings)),
             new LedgerEraser(dynamoDb, settings.require("NOTIFICATIONS_TABLE"), retry),
             merger,
             new EventValidator(EventLimits.defaults()),

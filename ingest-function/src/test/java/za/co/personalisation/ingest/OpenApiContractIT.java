@@ -215,6 +215,11 @@ class OpenApiContractIT {
             "/customers/c-1", null)));
         calls.add(new Call("DELETE " + customerRoute, ok, IngestTestBed.request("GET", customerRoute,
             "/customers/c-1", null)));
+        // c-1 is erased now: contact details and consent for it are refused
+        calls.add(new Call("PUT " + contactRoute, ok, IngestTestBed.request("PUT", contactRoute, contactPath,
+            contact)));
+        calls.add(new Call("PUT " + consentRoute, ok, IngestTestBed.request("PUT", consentRoute, consentPath,
+            consent)));
         calls.add(new Call("", ok, IngestTestBed.request("GET", "/nowhere", "/nowhere", null)));
 
         SoftAssertions soft = new SoftAssertions();

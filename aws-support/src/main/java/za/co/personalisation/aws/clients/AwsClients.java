@@ -1,11 +1,14 @@
 package za.co.personalisation.aws.clients;
 
 import com.amazonaws.xray.AWSXRay;
+import com.amazonaws.xray.AWSXRayRecorder;
+import com.amazonaws.xray.entities.Entity;
 import com.amazonaws.xray.entities.TraceHeader;
 import com.amazonaws.xray.interceptors.TracingInterceptor;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -116,7 +119,9 @@ public final class AwsClients {
     private ClientOverrideConfiguration overrides(List<ExecutionInterceptor> interceptors) {
         ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
             .apiCallTimeout(Duration.ofSeconds(20))
-            .executionInterceptors(interceptors);
+            .executionInterceptors(interceptors)
+            // before anything else sees a failure (X-Ray's subsegment, our logs): no phone number or email address
+            .addExecutionInterceptor(new ScrubbingInterceptor());
         if (isTraced()) {
             // one X-Ray subsegment per AWS call, under the function's segment
             overrides.addExecutionInterceptor(new TracingInterceptor());
@@ -137,6 +142,27 @@ public final class AwsClients {
         }
         return AWSXRay.getGlobalRecorder().getCurrentSegmentOptional()
             .map(segment -> segment.getTraceId().toString()).orElse(null);
+    }
+
+    /**
+     * {@code task}, to run on another thread in the calling thread's X-Ray trace: its AWS calls become subsegments
+     * of the invocation's segment instead of being dropped with a "context missing" error. Without a trace on the
+     * calling thread the task is returned as it is.
+     */
+    public static <T> Callable<T> inCurrentTrace(Callable<T> task) {
+        AWSXRayRecorder recorder = AWSXRay.getGlobalRecorder();
+        Entity entity = recorder.getTraceEntity();
+        if (entity == null) {
+            return task;
+        }
+        return () -> {
+            recorder.setTraceEntity(entity);
+            try {
+                return task.call();
+            } finally {
+                recorder.clearTraceEntity();
+            }
+        };
     }
 
     /** True when AWS calls are recorded as X-Ray subsegments. */

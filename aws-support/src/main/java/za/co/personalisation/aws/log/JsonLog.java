@@ -22,12 +22,21 @@ import za.co.personalisation.aws.clients.AwsClients;
  *
  * <p>Never log a phone number, an email address, a name or a request body: pass ids and reason codes only. The
  * field names that could carry personal data are refused outright so that a slip fails a test, not a customer.
+ *
+ * <p>Values are not always ours: an exception's message, a provider's reason. Every text value except the ids in
+ * {@link #ID_FIELDS} (pseudonymous by contract, and searched for as written) goes through
+ * {@link PersonalData#scrub} on its way out, so a phone number or an email address inside an error text is replaced
+ * before the line is written.
  */
 public final class JsonLog {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final java.util.Set<String> FORBIDDEN = java.util.Set.of("phone", "phoneNumber", "email",
         "emailAddress", "name", "body", "contact", "address");
+    /** Fields that hold our own ids, written as they are (they are never personal data, and runbooks search them). */
+    static final java.util.Set<String> ID_FIELDS = java.util.Set.of("customerId", "eventId", "offerId", "traceId",
+        "messageId", "sourceMessageId", "providerMessageId", "sequenceNumber", "shardId", "requestId",
+        "notificationKey");
 
     private static volatile LogSink defaultSink = LogSink.stdout();
 
@@ -121,7 +130,7 @@ public final class JsonLog {
         /** Adds the exception's type and message (never its stack of payloads). */
         public Entry error(Throwable failure) {
             fields.put("errorType", failure.getClass().getName());
-            fields.put("error", String.valueOf(failure.getMessage()));
+            fields.put("error", PersonalData.scrub(String.valueOf(failure.getMessage())));
             return this;
         }
 
@@ -132,7 +141,7 @@ public final class JsonLog {
                 json.writeStringField("time", clock.instant().toString());
                 json.writeStringField("level", level);
                 json.writeStringField("function", function);
-                json.writeStringField("message", message);
+                json.writeStringField("message", PersonalData.scrub(message));
                 Invocation current = invocation;
                 if (current != null) {
                     if (current.requestId() != null) {
@@ -157,7 +166,9 @@ public final class JsonLog {
                     } else if (value instanceof Boolean bool) {
                         json.writeBooleanField(field.getKey(), bool);
                     } else {
-                        json.writeStringField(field.getKey(), value.toString());
+                        String text = value.toString();
+                        json.writeStringField(field.getKey(),
+                            ID_FIELDS.contains(field.getKey()) ? text : PersonalData.scrub(text));
                     }
                 }
                 json.writeEndObject();

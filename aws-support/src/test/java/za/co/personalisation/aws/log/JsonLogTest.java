@@ -31,6 +31,31 @@ class JsonLogTest {
     }
 
     @Test
+    void error_whoseMessageNamesAPhoneNumberOrAnAddress_isLoggedWithoutThem() {
+        log.warn("delivery.retry").with("customerId", "c-1")
+            .error(new IllegalStateException("not authorized to perform: SNS:Publish on resource: +27821234567;"
+                + " Email address not verified thandi@example.co.za"))
+            .log();
+
+        assertThat(lines).singleElement().asString()
+            .doesNotContain("+27821234567", "thandi@example.co.za", "example.co.za")
+            .contains("\"error\":\"not authorized to perform: SNS:Publish on resource: [phone];"
+                + " Email address not verified [email]\"")
+            .contains("\"customerId\":\"c-1\"");
+    }
+
+    @Test
+    void freeTextFields_areScrubbed_butIdsAreWrittenAsTheyAre() {
+        log.warn("delivery.dead_lettered").with("reason", "gave up: bounced jan@example.org")
+            .with("providerError", "+27 82 123 4567 opted out").with("customerId", "2782123456789")
+            .with("eventId", "64df436c-0e33-492f-9810-123456789012").log();
+
+        assertThat(lines).singleElement().asString()
+            .contains("\"reason\":\"gave up: bounced [email]\"", "\"providerError\":\"[phone] opted out\"",
+                "\"customerId\":\"2782123456789\"", "\"eventId\":\"64df436c-0e33-492f-9810-123456789012\"");
+    }
+
+    @Test
     void linesDuringAnInvocation_carryItsRequestIdColdStartAndTraceId_namedAsPowertoolsNamesThem() throws Exception {
         System.setProperty(AwsClients.LAMBDA_TRACE_HEADER, "Root=" + TRACE + ";Parent=53995c3f42cd8ad8;Sampled=1");
 

@@ -27,6 +27,7 @@ import za.co.personalisation.core.event.Violation;
 import za.co.personalisation.core.location.Gazetteer;
 import za.co.personalisation.core.location.Location;
 import za.co.personalisation.core.notify.FrequencyCaps;
+import za.co.personalisation.core.notify.PublicHolidays;
 import za.co.personalisation.core.notify.QuietHours;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.EventValidator;
@@ -108,21 +109,35 @@ class CalendarIndependenceTest {
 
     @ParameterizedTest(name = "at {0}")
     @MethodSource("instants")
-    void quietHours_deferToEightInTheMorningLocally_andNeverDropOrSendInside(Instant now) {
+    void quietHours_deferToTheNextPermittedOpeningLocally_andNeverDropOrSendOutside(Instant now) {
+        QuietHours cpa = QuietHours.consumerProtectionAct(PublicHolidays.southAfrica());
         ZonedDateTime local = now.atZone(JOHANNESBURG);
-        Instant until = QuietHours.DEFAULT.deferUntil(now, JOHANNESBURG);
+        Instant until = cpa.deferUntil(now, JOHANNESBURG);
 
-        LocalTime time = local.toLocalTime();
-        boolean quiet = !time.isBefore(LocalTime.of(20, 0)) || time.isBefore(LocalTime.of(8, 0));
-        if (!quiet) {
+        if (permitted(local)) {
             assertThat(until).isNull();
             return;
         }
-        LocalDate morning = time.isBefore(LocalTime.of(8, 0)) ? local.toLocalDate()
-            : local.toLocalDate().plusDays(1);
-        assertThat(until).isEqualTo(morning.atTime(8, 0).atZone(JOHANNESBURG).toInstant());
-        assertThat(Duration.between(now, until)).isPositive().isLessThanOrEqualTo(Duration.ofHours(12));
-        assertThat(QuietHours.DEFAULT.deferUntil(until, JOHANNESBURG)).isNull();
+        ZonedDateTime opening = until.atZone(JOHANNESBURG);
+        assertThat(permitted(opening)).isTrue();
+        assertThat(permitted(opening.minusSeconds(1))).isFalse();
+        assertThat(opening.toLocalTime()).isIn(LocalTime.of(8, 0), LocalTime.of(9, 0));
+        assertThat(Duration.between(now, until)).isPositive().isLessThanOrEqualTo(Duration.ofDays(5));
+        assertThat(cpa.deferUntil(until, JOHANNESBURG)).isNull();
+        for (ZonedDateTime t = local; t.isBefore(opening); t = t.plusMinutes(30)) {
+            assertThat(permitted(t)).as("nothing permitted before the opening, at %s", t).isFalse();
+        }
+    }
+
+    /** The regulation, restated here from the instant alone: weekdays 08-20, Saturdays 09-13, else nothing. */
+    private static boolean permitted(ZonedDateTime local) {
+        if (local.getDayOfWeek() == DayOfWeek.SUNDAY || PublicHolidays.southAfrica().isHoliday(local.toLocalDate())) {
+            return false;
+        }
+        LocalTime time = local.toLocalTime();
+        return local.getDayOfWeek() == DayOfWeek.SATURDAY
+            ? !time.isBefore(LocalTime.of(9, 0)) && time.isBefore(LocalTime.of(13, 0))
+            : !time.isBefore(LocalTime.of(8, 0)) && time.isBefore(LocalTime.of(20, 0));
     }
 
     @ParameterizedTest(name = "at {0}")

@@ -60,6 +60,9 @@ class FrontendBrowserIT {
             CONSOLE.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(e2e.output()).contains("the offer arrives in the live list for customer 12345")
             .contains("ok     events still waiting when the page is left go in one beacon")
+            .contains("ok     the dashboard draws every widget from the local metrics")
             .containsPattern("e2e: \\d+ passed, 0 failed");
+        assertThat(shots.resolve("dashboard.png")).isRegularFile().satisfies(png ->
+            assertThat(java.nio.file.Files.size(png)).as("dashboard screenshot size").isGreaterThan(20_000));
     }
 }

@@ -119,4 +119,50 @@ class LocalTracingIT {
             && line.path("customerId").asText().equals("45678"))
             .isNotEmpty().allSatisfy(line -> assertThat(line.path("function_request_id").asText()).isNotBlank());
     }
+
+    @Test
+    void enrichesCustomersInParallel_inItsInvocationsTrace_everyProfileWriteASubsegment() throws Exception {
+        String body = "{\"events\":[{\"customerId\":\"trace-a\",\"interest\":\"books\",\"location\":\"Durban\"},"
+            + "{\"customerId\":\"trace-b\",\"interest\":\"books\",\"location\":\"Durban\"},"
+            + "{\"customerId\":\"trace-c\",\"interest\":\"books\",\"location\":\"Durban\"}]}";
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + runtime.port() + "/events"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(202);
+
+        // one stream batch holds the three customers, which enrich applies on its worker threads
+        List<JsonNode> applied = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (applied.size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(300);
+            applied = new ArrayList<>();
+            for (String line : Files.readAllLines(ProjectRoot.find().resolve(".local-aws/logs/functions.log"))) {
+                JsonNode json = JSON.readTree(line);
+                if (json.path("message").asText().equals("event.applied")
+                    && json.path("customerId").asText().startsWith("trace-")) {
+                    applied.add(json);
+                }
+            }
+        }
+        assertThat(applied).hasSize(3);
+        assertThat(applied).extracting(line -> line.path("xray_trace_id").asText()).doesNotContain("").hasSize(3);
+        String trace = applied.get(0).path("xray_trace_id").asText();
+        assertThat(applied).allSatisfy(line -> assertThat(line.path("xray_trace_id").asText()).isEqualTo(trace));
+
+        List<String> calls = new ArrayList<>();
+        long traceDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (calls.stream().filter(LocalTracingIT::isProfileWrite).count() < 3
+            && System.nanoTime() < traceDeadline) {
+            Thread.sleep(300);
+            calls = runtime.xray().trace(trace).stream().flatMap(segment -> segment.calls().stream()).toList();
+        }
+        assertThat(calls).as("AWS calls recorded in enrich's trace " + trace + ": " + calls)
+            .filteredOn(LocalTracingIT::isProfileWrite).hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    private static boolean isProfileWrite(String call) {
+        return call.startsWith("DynamoDb ") && (call.endsWith(" PutItem") || call.endsWith(" UpdateItem")
+            || call.endsWith(" TransactWriteItems"));
+    }
 }

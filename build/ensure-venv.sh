@@ -30,8 +30,10 @@ if [ ! -x "$venv/bin/python" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$
     echo "ensure-venv: '$python -m venv' failed; on Debian/Ubuntu install python3-venv" >&2
     exit 1
   fi
-  if ! "$venv/bin/python" -m pip install --disable-pip-version-check --no-input -q --require-hashes \
-      -r "$requirements" >&2; then
+  # --no-deps: the lock holds every transitive package, so pip resolves nothing (and does not refuse a dependency
+  # named with extras, as it does under --require-hashes); pip check then proves the set is complete.
+  if ! "$venv/bin/python" -m pip install --disable-pip-version-check --no-input -q --require-hashes --no-deps \
+      -r "$requirements" >&2 || ! "$venv/bin/python" -m pip check >&2; then
     rm -rf "$venv"
     echo "ensure-venv: installing $requirements failed (see above); with a hash mismatch or an unpinned" \
       "dependency, regenerate the lock with build/lock-python.sh" >&2

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import za.co.personalisation.local.emulator.ProjectRoot;
 
 /**
- * The Python tools (the emulator, the template linters, uv) install from lock files: every package pinned with
+ * The Python tools (the emulator, the template linters, the SAM CLI, uv) install from lock files: every package pinned with
  * {@code ==} and carrying SHA-256 hashes, installed with {@code pip install --require-hashes} (which also refuses a
  * dependency the lock leaves out). Each lock is made from its {@code requirements.in} by build/lock-python.sh, so
  * every direct requirement must appear in the lock at the version the .in file names. That the install really
@@ -25,7 +25,7 @@ import za.co.personalisation.local.emulator.ProjectRoot;
  */
 class PythonLockFilesTest {
 
-    private static final List<String> LOCKED = List.of("local/moto", "build/lint", "build/lock");
+    private static final List<String> LOCKED = List.of("local/moto", "build/lint", "build/sam", "build/lock");
     private static final Pattern PIN = Pattern.compile("^([A-Za-z0-9._-]+)(\\[[^]]*])?==([^ ;\\\\]+)");
 
     @Test
@@ -64,7 +64,8 @@ class PythonLockFilesTest {
         String installer = Files.readString(ProjectRoot.find().resolve("build/ensure-venv.sh"));
 
         assertThat(installer).contains("pip install").contains("--require-hashes");
-        for (String wrapper : List.of("local/moto/ensure-venv.sh", "build/lint/ensure-venv.sh")) {
+        for (String wrapper : List.of("local/moto/ensure-venv.sh", "build/lint/ensure-venv.sh",
+            "build/sam/ensure-venv.sh")) {
             assertThat(Files.readString(ProjectRoot.find().resolve(wrapper))).as(wrapper)
                 .containsPattern("(build/|\\.\\./)ensure-venv\\.sh").contains("requirements.txt");
         }

@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 import za.co.personalisation.local.emulator.ProjectRoot;
 
 /**
- * The Python tools (the emulator, the template linters, the SAM CLI, uv) install from lock files: every package pinned with
- * {@code ==} and carrying SHA-256 hashes, installed with {@code pip install --require-hashes} (which also refuses a
- * dependency the lock leaves out). Each lock is made from its {@code requirements.in} by build/lock-python.sh, so
- * every direct requirement must appear in the lock at the version the .in file names. That the install really
+ * The Python tools (the emulator, the template linters, the SAM CLI, uv) install from lock files: every package
+ * pinned with {@code ==} and carrying SHA-256 hashes, installed with {@code pip install --require-hashes --no-deps}
+ * and then {@code pip check} (which refuses a set with a dependency the lock leaves out). Each lock is made from
+ * its {@code requirements.in} by build/lock-python.sh, so every direct requirement must appear in the lock at the
+ * version the .in file names. That the install really
  * refuses a wrong hash or an unpinned dependency is pip's behaviour; this test keeps the files and the script in
  * the shape that switches it on.
  */
@@ -63,7 +64,8 @@ class PythonLockFilesTest {
     void theInstaller_requiresHashes() throws IOException {
         String installer = Files.readString(ProjectRoot.find().resolve("build/ensure-venv.sh"));
 
-        assertThat(installer).contains("pip install").contains("--require-hashes");
+        assertThat(installer).contains("pip install").contains("--require-hashes").contains("--no-deps")
+            .contains("pip check");
         for (String wrapper : List.of("local/moto/ensure-venv.sh", "build/lint/ensure-venv.sh",
             "build/sam/ensure-venv.sh")) {
             assertThat(Files.readString(ProjectRoot.find().resolve(wrapper))).as(wrapper)

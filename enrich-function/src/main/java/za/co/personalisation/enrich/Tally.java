@@ -22,6 +22,7 @@ final class Tally {
     int conditionalConflicts;
     int writeFailed;
     int deadLetterFailed;
+    int parked;
 
     void add(Tally other) {
         records += other.records;
@@ -38,6 +39,7 @@ final class Tally {
         conditionalConflicts += other.conditionalConflicts;
         writeFailed += other.writeFailed;
         deadLetterFailed += other.deadLetterFailed;
+        parked += other.parked;
     }
 
     /** Writes every count, zeros included, so a dashboard sees 0 rather than a gap. */
@@ -55,6 +57,7 @@ final class Tally {
             .count("ReadRetries", readRetries)
             .count("ConditionalConflicts", conditionalConflicts)
             .count("WriteFailed", writeFailed)
-            .count("DeadLetterFailed", deadLetterFailed);
+            .count("DeadLetterFailed", deadLetterFailed)
+            .count("Parked", parked);
     }
 }

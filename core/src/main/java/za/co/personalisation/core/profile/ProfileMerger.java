@@ -105,19 +105,19 @@ public final class ProfileMerger {
                 }
                 applied.add(interest.eventId(), interest.occurredAt());
             } else if (event instanceof ConsentEvent decision) {
+                // A consent decision is last-writer-wins, idempotent by itself: it is never refused as too late and
+                // not remembered in the applied-events window; one that changes nothing counts as a duplicate.
+                Consent current = (consent == null ? profile.consent() : consent)
+                    .getOrDefault(decision.channel(), Consent.UNKNOWN);
+                if (!current.isSupersededBy(decision.state(), decision.occurredAt())) {
+                    duplicates++;
+                    continue;
+                }
                 if (consent == null) {
                     consent = new EnumMap<>(Channel.class);
                     consent.putAll(profile.consent());
                 }
-                Consent current = consent.getOrDefault(decision.channel(), Consent.UNKNOWN);
-                if (current.isSupersededBy(decision.state(), decision.occurredAt())) {
-                    consent.put(decision.channel(), new Consent(decision.state(), decision.occurredAt()));
-                }
-                // A consent decision is last-writer-wins, idempotent by itself: it is never refused as too late,
-                // and it is remembered only above the horizon, where remembering it can matter.
-                if (!applied.isAtOrBelowHorizon(decision.occurredAt(), decision.eventId())) {
-                    applied.add(decision.eventId(), decision.occurredAt());
-                }
+                consent.put(decision.channel(), new Consent(decision.state(), decision.occurredAt()));
             } else if (event instanceof ErasureEvent) {
                 throw new IllegalArgumentException("event " + event.eventId() + " is an erasure: the store deletes"
                     + " the profile, there is nothing to merge");
@@ -137,6 +137,47 @@ public final class ProfileMerger {
             interests == null ? profile.interests() : interests, location, locationAt, locationEventId,
             consent == null ? profile.consent() : consent, applied.build(rememberedEvents), now);
         return new Result(merged, appliedEvents, duplicates, tooLate);
+    }
+
+    /**
+     * Applies the customer's consent decisions, and only those, to their consent: the path enrich takes apart from
+     * interest data, so that a consent change never shares the fate of an interest write (docs/privacy.md). A
+     * decision is last-writer-wins ({@link Consent#isSupersededBy}), idempotent by itself; it is not remembered in
+     * the applied-events window.
+     *
+     * @return the profile with the new consent (the same instance when no decision changed it); the decisions that
+     *     changed it are the applied events, the others (repeats, or older than the stored decision) count as
+     *     duplicates
+     * @throws IllegalArgumentException for an event of another customer
+     */
+    public Result applyConsent(Profile profile, List<ConsentEvent> decisions, Instant now) {
+        Map<Channel, Consent> consent = null;
+        List<StreamEvent> changed = null;
+        int unchanged = 0;
+        for (ConsentEvent decision : decisions) {
+            if (!decision.customerId().equals(profile.customerId())) {
+                throw new IllegalArgumentException("event " + decision.eventId() + " belongs to another customer");
+            }
+            Consent current = consent == null ? profile.consentFor(decision.channel())
+                : consent.getOrDefault(decision.channel(), Consent.UNKNOWN);
+            if (!current.isSupersededBy(decision.state(), decision.occurredAt())) {
+                unchanged++;
+                continue;
+            }
+            if (consent == null) {
+                consent = new EnumMap<>(Channel.class);
+                consent.putAll(profile.consent());
+                changed = new ArrayList<>(decisions.size());
+            }
+            consent.put(decision.channel(), new Consent(decision.state(), decision.occurredAt()));
+            changed.add(decision);
+        }
+        if (consent == null) {
+            return new Result(profile, List.of(), unchanged, List.of());
+        }
+        Profile merged = new Profile(profile.customerId(), profile.version(), profile.interests(), profile.location(),
+            profile.locationAt(), profile.locationEventId(), consent, profile.applied(), now);
+        return new Result(merged, changed, unchanged, List.of());
     }
 
     private static boolean isAfter(Instant at, String eventId, Instant otherAt, String otherEventId) {

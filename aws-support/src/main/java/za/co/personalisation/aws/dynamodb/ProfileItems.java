@@ -1,5 +1,6 @@
 package za.co.personalisation.aws.dynamodb;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -23,7 +24,8 @@ import za.co.personalisation.core.profile.Profile;
  * location M{key S, name S, known BOOL}
  * interests M{&lt;interest&gt; M{score N, count N, firstSeen S, lastSeen S, lastEventId S, lastEventReplay BOOL,
  *     lastTraceId S}}
- * consent M{sms|email M{state S, at S}}
+ * consent M{sms|email M{state S, at S, receivedAt S}}   (at: the client's occurredAt; receivedAt: the API's
+ *                                                 receive time, which orders decisions; absent in older items)
  * appliedEventIds L&lt;S&gt; | appliedEventTimes L&lt;N&gt;   (occurredAt in epoch milliseconds; both in
  *                                                (occurredAt, eventId) order, the i-th time is the i-th id's)
  * appliedHorizon M{at S, eventId S}            (only once events have been forgotten)
@@ -37,6 +39,8 @@ public final class ProfileItems {
 
     public static final String KEY = "customerId";
     public static final String VERSION = "version";
+    /** How far ahead of its receipt ingest let a client date a decision when consent was ordered by occurredAt. */
+    static final Duration LEGACY_FUTURE_SKEW = Duration.ofMinutes(5);
 
     private ProfileItems() {
     }
@@ -67,7 +71,8 @@ public final class ProfileItems {
         Map<String, AttributeValue> consent = new HashMap<>();
         profile.consent().forEach((channel, value) -> consent.put(channel.wireName(), m(Map.of(
             "state", s(value.state().wireName()),
-            "at", s(value.at().toString())))));
+            "at", s(value.at().toString()),
+            "receivedAt", s(value.receivedAt().toString())))));
         item.put("consent", m(consent));
         AppliedEvents applied = profile.applied();
         List<AttributeValue> ids = new ArrayList<>(applied.size());
@@ -113,8 +118,8 @@ public final class ProfileItems {
                     : Location.unknown(string(fields, "name"));
             }
             Map<Channel, Consent> consent = new EnumMap<>(Channel.class);
-            map(item, "consent").forEach((channel, value) -> consent.put(Channel.fromWire(channel), new Consent(
-                Consent.State.fromWire(string(value.m(), "state")), Instant.parse(string(value.m(), "at")))));
+            map(item, "consent").forEach((channel, value) -> consent.put(Channel.fromWire(channel),
+                consent(value.m())));
             AttributeValue version = item.get(VERSION);
             AttributeValue locationEventId = item.get("locationEventId");
             return new Profile(customerId, version == null ? 0 : Long.parseLong(version.n()), interests, location,
@@ -124,6 +129,22 @@ public final class ProfileItems {
             throw new IllegalArgumentException("profile " + customerId + " does not fit the item layout: "
                 + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A channel's consent. Items written before decisions were ordered by the API's receive time hold only
+     * {@code at} (the client's occurredAt, which may lie up to {@link #LEGACY_FUTURE_SKEW} after the receipt): a
+     * grant is read as received that much earlier, so that no revocation the API received after it can lose to it;
+     * a revocation as received at {@code at}.
+     */
+    private static Consent consent(Map<String, AttributeValue> value) {
+        Consent.State state = Consent.State.fromWire(string(value, "state"));
+        Instant at = Instant.parse(string(value, "at"));
+        AttributeValue receivedAt = value.get("receivedAt");
+        if (receivedAt != null && receivedAt.s() != null) {
+            return new Consent(state, at, Instant.parse(receivedAt.s()));
+        }
+        return new Consent(state, at, state == Consent.State.GRANTED ? at.minus(LEGACY_FUTURE_SKEW) : at);
     }
 
     private static AppliedEvents applied(Map<String, AttributeValue> item) {

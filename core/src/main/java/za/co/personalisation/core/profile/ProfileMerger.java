@@ -24,7 +24,8 @@ import za.co.personalisation.core.location.Location;
  *       contributions ({@link InterestStat});</li>
  *   <li>the location is that of the event with the highest {@code (occurredAt, eventId)}: a late event never rolls
  *       it back;</li>
- *   <li>consent per channel is the decision with the latest occurredAt ({@link Consent#isSupersededBy});</li>
+ *   <li>consent per channel is the decision the API received last ({@link Consent#isSupersededBy}): the client's
+ *       occurredAt plays no part;</li>
  *   <li>an event already applied changes nothing ({@link AppliedEvents}).</li>
  * </ul>
  */
@@ -107,17 +108,14 @@ public final class ProfileMerger {
             } else if (event instanceof ConsentEvent decision) {
                 // A consent decision is last-writer-wins, idempotent by itself: it is never refused as too late and
                 // not remembered in the applied-events window; one that changes nothing counts as a duplicate.
-                Consent current = (consent == null ? profile.consent() : consent)
-                    .getOrDefault(decision.channel(), Consent.UNKNOWN);
-                if (!current.isSupersededBy(decision.state(), decision.occurredAt())) {
-                    duplicates++;
-                    continue;
-                }
                 if (consent == null) {
                     consent = new EnumMap<>(Channel.class);
                     consent.putAll(profile.consent());
                 }
-                consent.put(decision.channel(), new Consent(decision.state(), decision.occurredAt()));
+                if (!decide(consent, decision)) {
+                    duplicates++;
+                    continue;
+                }
             } else if (event instanceof ErasureEvent) {
                 throw new IllegalArgumentException("event " + event.eventId() + " is an erasure: the store deletes"
                     + " the profile, there is nothing to merge");
@@ -151,33 +149,41 @@ public final class ProfileMerger {
      * @throws IllegalArgumentException for an event of another customer
      */
     public Result applyConsent(Profile profile, List<ConsentEvent> decisions, Instant now) {
-        Map<Channel, Consent> consent = null;
-        List<StreamEvent> changed = null;
+        Map<Channel, Consent> consent = new EnumMap<>(Channel.class);
+        consent.putAll(profile.consent());
+        List<StreamEvent> changed = new ArrayList<>(decisions.size());
         int unchanged = 0;
         for (ConsentEvent decision : decisions) {
             if (!decision.customerId().equals(profile.customerId())) {
                 throw new IllegalArgumentException("event " + decision.eventId() + " belongs to another customer");
             }
-            Consent current = consent == null ? profile.consentFor(decision.channel())
-                : consent.getOrDefault(decision.channel(), Consent.UNKNOWN);
-            if (!current.isSupersededBy(decision.state(), decision.occurredAt())) {
+            if (decide(consent, decision)) {
+                changed.add(decision);
+            } else {
                 unchanged++;
-                continue;
             }
-            if (consent == null) {
-                consent = new EnumMap<>(Channel.class);
-                consent.putAll(profile.consent());
-                changed = new ArrayList<>(decisions.size());
-            }
-            consent.put(decision.channel(), new Consent(decision.state(), decision.occurredAt()));
-            changed.add(decision);
         }
-        if (consent == null) {
+        if (changed.isEmpty()) {
             return new Result(profile, List.of(), unchanged, List.of());
         }
         Profile merged = new Profile(profile.customerId(), profile.version(), profile.interests(), profile.location(),
             profile.locationAt(), profile.locationEventId(), consent, profile.applied(), now);
         return new Result(merged, changed, unchanged, List.of());
+    }
+
+    /**
+     * Applies one decision to {@code consent}: last-writer-wins by the API's receive time, never by the client's
+     * occurredAt ({@link Consent#isSupersededBy}).
+     *
+     * @return whether it changed the channel's consent
+     */
+    private static boolean decide(Map<Channel, Consent> consent, ConsentEvent decision) {
+        Consent current = consent.getOrDefault(decision.channel(), Consent.UNKNOWN);
+        if (!current.isSupersededBy(decision.state(), decision.receivedAt())) {
+            return false;
+        }
+        consent.put(decision.channel(), new Consent(decision.state(), decision.occurredAt(), decision.receivedAt()));
+        return true;
     }
 
     private static boolean isAfter(Instant at, String eventId, Instant otherAt, String otherEventId) {

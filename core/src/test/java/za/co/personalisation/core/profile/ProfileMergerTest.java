@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import za.co.personalisation.core.event.ConsentEvent;
 import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.location.Location;
 
@@ -142,7 +143,7 @@ class ProfileMergerTest {
             assertSameProfile(profile, clean);
         }
         assertThat(clean.consentFor(Channel.SMS)).isEqualTo(new Consent(Consent.State.REVOKED,
-            T0.plusSeconds(1200)));
+            T0.plusSeconds(1200), T0.plusSeconds(1200 + 1)));
         assertThat(clean.consentFor(Channel.EMAIL).granted()).isTrue();
         assertThat(clean.location()).isEqualTo(Location.unknown("Atlantis"));
     }
@@ -198,9 +199,9 @@ class ProfileMergerTest {
             List.of(consent("c3", Channel.EMAIL, Consent.State.REVOKED, 30)), NOW);
 
         assertThat(older.profile().consentFor(Channel.EMAIL)).isEqualTo(new Consent(Consent.State.GRANTED,
-            T0.plusSeconds(1200)));
+            T0.plusSeconds(1200), T0.plusSeconds(1200 + 1)));
         assertThat(newer.profile().consentFor(Channel.EMAIL)).isEqualTo(new Consent(Consent.State.REVOKED,
-            T0.plusSeconds(1800)));
+            T0.plusSeconds(1800), T0.plusSeconds(1800 + 1)));
         assertThat(newer.profile().consentFor(Channel.SMS)).isEqualTo(Consent.UNKNOWN);
     }
 
@@ -213,6 +214,23 @@ class ProfileMergerTest {
             .consentFor(Channel.SMS).state()).isEqualTo(Consent.State.REVOKED);
         assertThat(merger.apply(Profile.empty("c-1"), List.of(revoke, grant), NOW).profile()
             .consentFor(Channel.SMS).state()).isEqualTo(Consent.State.REVOKED);
+    }
+
+    @Test
+    void apply_consent_orderedByTheApisReceiveTime_notByTheClientsOccurredAt() {
+        // a grant the client dated 5 minutes ahead, then a revocation the API received a minute after the grant
+        ConsentEvent grant = new ConsentEvent("g", "c-1", Channel.SMS, Consent.State.GRANTED,
+            T0.plusSeconds(300), T0, "", false);
+        ConsentEvent revoke = new ConsentEvent("r", "c-1", Channel.SMS, Consent.State.REVOKED,
+            T0.plusSeconds(60), T0.plusSeconds(60), "", false);
+
+        for (List<StreamEvent> order : List.<List<StreamEvent>>of(List.of(grant, revoke), List.of(revoke, grant))) {
+            assertThat(merger.apply(Profile.empty("c-1"), order, NOW).profile().consentFor(Channel.SMS).state())
+                .isEqualTo(Consent.State.REVOKED);
+        }
+        assertThat(merger.applyConsent(Profile.empty("c-1"), List.of(revoke, grant), NOW).profile()
+            .consentFor(Channel.SMS)).isEqualTo(new Consent(Consent.State.REVOKED, T0.plusSeconds(60),
+            T0.plusSeconds(60)));
     }
 
     @Test

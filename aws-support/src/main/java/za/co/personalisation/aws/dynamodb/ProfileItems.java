@@ -26,14 +26,18 @@ import za.co.personalisation.core.profile.Profile;
  *     lastTraceId S}}
  * consent M{sms|email M{state S, at S, receivedAt S}}   (at: the client's occurredAt; receivedAt: the API's
  *                                                 receive time, which orders decisions; absent in older items)
- * appliedEventIds L&lt;S&gt; | appliedEventTimes L&lt;N&gt;   (occurredAt in epoch milliseconds; both in
- *                                                (occurredAt, eventId) order, the i-th time is the i-th id's)
- * appliedHorizon M{at S, eventId S}            (only once events have been forgotten)
+ * appliedEventIds L&lt;S&gt; | appliedEventTimes L&lt;N&gt; | appliedEventReceived L&lt;N&gt;
+ *     (key time = occurredAt, or receivedAt when that is earlier, and receivedAt, in epoch milliseconds; all in
+ *     (key time, eventId) order, the i-th times are the i-th id's)
+ * appliedHorizon M{at S, eventId S, receivedAt S}  (only once events have been forgotten; receivedAt: the latest
+ *     receipt of a forgotten event)
  * </pre>
  *
  * <p>Items written before {@code appliedEventIds} existed hold {@code recentEventIds L<S>} instead; they are still
  * read (as ids without a time, {@link AppliedEvents#legacy}) and rewritten in the new layout on the next change.
- * A missing {@code locationEventId} reads as {@code ""}.
+ * A missing {@code locationEventId} reads as {@code ""}. Items without {@code appliedEventReceived} (written before
+ * receipts were kept) read each entry, and the horizon, as received {@link AppliedEvents#UNKNOWN_RECEIPT_SLACK}
+ * after its key, the latest it can have been, which keeps the refusal of forgotten events sound.
  */
 public final class ProfileItems {
 
@@ -77,16 +81,20 @@ public final class ProfileItems {
         AppliedEvents applied = profile.applied();
         List<AttributeValue> ids = new ArrayList<>(applied.size());
         List<AttributeValue> times = new ArrayList<>(applied.size());
+        List<AttributeValue> received = new ArrayList<>(applied.size());
         for (int i = 0; i < applied.size(); i++) {
             ids.add(s(applied.eventIdAt(i)));
             times.add(n(Long.toString(applied.occurredAtMillisAt(i))));
+            received.add(n(Long.toString(applied.receivedMillisAt(i))));
         }
         item.put("appliedEventIds", AttributeValue.fromL(ids));
         item.put("appliedEventTimes", AttributeValue.fromL(times));
+        item.put("appliedEventReceived", AttributeValue.fromL(received));
         if (applied.horizonAt() != null) {
             item.put("appliedHorizon", m(Map.of(
                 "at", s(applied.horizonAt().toString()),
-                "eventId", s(applied.horizonEventId()))));
+                "eventId", s(applied.horizonEventId()),
+                "receivedAt", s(applied.horizonReceivedAt().toString()))));
         }
         return item;
     }
@@ -158,6 +166,7 @@ public final class ProfileItems {
             return AppliedEvents.legacy(legacy);
         }
         AttributeValue times = item.get("appliedEventTimes");
+        AttributeValue received = item.get("appliedEventReceived");
         List<String> eventIds = new ArrayList<>(ids.l().size());
         List<Long> millis = new ArrayList<>(ids.l().size());
         ids.l().forEach(id -> eventIds.add(id.s()));
@@ -165,8 +174,17 @@ public final class ProfileItems {
             times.l().forEach(time -> millis.add(Long.parseLong(time.n())));
         }
         Map<String, AttributeValue> horizon = map(item, "appliedHorizon");
-        return horizon.isEmpty() ? AppliedEvents.of(eventIds, millis, null, "")
-            : AppliedEvents.of(eventIds, millis, Instant.parse(string(horizon, "at")), string(horizon, "eventId"));
+        Instant horizonAt = horizon.isEmpty() ? null : Instant.parse(string(horizon, "at"));
+        String horizonEventId = horizon.isEmpty() ? "" : string(horizon, "eventId");
+        if (received == null || !received.hasL()) {
+            // written before receipts were kept: each counts as received as late as it can have been
+            return AppliedEvents.of(eventIds, millis, horizonAt, horizonEventId);
+        }
+        List<Long> receivedMillis = new ArrayList<>(received.l().size());
+        received.l().forEach(time -> receivedMillis.add(Long.parseLong(time.n())));
+        AttributeValue horizonReceived = horizon.get("receivedAt");
+        return AppliedEvents.of(eventIds, millis, receivedMillis, horizonAt, horizonEventId,
+            horizonReceived == null || horizonReceived.s() == null ? null : Instant.parse(horizonReceived.s()));
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

@@ -82,7 +82,8 @@ public final class ProfileMerger {
                 continue;
             }
             if (event instanceof InterestEvent interest) {
-                if (applied.isAtOrBelowHorizon(interest.occurredAt(), interest.eventId())) {
+                Instant key = keyTime(interest);
+                if (applied.mayBeForgotten(key, interest.receivedAt(), interest.eventId())) {
                     if (tooLate == null) {
                         tooLate = new ArrayList<>();
                     }
@@ -104,7 +105,7 @@ public final class ProfileMerger {
                     locationAt = interest.occurredAt();
                     locationEventId = interest.eventId();
                 }
-                applied.add(interest.eventId(), interest.occurredAt());
+                applied.add(interest.eventId(), key, interest.receivedAt());
             } else if (event instanceof ConsentEvent decision) {
                 // A consent decision is last-writer-wins, idempotent by itself: it is never refused as too late and
                 // not remembered in the applied-events window; one that changes nothing counts as a duplicate.
@@ -184,6 +185,14 @@ public final class ProfileMerger {
         }
         consent.put(decision.channel(), new Consent(decision.state(), decision.occurredAt(), decision.receivedAt()));
         return true;
+    }
+
+    /**
+     * The time an event is remembered under: its occurredAt, or its receipt when the client dated it later, so that
+     * no client can raise the horizon past the time the API received its events (docs/privacy.md, "3.").
+     */
+    static Instant keyTime(StreamEvent event) {
+        return event.occurredAt().isAfter(event.receivedAt()) ? event.receivedAt() : event.occurredAt();
     }
 
     private static boolean isAfter(Instant at, String eventId, Instant otherAt, String otherEventId) {

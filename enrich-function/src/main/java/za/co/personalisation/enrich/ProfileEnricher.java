@@ -382,6 +382,11 @@ final class ProfileEnricher {
             if (outcome == ProfileStore.SaveOutcome.SAVED) {
                 countSkipped(customerId, result, tally);
                 tally.applied += result.applied();
+                if (result.evicted() > 0) {
+                    tally.interestsEvicted += result.evicted();
+                    log.info("profile.interests_evicted").with("customerId", customerId)
+                        .with("evicted", result.evicted()).with("kept", result.profile().interests().size()).log();
+                }
                 logApplied(result.appliedEvents(), result.profile().version() + 1);
                 return;
             }

@@ -23,6 +23,7 @@ final class Tally {
     int writeFailed;
     int deadLetterFailed;
     int parked;
+    int interestsEvicted;
 
     void add(Tally other) {
         records += other.records;
@@ -40,6 +41,7 @@ final class Tally {
         writeFailed += other.writeFailed;
         deadLetterFailed += other.deadLetterFailed;
         parked += other.parked;
+        interestsEvicted += other.interestsEvicted;
     }
 
     /** Writes every count, zeros included, so a dashboard sees 0 rather than a gap. */
@@ -58,6 +60,7 @@ final class Tally {
             .count("ConditionalConflicts", conditionalConflicts)
             .count("WriteFailed", writeFailed)
             .count("DeadLetterFailed", deadLetterFailed)
-            .count("Parked", parked);
+            .count("Parked", parked)
+            .count("InterestsEvicted", interestsEvicted);
     }
 }

@@ -217,6 +217,27 @@ class ProfileMergerTest {
     }
 
     @Test
+    void apply_beyondMaxInterests_evictsTheLowestDecayedScoreFirst_tiesByLeastRecentlySeen() {
+        ProfileMerger capped = new ProfileMerger(HALF_LIFE, 200, 2);
+        long day = 24 * 60;
+        // at the profile's latest lastSeen (day 10): a = 3 events on day 0, about 1.83; b = 1 on day 9, about
+        // 0.95; c and d = 1 each on day 10, 1.0, d the later by a minute
+        ProfileMerger.Result result = capped.apply(Profile.empty("c-1"), List.of(
+            interest("a1", "a", CAPE_TOWN, 0), interest("a2", "a", CAPE_TOWN, 1), interest("a3", "a", CAPE_TOWN, 2),
+            interest("b1", "b", CAPE_TOWN, 9 * day),
+            interest("c1", "c", CAPE_TOWN, 10 * day),
+            interest("d1", "d", CAPE_TOWN, 10 * day + 1)), NOW);
+
+        assertThat(result.profile().interests()).containsOnlyKeys("a", "d");
+        assertThat(result.evicted()).isEqualTo(2);
+
+        ProfileMerger.Result again = capped.apply(result.profile(), List.of(interest("b2", "b", CAPE_TOWN,
+            11 * day)), NOW);
+        assertThat(again.profile().interests()).containsOnlyKeys("a", "b");
+        assertThat(again.profile().interests().get("b").count()).as("b starts again").isEqualTo(1);
+    }
+
+    @Test
     void apply_consent_orderedByTheApisReceiveTime_notByTheClientsOccurredAt() {
         // a grant the client dated 5 minutes ahead, then a revocation the API received a minute after the grant
         ConsentEvent grant = new ConsentEvent("g", "c-1", Channel.SMS, Consent.State.GRANTED,

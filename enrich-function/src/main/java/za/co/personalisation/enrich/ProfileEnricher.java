@@ -28,6 +28,7 @@ import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.profile.EventValidator;
 import za.co.personalisation.core.profile.Profile;
 import za.co.personalisation.core.profile.ProfileMerger;
+import za.co.personalisation.core.profile.ShadowCustomers;
 
 /**
  * Applies a Kinesis batch to the profiles: decode and validate every record, coalesce per customer (keeping each
@@ -186,8 +187,12 @@ final class ProfileEnricher {
      * <p>Records that could not be completed and must be redelivered are reported in {@code failures} (the first
      * of each part that failed); the customer then counts once in {@code WriteFailed}.
      */
-    private void applyCustomer(String customerId, List<Decoded> records, Profile loaded, boolean knownErased,
+    private void applyCustomer(String customerId, List<Decoded> all, Profile loaded, boolean knownErased,
         Instant now, Tally tally, long deadlineNanos, BatchFailures failures) {
+        List<Decoded> records = withoutReplaysOfLiveCustomers(customerId, all, tally);
+        if (records.isEmpty()) {
+            return;
+        }
         ErasureEvent erasure = firstErasure(records);
         if (erasure != null || knownErased) {
             countFailed(tally, attempt(customerId, records, tally, now, deadlineNanos, failures, () -> {
@@ -225,6 +230,38 @@ final class ProfileEnricher {
             }) == FAILED;
         }
         countFailed(tally, failed);
+    }
+
+    /**
+     * Replayed traffic never acts on a live customer (docs/replay.md, "The rule"): a replayed event of a customer
+     * who is not a shadow customer ({@link ShadowCustomers}) is dropped, whatever its kind, so it cannot change a
+     * live profile's interests, location or consent, nor erase the customer, nor contribute to a notification.
+     */
+    private List<Decoded> withoutReplaysOfLiveCustomers(String customerId, List<Decoded> records, Tally tally) {
+        if (ShadowCustomers.isShadow(customerId)) {
+            return records;
+        }
+        List<Decoded> live = null;
+        for (int i = 0; i < records.size(); i++) {
+            StreamEvent event = records.get(i).event();
+            if (!event.replay()) {
+                if (live != null) {
+                    live.add(records.get(i));
+                }
+                continue;
+            }
+            if (live == null) {
+                live = new ArrayList<>(records.subList(0, i));
+            }
+            tally.replayDropped++;
+            log.info("event.replay_dropped").with("eventId", event.eventId()).with("customerId", customerId)
+                .with("kind", kind(event)).with("reason", "replayed traffic never acts on a live customer").log();
+        }
+        return live == null ? records : live;
+    }
+
+    private static String kind(StreamEvent event) {
+        return event instanceof InterestEvent ? "interest" : event instanceof ConsentEvent ? "consent" : "erasure";
     }
 
     private static void countFailed(Tally tally, boolean failed) {

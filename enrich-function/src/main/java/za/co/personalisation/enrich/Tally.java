@@ -24,6 +24,7 @@ final class Tally {
     int deadLetterFailed;
     int parked;
     int interestsEvicted;
+    int replayDropped;
 
     void add(Tally other) {
         records += other.records;
@@ -42,6 +43,7 @@ final class Tally {
         deadLetterFailed += other.deadLetterFailed;
         parked += other.parked;
         interestsEvicted += other.interestsEvicted;
+        replayDropped += other.replayDropped;
     }
 
     /** Writes every count, zeros included, so a dashboard sees 0 rather than a gap. */
@@ -61,6 +63,7 @@ final class Tally {
             .count("WriteFailed", writeFailed)
             .count("DeadLetterFailed", deadLetterFailed)
             .count("Parked", parked)
-            .count("InterestsEvicted", interestsEvicted);
+            .count("InterestsEvicted", interestsEvicted)
+            .count("ReplayDropped", replayDropped);
     }
 }

@@ -181,17 +181,20 @@ async function sendInterest(event) {
   const button = $('send-interest');
   button.disabled = true;
   try {
-    const response = await callApi('POST', '/events', { customerId: selectedCustomer(), interest, location });
-    if (response.status === 202 && response.json && Array.isArray(response.json.eventIds)) {
-      const ids = response.json.eventIds;
-      const where = response.json.location ? ` (location ${response.json.location})` : '';
-      showResult(region, 'success', `Accepted: event ${ids.join(', ')}${where}. Its journey is below.`);
-      for (const id of ids) trackJourney(id, interest);
+    // The page sends through the same tracker a retailer's page includes (tracker.js), and sends at once.
+    state.tracker.track({ customerId: selectedCustomer(), interest, location });
+    const [result] = await state.tracker.flush();
+    if (result.status === 'accepted') {
+      const key = result.location && result.location.key;
+      const where = key ? ` (location ${key})` : '';
+      showResult(region, 'success', `Accepted: event ${result.eventId}${where}. Its journey is below.`);
+      trackJourney(result.eventId, interest);
+    } else if (result.status === 'rejected') {
+      const violations = (result.violations || []).map((v) => `${v.pointer || '(body)'}: ${v.message}`);
+      showResult(region, 'error', `The interest was not accepted (HTTP ${result.httpStatus}).`, violations);
     } else {
-      showProblem(region, response, 'The interest');
+      showResult(region, 'error', `The API is not answering: ${result.reason || result.status}`);
     }
-  } catch (error) {
-    showResult(region, 'error', `The API is not answering: ${error.message}`);
   } finally {
     button.disabled = false;
   }
@@ -400,6 +403,8 @@ async function start() {
   } catch (ignored) {
     // suggestions are a convenience; typing works without them
   }
+  // One attempt for the form: a person sees at once whether the API answered, and sends again if not.
+  state.tracker = PersonalisationTracker.create({ endpoint: '/events', maxAttempts: 1 });
   select.addEventListener('change', renderCustomer);
   $('interest-form').addEventListener('submit', sendInterest);
   $('contact-form').addEventListener('submit', saveContact);

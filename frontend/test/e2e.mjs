@@ -1,6 +1,7 @@
 // End-to-end test of the local page in headless Chromium (Debian's chromium driven by playwright-core):
 // a person picks customer 12345, types an interest and a location with the keyboard, submits, and sees the
-// offer arrive and its journey complete. Also checks labels, validation and the contact form's message.
+// offer arrive and its journey complete. Also checks labels, validation, the contact form's message, and that
+// events the tracker (tracker.js) still holds when the page is left go in a beacon and are applied.
 //
 //   node frontend/test/e2e.mjs http://127.0.0.1:3000/ [screenshot-dir]
 //
@@ -117,11 +118,76 @@ try {
     expect(/saved for customer 12345|can't be saved yet|was not accepted/.test(text), `message: ${text}`);
   });
 
+  await check('the dashboard draws every widget from the local metrics, with the requests just sent', async () => {
+    const board = await context.newPage();
+    board.on('pageerror', (error) => consoleErrors.push(String(error)));
+    await board.goto(new URL('local/dashboard', url).toString());
+    await board.locator('.widget svg, .widget .alarms').first().waitFor({ timeout: 20_000 });
+    const view = await (await fetch(new URL('local/metrics', url))).json();
+    const titles = await board.locator('.widget h2').allTextContents();
+    expect(view.widgets.length >= 13 && titles.join('|') === view.widgets.map((w) => w.title).join('|'),
+      `widgets drawn: ${titles.join(', ')}`);
+    const counts = await board.locator('.widget[data-title="API requests, 4xx, 5xx"] circle[data-series="Count"]')
+      .evaluateAll((dots) => dots.map((dot) => Number(dot.dataset.value)));
+    expect(counts.some((count) => count >= 1), `API request counts drawn: ${counts.join(', ')}`);
+    const thresholds = await board.locator('.widget[data-title="API latency (ms)"] .threshold').count();
+    expect(thresholds === 1, `${thresholds} threshold lines on the latency chart`);
+    const alarms = await board.locator('.alarms li[data-state]').count();
+    expect(alarms >= 8, `${alarms} alarms listed`);
+    await board.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
+    await board.close();
+  });
+
+  await check('events still waiting when the page is left go in one beacon, and the pipeline applies them', async () => {
+    // Playwright does not report beacons as requests, and a page being left cannot call back into the test: the
+    // page writes its real sendBeacon calls and the tracker's account of each event to localStorage, read back
+    // from the same origin afterwards, and the pipeline's journeys show the events arrived.
+    const ids = await page.evaluate(() => {
+      const log = (key, entry) => localStorage.setItem(key, JSON.stringify([...JSON.parse(localStorage.getItem(key)
+        || '[]'), entry]));
+      localStorage.removeItem('e2e-beacons');
+      localStorage.removeItem('e2e-settled');
+      const real = navigator.sendBeacon.bind(navigator);
+      navigator.sendBeacon = (target, data) => {
+        log('e2e-beacons', { url: String(target), type: data.type, size: data.size });
+        return real(target, data);
+      };
+      const tracker = PersonalisationTracker.create({ endpoint: '/events', flushAfterMs: 600_000,
+        onResult: (result) => log('e2e-settled', result) });
+      return ['books', 'garden', 'wine'].map((interest) => tracker.track({ customerId: '23456', interest,
+        location: 'Durban' }));
+    });
+    const read = (key) => page.evaluate((k) => JSON.parse(localStorage.getItem(k) || '[]'), key);
+    expect((await read('e2e-settled')).length === 0, 'the events went before the page was left');
+    await page.screenshot({ path: join(shots, 'local-page.png'), fullPage: true });
+    await page.goto('about:blank');
+    const deadline = Date.now() + ARRIVAL_MS;
+    const applied = new Set();
+    while (applied.size < ids.length && Date.now() < deadline) {
+      for (const id of ids) {
+        const journey = await (await fetch(new URL(`local/journey/${id}`, url))).json();
+        if (journey.stages.some((stage) => stage.stage === 'profile updated')) applied.add(id);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await page.goto(new URL('local/status', url).toString());
+    const beacons = await read('e2e-beacons');
+    const settled = await read('e2e-settled');
+    expect(beacons.length === 1, `${beacons.length} beacons on leaving the page`);
+    expect(beacons[0].url.endsWith('/events') && beacons[0].type === 'application/json',
+      `beacon to ${beacons[0].url} as ${beacons[0].type}`);
+    expect(settled.map((r) => `${r.eventId} ${r.status} ${r.via}`).join() === ids.map((id) =>
+      `${id} sent-on-exit beacon`).join(), `the tracker reported ${JSON.stringify(settled)}`);
+    expect(applied.size === ids.length, `applied ${applied.size} of ${ids.length} events within ${ARRIVAL_MS} ms`);
+  });
+
   await check('no script errors in the browser console', async () => {
     expect(consoleErrors.length === 0, consoleErrors.join(' | '));
   });
 } finally {
-  await page.screenshot({ path: join(shots, 'local-page.png'), fullPage: true }).catch(() => {});
+  if (page.url() === url) { // the tracker check leaves the page after taking its own screenshot
+    await page.screenshot({ path: join(shots, 'local-page.png'), fullPage: true }).catch(() => {});
+  }
   await context.close();
   rmSync(profile, { recursive: true, force: true });
 }

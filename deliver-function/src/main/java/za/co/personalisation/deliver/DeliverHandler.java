@@ -23,12 +23,15 @@ import za.co.personalisation.aws.dynamodb.OfferRepository;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
 import za.co.personalisation.core.notify.MessageRenderer;
+import za.co.personalisation.core.notify.QuietHours;
 
 /**
  * SQS (fed by SNS) → SMS and email. Environment: {@code PROFILES_TABLE}, {@code CONTACTS_TABLE},
  * {@code NOTIFICATIONS_TABLE}, {@code OFFERS_TABLE}, {@code SMS_QUEUE_URL}, {@code EMAIL_QUEUE_URL},
- * {@code DELIVERY_DLQ_URL}, {@code EMAIL_FROM}, {@code UNSUBSCRIBE_URL}; optional {@code QUIET_HOURS}
- * (20:00-08:00), {@code QUIET_HOURS_EXEMPT_STAGES} with {@code STAGE}, {@code SMS_CAP_PER_DAY} (2),
+ * {@code DELIVERY_DLQ_URL}, {@code EMAIL_FROM}, {@code UNSUBSCRIBE_URL}; optional {@code EXTRA_PUBLIC_HOLIDAYS}
+ * (comma-separated ISO dates declared at short notice; the quiet hours themselves are the Consumer Protection Act's
+ * and cannot be set: {@code QUIET_HOURS} or {@code QUIET_HOURS_EXEMPT_STAGES} stop the function),
+ * {@code SMS_CAP_PER_DAY} (2),
  * {@code SMS_CAP_PER_WEEK} (5), {@code EMAIL_CAP_PER_DAY} (3), {@code EMAIL_CAP_PER_WEEK} (10),
  * {@code DEFAULT_TIME_ZONE} (Africa/Johannesburg), {@code DELIVERY_LEASE} (PT2M), {@code REQUEUE_MAX_DELAY}
  * (PT15M), {@code THROTTLE_BACKOFF} (PT2S), {@code DELIVERY_MAX_RECEIVES} (4), {@code OFFER_CACHE_TTL} (PT1M),
@@ -37,6 +40,7 @@ import za.co.personalisation.core.notify.MessageRenderer;
 public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private final Deliverer deliverer;
+    private final JsonLog log;
     /** CRaC holds resources weakly: the handler keeps its priming reachable. */
     private final SnapStartPriming priming;
 
@@ -50,13 +54,32 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
         this(settings, new AwsClients(settings), Clock.systemUTC());
     }
 
+    /**
+     * For the local runtime only, which sends at any hour so that the demo stack can be tried at night and on
+     * Sundays ({@link QuietHours#NONE}). Lambda calls the no-argument constructor, so no deployed stage can reach
+     * this, and no environment variable switches the quiet hours off.
+     */
+    public DeliverHandler(Settings settings, QuietHours quietHours) {
+        this(settings, new AwsClients(settings), Clock.systemUTC(), DeliverySettings.from(settings, quietHours));
+    }
+
     private DeliverHandler(Settings settings, AwsClients clients, Clock clock) {
-        this(settings, clients.dynamoDb(), clients.sns(), clients.sesV2(), clients.sqs(), clock);
+        this(settings, clients, clock, DeliverySettings.from(settings));
+    }
+
+    private DeliverHandler(Settings settings, AwsClients clients, Clock clock, DeliverySettings delivery) {
+        this(settings, clients.dynamoDb(), clients.sns(), clients.sesV2(), clients.sqs(), clock, delivery);
     }
 
     /** For tests: the clients (e.g. with a throttling or counting interceptor) and the clock are given. */
     public DeliverHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SesV2Client ses, SqsClient sqs,
         Clock clock) {
+        this(settings, dynamoDb, sns, ses, sqs, clock, DeliverySettings.from(settings));
+    }
+
+    private DeliverHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SesV2Client ses, SqsClient sqs,
+        Clock clock, DeliverySettings delivery) {
+        this.log = JsonLog.forFunction(settings.functionName("deliver-function"));
         this.deliverer = new Deliverer(dynamoDb, settings.require("PROFILES_TABLE"),
             settings.require("CONTACTS_TABLE"),
             new NotificationLedger(dynamoDb, settings.require("NOTIFICATIONS_TABLE"),
@@ -65,8 +88,7 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
                 settings.getDuration("OFFER_CACHE_TTL", Duration.ofMinutes(1)), clock),
             new MessageRenderer(settings.require("UNSUBSCRIBE_URL")),
             new ChannelSender(sns, ses, settings.require("EMAIL_FROM")),
-            sqs, DeliverySettings.from(settings), clock,
-            JsonLog.forFunction(settings.functionName("deliver-function")),
+            sqs, delivery, clock, log,
             Metrics.forService("deliver", clock));
         // SnapStart: exercise the message codec and the profile layout before the snapshot; nothing is sent.
         this.priming = SnapStartPriming.register(settings.functionName("deliver-function"), () -> {
@@ -78,7 +100,12 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return deliverer.apply(event);
+        JsonLog.Scope invocation = log.invocation(context);
+        try {
+            return deliverer.apply(event);
+        } finally {
+            invocation.close();
+        }
     }
 
     SnapStartPriming priming() {

@@ -27,6 +27,7 @@ import za.co.personalisation.aws.dynamodb.OfferRepository;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.aws.lambda.BatchFailures;
 import za.co.personalisation.aws.log.JsonLog;
+import za.co.personalisation.aws.log.PersonalData;
 import za.co.personalisation.aws.metrics.Metrics;
 import za.co.personalisation.core.notify.FrequencyCaps;
 import za.co.personalisation.core.notify.MessageRenderer;
@@ -180,7 +181,13 @@ final class Deliverer {
         }
         Map<String, AttributeValue> profileItem = item(profilesTable, ProfileItems.KEY, customerId);
         if (profileItem == null || profileItem.containsKey("erasedAt") || profileItem.containsKey("erased")) {
-            suppress(notification, SuppressionReason.NO_PROFILE, Map.of(), unit);
+            // Erased after notify read the change: send nothing, and keep nothing about them (the erasure's own
+            // deletes ran before this entry was claimed, or it would not be here).
+            ledger.forget(customerId, key);
+            unit.dimension("Reason", SuppressionReason.NO_PROFILE.wireName(), "NotificationsSuppressed", 1);
+            log.info("delivery.suppressed").with("customerId", customerId).with("offerId", notification.offerId())
+                .with("channel", notification.channel().wireName()).with("eventId", notification.eventId())
+                .with("reason", SuppressionReason.NO_PROFILE.wireName()).with("ledgerEntry", "deleted").log();
             return;
         }
         Profile profile;
@@ -215,7 +222,17 @@ final class Deliverer {
             return;
         }
         List<FrequencyCaps.Window> windows = settings.caps().windows(notification.channel(), now, zone);
-        FrequencyCaps.Window full = ledger.reserve(customerId, key, windows);
+        FrequencyCaps.Window full;
+        try {
+            full = ledger.reserve(customerId, key, windows);
+        } catch (NotificationLedger.EntryGone e) {
+            // erased since the profile was read: the erasure took the entry; send nothing, count nothing
+            unit.dimension("Reason", "erased", "DeliveriesSkipped", 1);
+            log.info("delivery.skipped").with("customerId", customerId).with("offerId", notification.offerId())
+                .with("channel", notification.channel().wireName()).with("eventId", notification.eventId())
+                .with("reason", "erased").log();
+            return;
+        }
         if (full != null) {
             suppress(notification, SuppressionReason.CAPPED, Map.of("cap", full.key(), "capLimit",
                 Integer.toString(full.limit())), unit);
@@ -382,7 +399,9 @@ final class Deliverer {
     }
 
     private boolean deadLetter(SQSEvent.SQSMessage message, String reason, Metrics.Unit unit) {
-        String shortReason = reason.length() > 1000 ? reason.substring(0, 1000) : reason;
+        // scrubbed before it is cut, so that no part of a phone number or an address survives the cut
+        String scrubbed = PersonalData.scrub(String.valueOf(reason));
+        String shortReason = scrubbed.length() > 1000 ? scrubbed.substring(0, 1000) : scrubbed;
         try {
             sqs.sendMessage(SendMessageRequest.builder()
                 .queueUrl(settings.deadLetterQueueUrl())

@@ -3,19 +3,21 @@ package za.co.personalisation.deliver;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.core.notify.FrequencyCaps;
+import za.co.personalisation.core.notify.PublicHolidays;
 import za.co.personalisation.core.notify.QuietHours;
 import za.co.personalisation.core.profile.Channel;
 
 /**
  * deliver-function's policy and plumbing settings, from the environment template.yaml declares.
  *
- * @param quietHours      local hours when nothing is sent; messages are deferred to their end
+ * @param quietHours      the Consumer Protection Act's hours (no setting can switch them off); messages outside them
+ *                        are deferred to the next permitted instant
  * @param caps            per customer, channel, day and week
  * @param defaultZone     for a contact without a valid time zone
  * @param lease           how long a claimed notification stays with the invocation that claimed it; longer than
@@ -45,13 +47,31 @@ record DeliverySettings(QuietHours quietHours, FrequencyCaps caps, ZoneId defaul
         }
     }
 
+    /** Settings that used to shape or switch off the quiet hours; set now, they stop the function at start-up. */
+    static final List<String> RETIRED = List.of("QUIET_HOURS", "QUIET_HOURS_EXEMPT_STAGES");
+
+    /** The deployed function's settings: the quiet hours are the Consumer Protection Act's, whatever the stage. */
     static DeliverySettings from(Settings settings) {
-        QuietHours quiet = QuietHours.parse(settings.get("QUIET_HOURS", QuietHours.DEFAULT.toString()));
-        String stage = settings.get("STAGE", "");
-        if (!stage.isEmpty() && Arrays.stream(settings.get("QUIET_HOURS_EXEMPT_STAGES", "").split(","))
-            .map(String::trim).anyMatch(stage::equals)) {
-            quiet = QuietHours.NONE;
+        for (String retired : RETIRED) {
+            if (settings.has(retired)) {
+                throw new IllegalStateException("deliver-function settings are invalid: " + retired + " is set, but"
+                    + " the quiet hours are the Consumer Protection Act's and no stage may change or switch them off;"
+                    + " remove it (public holidays declared at short notice go in EXTRA_PUBLIC_HOLIDAYS)");
+            }
         }
+        PublicHolidays holidays;
+        try {
+            holidays = PublicHolidays.southAfrica().with(PublicHolidays.parseDates(
+                settings.get("EXTRA_PUBLIC_HOLIDAYS", "")));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("deliver-function settings are invalid: EXTRA_PUBLIC_HOLIDAYS: "
+                + e.getMessage(), e);
+        }
+        return from(settings, QuietHours.consumerProtectionAct(holidays));
+    }
+
+    /** With other quiet hours: only the local runtime calls this (with {@link QuietHours#NONE}). */
+    static DeliverySettings from(Settings settings, QuietHours quiet) {
         Map<Channel, Integer> perDay = new EnumMap<>(Channel.class);
         perDay.put(Channel.SMS, settings.getInt("SMS_CAP_PER_DAY", 2));
         perDay.put(Channel.EMAIL, settings.getInt("EMAIL_CAP_PER_DAY", 3));

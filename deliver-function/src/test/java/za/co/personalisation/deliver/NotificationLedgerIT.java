@@ -1,6 +1,7 @@
 package za.co.personalisation.deliver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.core.notify.FrequencyCaps;
@@ -71,6 +73,7 @@ class NotificationLedgerIT {
         List<FrequencyCaps.Window> windows = new FrequencyCaps(Map.of(Channel.SMS, 3),
             Map.of(Channel.SMS, 5)).windows(Channel.SMS, NOW, ZoneId.of("Africa/Johannesburg"));
 
+        stack.sending("lg-3", "A#sms");
         assertThat(ledger.reserve("lg-3", "A#sms", windows)).isNull();
         assertThat(ledger.reserve("lg-3", "A#sms", windows)).as("a retry of the same notification").isNull();
         assertThat(ledger.counted("lg-3", windows.get(0))).isEqualTo(1);
@@ -78,6 +81,7 @@ class NotificationLedgerIT {
         List<Integer> indexes = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             indexes.add(i);
+            stack.sending("lg-3", "O" + i + "#sms");
         }
         List<FrequencyCaps.Window> outcomes = new ArrayList<>();
         ExecutorService threads = Executors.newFixedThreadPool(5);
@@ -108,8 +112,7 @@ class NotificationLedgerIT {
         for (String customer : List.of("lg-erase", "lg-keep")) {
             ledger.claim(new Notification(customer, "BOOK-ZA-01", Channel.SMS, "ev", "books", "ZA", "v1", "", false,
                 NOW, ""));
-            ledger.reserve(customer, "BOOK-ZA-01#sms", FrequencyCaps.none().windows(Channel.SMS, NOW,
-                ZoneOffset.UTC));
+            stack.sending(customer, "BOOK-ZA-01#sms");
         }
         ledger.reserve("lg-erase", "BOOK-ZA-01#sms", new FrequencyCaps(Map.of(Channel.SMS, 2),
             Map.of()).windows(Channel.SMS, NOW, ZoneOffset.UTC));
@@ -117,6 +120,25 @@ class NotificationLedgerIT {
         assertThat(ledger.deleteAll("lg-erase")).isEqualTo(2);
         assertThat(ledger.get("lg-erase", "BOOK-ZA-01#sms")).isNull();
         assertThat(ledger.get("lg-keep", "BOOK-ZA-01#sms")).isNotNull();
+    }
+
+    @Test
+    void reserveAndRelease_afterTheCustomerWasErased_leaveNoCounterBehind() {
+        List<FrequencyCaps.Window> windows = new FrequencyCaps(Map.of(Channel.SMS, 2), Map.of(Channel.SMS, 5))
+            .windows(Channel.SMS, NOW, ZoneOffset.UTC);
+        stack.sending("lg-gone", "BOOK-ZA-01#sms");
+        assertThat(ledger.reserve("lg-gone", "BOOK-ZA-01#sms", windows)).isNull();
+
+        // the erasure lands between this delivery's profile read and its cap reservation or its release
+        assertThat(ledger.deleteAll("lg-gone")).isEqualTo(3);
+        ledger.release("lg-gone", "BOOK-ZA-01#sms", windows);
+        assertThatThrownBy(() -> ledger.reserve("lg-gone", "BOOK-ZA-01#sms", windows))
+            .isInstanceOf(NotificationLedger.EntryGone.class);
+
+        assertThat(stack.dynamoDb.query(q -> q.tableName("notifications-test")
+            .keyConditionExpression("customerId = :c")
+            .expressionAttributeValues(Map.of(":c", AttributeValue.fromS("lg-gone")))
+            .consistentRead(true)).items()).isEmpty();
     }
 
     /** DynamoDB cancels a transaction that conflicts with another in flight on the same item: the caller retries. */

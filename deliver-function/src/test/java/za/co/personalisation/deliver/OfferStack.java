@@ -118,7 +118,6 @@ final class OfferStack {
             Map.entry("EMAIL_FROM", EMAIL_FROM),
             Map.entry("UNSUBSCRIBE_URL", UNSUBSCRIBE_URL),
             Map.entry("STAGE", "test"),
-            Map.entry("QUIET_HOURS", "20:00-08:00"),
             Map.entry("OFFER_CACHE_TTL", "PT0S"),
             Map.entry("REQUEUE_MAX_DELAY", "PT1S"),
             Map.entry("THROTTLE_BACKOFF", "PT0.2S")));
@@ -142,6 +141,14 @@ final class OfferStack {
 
     NotificationLedger ledger() {
         return new NotificationLedger(dynamoDb, "notifications-test", Duration.ofDays(90));
+    }
+
+    /** A ledger entry as deliver's claim leaves it: being sent, so that its caps may be reserved. */
+    void sending(String customerId, String ledgerKey) {
+        dynamoDb.putItem(b -> b.tableName("notifications-test").item(Map.of(
+            "customerId", AttributeValue.fromS(customerId),
+            "notificationKey", AttributeValue.fromS(ledgerKey),
+            "status", AttributeValue.fromS(NotificationLedger.SENDING))));
     }
 
     /** A customer as the customer endpoints would leave it: contact details, consent, an empty profile. */
@@ -262,6 +269,17 @@ final class OfferStack {
      *
      * @return the ids of the messages reported as failed
      */
+    /**
+     * A deliver handler on this stack whose SNS client passes through {@code sns} (to fail chosen calls) and does not
+     * retry, so that a test sees each failed call once (the deployed client retries a few times first).
+     */
+    DeliverHandler deliverHandler(SdkCalls sns, java.time.Clock clock) {
+        SnsClient client = clients.configure(SnsClient.builder()).overrideConfiguration(o -> o
+            .addExecutionInterceptor(sns)
+            .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())).build();
+        return new DeliverHandler(settings, dynamoDb, client, ses, sqs, clock);
+    }
+
     Set<String> deliver(DeliverHandler handler, String queueUrl, List<Message> messages) {
         Set<String> failed = new HashSet<>();
         for (int from = 0; from < messages.size(); from += 10) {

@@ -35,6 +35,7 @@ final class SdkCalls implements ExecutionInterceptor {
     private volatile Predicate<SdkRequest> throttle = request -> false;
     private volatile String errorCode = "Throttling";
     private volatile int status = 400;
+    private volatile String errorMessage = "injected by the test";
 
     int count(String operation) {
         AtomicInteger count = counts.get(operation);
@@ -45,6 +46,12 @@ final class SdkCalls implements ExecutionInterceptor {
         counts.clear();
         throttle = request -> false;
         status = 400;
+        errorMessage = "injected by the test";
+    }
+
+    /** The text of the injected errors' {@code <Message>} (what the provider says, e.g. naming the recipient). */
+    void failWithMessage(String message) {
+        this.errorMessage = message;
     }
 
     /** The HTTP status of the injected errors (400 unless set). */
@@ -100,7 +107,7 @@ final class SdkCalls implements ExecutionInterceptor {
         if (Boolean.TRUE.equals(attributes.getAttribute(FAILED))) {
             String xml = "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error>"
                 + "<Type>" + (status >= 500 ? "Receiver" : "Sender") + "</Type>"
-                + "<Code>" + errorCode + "</Code><Message>injected by the test</Message></Error>"
+                + "<Code>" + errorCode + "</Code><Message>" + errorMessage + "</Message></Error>"
                 + "<RequestId>test</RequestId></ErrorResponse>";
             return Optional.of(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         }

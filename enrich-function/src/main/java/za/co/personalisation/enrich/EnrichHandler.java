@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
 import za.co.personalisation.aws.metrics.Metrics;
@@ -39,6 +40,8 @@ import za.co.personalisation.core.profile.ProfileMerger;
  *       erasure clears), {@code FAILED_EVENTS_QUEUE_URL};</li>
  *   <li>{@code INTEREST_HALF_LIFE} (ISO-8601, default P14D): an interest's score halves over this long;</li>
  *   <li>{@code REMEMBERED_EVENTS} (default 200): applied event ids a profile keeps for de-duplication;</li>
+ *   <li>{@code ERASURE_KEY} (required, at least 32 characters): the secret key of the tombstones' HMAC
+ *       (docs/privacy.md);</li>
  *   <li>{@code ERASURE_TOMBSTONE_TTL} (default P90D, at least {@value #MIN_TOMBSTONE_DAYS} days): how long an
  *       erased customer's events keep being dropped;</li>
  *   <li>{@code WRITE_CONCURRENCY} (default 8): customers of a batch applied in parallel;</li>
@@ -57,6 +60,7 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
     static final Duration DEADLINE_MARGIN = Duration.ofSeconds(3);
 
     private final ProfileEnricher enricher;
+    private final JsonLog log;
     /** CRaC holds resources weakly: the handler keeps its priming reachable. */
     private final SnapStartPriming priming;
 
@@ -78,6 +82,7 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
     EnrichHandler(DynamoDbClient dynamoDb, SqsClient sqs, Settings settings, Clock clock, LogSink sink) {
         String function = settings.functionName("enrich-function");
         JsonLog log = new JsonLog(function, sink, clock);
+        this.log = log;
         DynamoDbRetry retry = new DynamoDbRetry(settings.getInt("DYNAMODB_MAX_ATTEMPTS", 6),
             settings.getDuration("DYNAMODB_BACKOFF_BASE", Duration.ofMillis(50)),
             settings.getDuration("DYNAMODB_BACKOFF_MAX", Duration.ofSeconds(2)),
@@ -96,7 +101,7 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
             settings.getInt("MAX_INTERESTS", ProfileMerger.DEFAULT_MAX_INTERESTS));
         this.enricher = new ProfileEnricher(
             new ProfileStore(dynamoDb, settings.require("PROFILES_TABLE"), settings.require("ERASURES_TABLE"),
-                tombstoneTtl, retry),
+                tombstoneTtl, retry, ErasureTombstones.from(settings)),
             new LedgerEraser(dynamoDb, settings.require("NOTIFICATIONS_TABLE"), retry),
             merger,
             new EventValidator(EventLimits.defaults()),
@@ -134,7 +139,12 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
         long deadline = context == null ? Long.MAX_VALUE
             : System.nanoTime() + Duration.ofMillis(context.getRemainingTimeInMillis()).minus(DEADLINE_MARGIN)
                 .toNanos();
-        return enricher.apply(event, deadline);
+        JsonLog.Scope invocation = log.invocation(context);
+        try {
+            return enricher.apply(event, deadline);
+        } finally {
+            invocation.close();
+        }
     }
 
     private static ExecutorService workers(int threads) {

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import za.co.personalisation.aws.log.PersonalData;
 
 /**
  * The failed-events queue: stream records that can never be applied (not JSON, an unknown schema, a missing or
@@ -40,7 +41,8 @@ final class FailedEventsQueue {
         Instant approximateArrival) {
     }
 
-    void send(byte[] rawRecord, String reason, Source source, Instant now) {
+    void send(byte[] rawRecord, String failure, Source source, Instant now) {
+        String reason = PersonalData.scrub(String.valueOf(failure));
         ObjectNode body = MAPPER.createObjectNode();
         body.put("reason", reason);
         body.put("shardId", source.shardId());

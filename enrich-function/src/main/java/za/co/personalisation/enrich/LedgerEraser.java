@@ -14,12 +14,17 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * {@code notificationKey} range key; see aws-support's NotificationLedger): a strongly consistent Query for their
  * keys, then BatchWriteItem deletes, 25 a call, with unprocessed items retried. Idempotent: running it again finds
  * nothing left to delete.
+ *
+ * <p>A delivery in flight may count the notification in its cap windows between our Query and the delete of its
+ * entry (deliver's reservation is conditional on that entry, so it cannot after). So the customer's partition is
+ * queried again after each pass that deleted something, until a pass finds it empty (at most {@value #PASSES}).
  */
 final class LedgerEraser {
 
     static final String HASH_KEY = "customerId";
     static final String RANGE_KEY = "notificationKey";
     private static final int BATCH_WRITE_LIMIT = 25;
+    static final int PASSES = 3;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -37,6 +42,19 @@ final class LedgerEraser {
      *     unprocessed after the retries: the erasure is then retried as a whole, which is safe
      */
     int erase(String customerId, Tally tally, long deadlineNanos) {
+        int deleted = 0;
+        for (int pass = 0; pass < PASSES; pass++) {
+            int thisPass = erasePass(customerId, tally, deadlineNanos);
+            deleted += thisPass;
+            if (thisPass == 0) {
+                break;
+            }
+        }
+        tally.ledgerEntriesDeleted += deleted;
+        return deleted;
+    }
+
+    private int erasePass(String customerId, Tally tally, long deadlineNanos) {
         int deleted = 0;
         Map<String, AttributeValue> start = null;
         do {
@@ -60,7 +78,6 @@ final class LedgerEraser {
             deleted += deletes.size();
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
-        tally.ledgerEntriesDeleted += deleted;
         return deleted;
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.lambda.BatchFailures;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
@@ -499,7 +500,11 @@ final class ProfileEnricher {
                 }
                 return tallies;
             }
-            for (Future<Tally> future : workers.invokeAll(tasks)) {
+            List<Callable<Tally>> traced = new ArrayList<>(tasks.size());
+            for (Callable<Tally> task : tasks) {
+                traced.add(AwsClients.inCurrentTrace(task));
+            }
+            for (Future<Tally> future : workers.invokeAll(traced)) {
                 tallies.add(future.get());
             }
             return tallies;

@@ -1,6 +1,5 @@
 package za.co.personalisation.enrich;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.core.event.ErasureEvent;
 import za.co.personalisation.core.profile.AppliedEvents;
@@ -32,9 +32,11 @@ import za.co.personalisation.core.profile.Profile;
  * our write cannot be undone by it. An erasure writes the tombstone and deletes the profile in one transaction.
  * Together: a profile exists only if it was created while no live tombstone existed, and every erasure removes it.
  *
- * <p>Tombstones ({@code erasures} table) are keyed by a SHA-256 of the customer id, so the table that outlives the
- * erasure does not hold the id itself; they expire by TTL ({@code expiresAt}), and a tombstone whose
- * {@code expiresAt} has passed counts as gone even before DynamoDB's TTL sweep removes it.
+ * <p>Tombstones ({@code erasures} table, layout owned by {@link ErasureTombstones}) are keyed by an HMAC of the
+ * customer id under the stack's secret, so the table that outlives the erasure neither holds the id nor lets a
+ * reader test guessed ids; they expire by TTL ({@code expiresAt}), and a tombstone whose {@code expiresAt} has
+ * passed counts as gone even before DynamoDB's TTL sweep removes it. Tombstones of the first layout (plain SHA-256
+ * keys) are still honoured: every check looks under both keys.
  */
 final class ProfileStore {
 
@@ -43,9 +45,9 @@ final class ProfileStore {
     /** The condition of a profile's creation: no profile yet. */
     static final String CREATE_CONDITION = "attribute_not_exists(customerId)";
     /** No live tombstone: none at all, or one whose TTL has passed. */
-    static final String NOT_ERASED = "attribute_not_exists(customerHash) OR expiresAt < :now";
+    static final String NOT_ERASED = ErasureTombstones.NOT_ERASED;
 
-    static final String TOMBSTONE_KEY = "customerHash";
+    static final String TOMBSTONE_KEY = ErasureTombstones.KEY;
     private static final int BATCH_GET_LIMIT = 100;
 
     /** What became of a write. */
@@ -62,10 +64,12 @@ final class ProfileStore {
     private final String erasuresTable;
     private final Duration tombstoneTtl;
     private final DynamoDbRetry retry;
+    private final ErasureTombstones tombstones;
 
     ProfileStore(DynamoDbClient dynamoDb, String profilesTable, String erasuresTable, Duration tombstoneTtl,
-        DynamoDbRetry retry) {
+        DynamoDbRetry retry, ErasureTombstones tombstones) {
         this.dynamoDb = dynamoDb;
+        this.tombstones = tombstones;
         this.profilesTable = profilesTable;
         this.erasuresTable = erasuresTable;
         this.tombstoneTtl = tombstoneTtl;
@@ -115,14 +119,14 @@ final class ProfileStore {
         Map<String, String> idByHash = new HashMap<>();
         List<Map<String, AttributeValue>> keys = new ArrayList<>(customerIds.size());
         for (String id : customerIds) {
-            Map<String, AttributeValue> key = tombstoneKey(id);
-            idByHash.put(key.get(TOMBSTONE_KEY).s(), id);
-            keys.add(key);
+            for (Map<String, AttributeValue> key : tombstones.keys(id)) {
+                idByHash.put(key.get(TOMBSTONE_KEY).s(), id);
+                keys.add(key);
+            }
         }
         Set<String> erased = new HashSet<>();
         for (Map<String, AttributeValue> item : batchGet(erasuresTable, keys, tally, deadlineNanos)) {
-            AttributeValue expiresAt = item.get("expiresAt");
-            if (expiresAt == null || expiresAt.n() == null || Long.parseLong(expiresAt.n()) >= now.getEpochSecond()) {
+            if (ErasureTombstones.isLive(item, now)) {
                 erased.add(idByHash.get(item.get(TOMBSTONE_KEY).s()));
             }
         }
@@ -228,24 +232,21 @@ final class ProfileStore {
                 return SaveOutcome.CONFLICT;
             }
         }
-        TransactWriteItem notErased = TransactWriteItem.builder().conditionCheck(c -> c
-            .tableName(erasuresTable)
-            .key(tombstoneKey(merged.customerId()))
-            .conditionExpression(NOT_ERASED)
-            .expressionAttributeValues(Map.of(":now", epochSeconds(now)))).build();
+        TransactWriteItem notErased = notErased(tombstoneKey(merged.customerId()), now);
+        TransactWriteItem notErasedBefore = notErased(ErasureTombstones.legacyKey(merged.customerId()), now);
         TransactWriteItem create = TransactWriteItem.builder().put(p -> p
             .tableName(profilesTable)
             .item(item)
             .conditionExpression(CREATE_CONDITION)).build();
         try {
             retry.call(DynamoDbRetry.Kind.WRITE, tally, deadlineNanos,
-                () -> dynamoDb.transactWriteItems(b -> b.transactItems(notErased, create)));
+                () -> dynamoDb.transactWriteItems(b -> b.transactItems(notErased, notErasedBefore, create)));
             return SaveOutcome.SAVED;
         } catch (TransactionCanceledException e) {
-            if (failedCondition(e, 0)) {
+            if (failedCondition(e, 0) || failedCondition(e, 1)) {
                 return SaveOutcome.ERASED;
             }
-            if (failedCondition(e, 1)) {
+            if (failedCondition(e, 2)) {
                 return SaveOutcome.CONFLICT;
             }
             throw e;
@@ -277,10 +278,8 @@ final class ProfileStore {
     private boolean eraseInTransaction(String customerId, ErasureEvent event, Instant now, Tally tally,
         long deadlineNanos) {
         tally.writes++;
-        Map<String, AttributeValue> tombstone = new HashMap<>(tombstoneKey(customerId));
-        tombstone.put("erasedAt", AttributeValue.fromS(event.occurredAt().toString()));
-        tombstone.put("eventId", AttributeValue.fromS(event.eventId()));
-        tombstone.put("expiresAt", epochSeconds(now.plus(tombstoneTtl)));
+        Map<String, AttributeValue> tombstone = tombstones.item(customerId, event.occurredAt(), event.eventId(), now,
+            tombstoneTtl);
         TransactWriteItem put = TransactWriteItem.builder().put(p -> p
             .tableName(erasuresTable)
             .item(tombstone)
@@ -301,13 +300,17 @@ final class ProfileStore {
         }
     }
 
-    /** The erasures table's key for a customer: the SHA-256 of the id, in hex. */
-    static Map<String, AttributeValue> tombstoneKey(String customerId) {
-        return Map.of(TOMBSTONE_KEY, AttributeValue.fromS(hash(customerId)));
+    /** The erasures table's key for a customer: the keyed hash of the id. */
+    Map<String, AttributeValue> tombstoneKey(String customerId) {
+        return tombstones.key(customerId);
     }
 
-    static String hash(String customerId) {
-        return Sha256.hex(customerId.getBytes(StandardCharsets.UTF_8));
+    private TransactWriteItem notErased(Map<String, AttributeValue> tombstoneKey, Instant now) {
+        return TransactWriteItem.builder().conditionCheck(c -> c
+            .tableName(erasuresTable)
+            .key(tombstoneKey)
+            .conditionExpression(NOT_ERASED)
+            .expressionAttributeValues(Map.of(":now", epochSeconds(now)))).build();
     }
 
     private static boolean failedCondition(TransactionCanceledException e, int index) {

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.aws.log.LogSink;
 import za.co.personalisation.core.event.StreamEvent;
@@ -166,7 +167,7 @@ final class EnrichFixture {
     /** The customer's tombstone item, or {@code null}. */
     Map<String, AttributeValue> tombstone(String customerId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(erasuresTable)
-            .key(ProfileStore.tombstoneKey(customerId)).consistentRead(true)).item();
+            .key(ErasureTombstones.from(settings).key(customerId)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? null : item;
     }
 

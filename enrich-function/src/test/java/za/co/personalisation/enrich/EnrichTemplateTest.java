@@ -100,16 +100,18 @@ class EnrichTemplateTest {
 
     private static List<String> actionsOn(String logicalId) {
         List<String> actions = new ArrayList<>();
-        for (Object policy : (List<?>) function.get("Policies")) {
-            for (Object statement : (List<?>) map(policy).get("Statement")) {
-                Map<String, Object> s = map(statement);
-                Object resource = s.get("Resource");
-                List<?> targets = resource instanceof List<?> list ? list : List.of(resource);
-                boolean applies = targets.stream().anyMatch(target -> target.toString().contains(logicalId + "."));
-                Object action = s.get("Action");
-                if (applies) {
-                    (action instanceof List<?> list ? list : List.of(action)).forEach(a -> actions.add(a.toString()));
-                }
+        // the function's own role (docs/privacy.md, item 8): its statements are in EnrichPolicy
+        assertThat(function.get("Role")).isEqualTo(Map.of("!GetAtt", "EnrichRole.Arn"));
+        Map<String, Object> policy = map(map(map(resources.get("EnrichPolicy")).get("Properties"))
+            .get("PolicyDocument"));
+        for (Object statement : (List<?>) policy.get("Statement")) {
+            Map<String, Object> s = map(statement);
+            Object resource = s.get("Resource");
+            List<?> targets = resource instanceof List<?> list ? list : List.of(resource);
+            boolean applies = targets.stream().anyMatch(target -> target.toString().contains(logicalId + "."));
+            Object action = s.get("Action");
+            if (applies) {
+                (action instanceof List<?> list ? list : List.of(action)).forEach(a -> actions.add(a.toString()));
             }
         }
         return actions;

@@ -18,6 +18,7 @@ class SnapStartPrimingTest {
             "AWS_ENDPOINT_URL", "http://127.0.0.1:9", "AWS_REGION", "af-south-1",
             "AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "x",
             "PROFILES_TABLE", "profiles", "ERASURES_TABLE", "erasures", "NOTIFICATIONS_TABLE", "notifications",
+            "ERASURE_KEY", "a-test-key-of-at-least-32-characters",
             "FAILED_EVENTS_QUEUE_URL", "http://127.0.0.1:9/queue/failed")));
 
         assertThatCode(() -> handler.priming().primeNow()).doesNotThrowAnyException();

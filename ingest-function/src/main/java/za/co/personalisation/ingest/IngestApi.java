@@ -271,7 +271,9 @@ final class IngestApi {
         call.customerId = customerId;
         ContactDetails contact = customers.contact(customerId, body);
         try {
-            contacts.put(contact);
+            contacts.put(contact, call.received);
+        } catch (ContactStore.CustomerErased e) {
+            return erased(call, e);
         } catch (SdkException e) {
             return contactsUnavailable(call, e, "The contact details could not be stored");
         }
@@ -283,6 +285,13 @@ final class IngestApi {
         String customerId = customers.customerId(pathId(call.request));
         call.customerId = customerId;
         List<ConsentEvent> consents = customers.consent(customerId, body, call.received, traceId(call.request));
+        try {
+            contacts.requireNotErased(customerId, call.received);
+        } catch (ContactStore.CustomerErased e) {
+            return erased(call, e);
+        } catch (SdkException e) {
+            return contactsUnavailable(call, e, "The consent could not be stored");
+        }
         return streamWritten(call, consents, "The consent could not be stored in time");
     }
 
@@ -291,12 +300,25 @@ final class IngestApi {
         call.customerId = customerId;
         ErasureEvent erasure = customers.erasure(customerId, body, call.received, traceId(call.request));
         try {
-            // Personal data first: even if the stream write below fails, the contact details are gone.
-            contacts.delete(customerId);
+            // Personal data first: even if the stream write below fails, the contact details are gone, and from
+            // now on the id cannot be given contact details or consent again (the tombstone).
+            contacts.erase(erasure, call.received);
         } catch (SdkException e) {
             return contactsUnavailable(call, e, "The erasure could not be completed");
         }
         return streamWritten(call, List.of(erasure), "The erasure could not be completed in time");
+    }
+
+    /**
+     * An erased customer's id may not be used again until its tombstone expires: nothing that would re-create
+     * data about them (contact details, consent) is taken. A returning customer is registered under a new id.
+     */
+    private static APIGatewayProxyResponseEvent erased(Call call, ContactStore.CustomerErased e) {
+        call.reason("customer_erased");
+        return Responses.problem(409, "customer-erased", "The customer was erased",
+            "Customer " + call.customerId + " was erased; nothing is stored for this id"
+                + (e.until() == null ? "" : " and it cannot be used again before " + e.until()) + ". Register a"
+                + " returning customer under a new id.", List.of());
     }
 
     private static APIGatewayProxyResponseEvent contactsUnavailable(Call call, SdkException e, String title) {

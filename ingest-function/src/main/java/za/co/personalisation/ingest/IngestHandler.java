@@ -11,6 +11,7 @@ import java.util.UUID;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.lambda.SnapStartPriming;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
@@ -25,7 +26,9 @@ import za.co.personalisation.core.location.Gazetteer;
  * API Gateway → Kinesis and the contacts table. Everything is built once at init; each request is one call into
  * {@link IngestApi}.
  *
- * <p>Environment (template.yaml): {@code EVENTS_STREAM} (stream name), {@code CONTACTS_TABLE}, optional
+ * <p>Environment (template.yaml): {@code EVENTS_STREAM} (stream name), {@code CONTACTS_TABLE},
+ * {@code ERASURES_TABLE} and {@code ERASURE_KEY} (the erasure tombstones and their HMAC key, docs/privacy.md),
+ * optional {@code ERASURE_TOMBSTONE_TTL} (default P90D, as enrich's: how long an erased id stays refused),
  * {@code WRITE_BUDGET} (ISO-8601, default PT3S: how long PutRecords retries may take within one request, cut to
  * what is left of the invocation), {@code MAX_EVENT_AGE} (default P7D, the stream's retention) and
  * {@code ALLOWED_ORIGIN} (the frontend's origin for CORS; none when unset).
@@ -36,6 +39,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
         + "\"location\":\"Cape Town\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private final IngestApi api;
+    private final JsonLog log;
     /** CRaC holds resources weakly: the handler keeps its priming reachable. */
     private final SnapStartPriming priming;
 
@@ -56,6 +60,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
 
     IngestHandler(KinesisClient kinesis, AwsClients clients, Settings settings, Clock clock, JsonLog log,
         Metrics metrics) {
+        this.log = log;
         EventLimits defaults = EventLimits.defaults();
         EventLimits limits = new EventLimits(defaults.maxBatch(), defaults.maxFutureSkew(),
             settings.getDuration("MAX_EVENT_AGE", defaults.maxAge()));
@@ -65,7 +70,9 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
         CustomerRequestParser customers = new CustomerRequestParser(rules, limits, () -> UUID.randomUUID().toString());
         KinesisEventPublisher publisher = new KinesisEventPublisher(kinesis, settings.require("EVENTS_STREAM"), clock,
             duration -> Thread.sleep(duration.toMillis()), new Random());
-        ContactStore contacts = new ContactStore(clients.dynamoDb(), settings.require("CONTACTS_TABLE"));
+        ContactStore contacts = new ContactStore(clients.dynamoDb(), settings.require("CONTACTS_TABLE"),
+            settings.require("ERASURES_TABLE"), ErasureTombstones.from(settings),
+            settings.getDuration(ErasureTombstones.TTL_SETTING, Duration.ofDays(90)));
         this.api = new IngestApi(events, customers, publisher, contacts,
             settings.getDuration("WRITE_BUDGET", Duration.ofSeconds(3)), settings.get("ALLOWED_ORIGIN", ""), clock,
             log, metrics);
@@ -76,7 +83,13 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
-        return api.handle(request, context == null ? null : Duration.ofMillis(context.getRemainingTimeInMillis()));
+        JsonLog.Scope invocation = log.invocation(context);
+        try {
+            return api.handle(request, context == null ? null
+                : Duration.ofMillis(context.getRemainingTimeInMillis()));
+        } finally {
+            invocation.close();
+        }
     }
 
     SnapStartPriming priming() {

@@ -44,6 +44,7 @@ final class IngestTestBed {
 
     final String stream;
     final String table;
+    final String erasures;
     final Settings settings;
     final AwsClients clients;
     final KinesisClient kinesis;
@@ -52,11 +53,20 @@ final class IngestTestBed {
     final AtomicInteger putRecordsCalls = new AtomicInteger();
     final IngestHandler handler;
 
+    private final Clock clock;
+
     IngestTestBed(MotoExtension.Emulator emulator, String name) {
+        this(emulator, name, Clock.systemUTC());
+    }
+
+    /** @param clock the API's clock: what its time window and {@code receivedAt} are judged against */
+    IngestTestBed(MotoExtension.Emulator emulator, String name, Clock clock) {
+        this.clock = clock;
         this.stream = "interest-events-" + name;
         this.table = "contacts-" + name;
+        this.erasures = "erasures-" + name;
         this.settings = Settings.of(emulator.environment()).with(Map.of("EVENTS_STREAM", stream,
-            "CONTACTS_TABLE", table, "ALLOWED_ORIGIN", ORIGIN));
+            "CONTACTS_TABLE", table, "ERASURES_TABLE", erasures, "ALLOWED_ORIGIN", ORIGIN));
         this.clients = new AwsClients(settings);
         ExecutionInterceptor counter = new ExecutionInterceptor() {
             @Override
@@ -72,12 +82,19 @@ final class IngestTestBed {
         dynamoDb.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
             .attributeDefinitions(a -> a.attributeName("customerId").attributeType(ScalarAttributeType.S))
             .keySchema(k -> k.attributeName("customerId").keyType(KeyType.HASH)));
+        dynamoDb.createTable(b -> b.tableName(erasures).billingMode(BillingMode.PAY_PER_REQUEST)
+            .attributeDefinitions(a -> a.attributeName("customerHash").attributeType(ScalarAttributeType.S))
+            .keySchema(k -> k.attributeName("customerHash").keyType(KeyType.HASH)));
         this.handler = handler(settings);
     }
 
     /** A handler of this bed with other settings (e.g. a stream that does not exist). */
     IngestHandler handler(Settings with) {
-        Clock clock = Clock.systemUTC();
+        return handler(with, clock);
+    }
+
+    /** A handler of this bed with other settings and another clock. */
+    IngestHandler handler(Settings with, Clock clock) {
         return new IngestHandler(kinesis, clients, with, clock, new JsonLog("ingest-function", lines::add, clock),
             new Metrics("ingest", lines::add, clock));
     }

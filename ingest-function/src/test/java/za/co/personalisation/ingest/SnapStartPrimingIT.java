@@ -21,6 +21,7 @@ class SnapStartPrimingIT {
         Map<String, String> environment = new HashMap<>(emulator.environment());
         environment.put("EVENTS_STREAM", "priming-check");
         environment.put("CONTACTS_TABLE", "contacts");
+        environment.put("ERASURES_TABLE", "erasures");
         KinesisClient kinesis = new AwsClients(Settings.of(environment)).kinesis();
         kinesis.createStream(b -> b.streamName("priming-check").shardCount(1));
         IngestHandler handler = new IngestHandler(Settings.of(environment));

@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import za.co.personalisation.aws.log.JsonLog;
+import za.co.personalisation.aws.log.PersonalData;
 import za.co.personalisation.aws.metrics.Metrics;
 
 /**
@@ -32,7 +33,8 @@ final class FailedChangesQueue {
     }
 
     /** @return true when the record was parked with its reason; false when it must be failed instead */
-    boolean send(DynamodbEvent.DynamodbStreamRecord record, String reason, Metrics.Unit unit) {
+    boolean send(DynamodbEvent.DynamodbStreamRecord record, String failure, Metrics.Unit unit) {
+        String reason = PersonalData.scrub(String.valueOf(failure));
         String sequence = record.getDynamodb().getSequenceNumber();
         log.warn("profile_change.invalid").with("sequenceNumber", sequence).with("reason", reason).log();
         if (queueUrl == null) {

@@ -33,6 +33,7 @@ import za.co.personalisation.core.offer.OfferMatcher;
 public final class NotifyHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
 
     private final OfferNotifier notifier;
+    private final JsonLog log;
     /** CRaC holds resources weakly: the handler keeps its priming reachable. */
     private final SnapStartPriming priming;
 
@@ -53,6 +54,7 @@ public final class NotifyHandler implements RequestHandler<DynamodbEvent, Stream
     /** For tests: the clients (e.g. with a request-counting interceptor) and the clock are given. */
     public NotifyHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SqsClient sqs, Clock clock) {
         JsonLog log = JsonLog.forFunction(settings.functionName("notify-function"));
+        this.log = log;
         this.notifier = new OfferNotifier(
             new OfferRepository(dynamoDb, settings.require("OFFERS_TABLE"),
                 settings.getDuration("OFFER_CACHE_TTL", Duration.ofMinutes(1)), clock),
@@ -88,7 +90,12 @@ public final class NotifyHandler implements RequestHandler<DynamodbEvent, Stream
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-        return notifier.apply(event);
+        JsonLog.Scope invocation = log.invocation(context);
+        try {
+            return notifier.apply(event);
+        } finally {
+            invocation.close();
+        }
     }
 
     SnapStartPriming priming() {

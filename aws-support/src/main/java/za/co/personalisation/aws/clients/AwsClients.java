@@ -1,9 +1,14 @@
 package za.co.personalisation.aws.clients;
 
+import com.amazonaws.xray.AWSXRay;
+import com.amazonaws.xray.AWSXRayRecorder;
+import com.amazonaws.xray.entities.Entity;
+import com.amazonaws.xray.entities.TraceHeader;
 import com.amazonaws.xray.interceptors.TracingInterceptor;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -36,6 +41,8 @@ public final class AwsClients {
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
     /** {@code true} or {@code false}; defaults to true inside Lambda (where LAMBDA_TASK_ROOT is set). */
     public static final String XRAY_TRACING = "XRAY_TRACING";
+    /** The system property the Lambda Java runtime sets to each invocation's X-Ray trace header. */
+    public static final String LAMBDA_TRACE_HEADER = "com.amazonaws.xray.traceHeader";
 
     private final Settings settings;
     private final SdkHttpClient http;
@@ -112,12 +119,50 @@ public final class AwsClients {
     private ClientOverrideConfiguration overrides(List<ExecutionInterceptor> interceptors) {
         ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
             .apiCallTimeout(Duration.ofSeconds(20))
-            .executionInterceptors(interceptors);
+            .executionInterceptors(interceptors)
+            // before anything else sees a failure (X-Ray's subsegment, our logs): no phone number or email address
+            .addExecutionInterceptor(new ScrubbingInterceptor());
         if (isTraced()) {
             // one X-Ray subsegment per AWS call, under the function's segment
             overrides.addExecutionInterceptor(new TracingInterceptor());
         }
         return overrides.build();
+    }
+
+    /**
+     * The X-Ray trace id of the invocation this thread is serving, or {@code null}: from the trace header the Lambda
+     * Java runtime sets for each invocation, else from the segment the X-Ray recorder holds for this thread (the
+     * local runtime begins one per invocation). The X-Ray SDK is used here and in {@link #overrides} only.
+     */
+    public static String currentTraceId() {
+        String header = System.getProperty(LAMBDA_TRACE_HEADER);
+        if (header != null && !header.isBlank()) {
+            TraceHeader parsed = TraceHeader.fromString(header);
+            return parsed.getRootTraceId() == null ? null : parsed.getRootTraceId().toString();
+        }
+        return AWSXRay.getGlobalRecorder().getCurrentSegmentOptional()
+            .map(segment -> segment.getTraceId().toString()).orElse(null);
+    }
+
+    /**
+     * {@code task}, to run on another thread in the calling thread's X-Ray trace: its AWS calls become subsegments
+     * of the invocation's segment instead of being dropped with a "context missing" error. Without a trace on the
+     * calling thread the task is returned as it is.
+     */
+    public static <T> Callable<T> inCurrentTrace(Callable<T> task) {
+        AWSXRayRecorder recorder = AWSXRay.getGlobalRecorder();
+        Entity entity = recorder.getTraceEntity();
+        if (entity == null) {
+            return task;
+        }
+        return () -> {
+            recorder.setTraceEntity(entity);
+            try {
+                return task.call();
+            } finally {
+                recorder.clearTraceEntity();
+            }
+        };
     }
 
     /** True when AWS calls are recorded as X-Ray subsegments. */

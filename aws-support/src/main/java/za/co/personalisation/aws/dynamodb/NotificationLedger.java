@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -197,13 +198,18 @@ public final class NotificationLedger {
      * Counts a notification in its frequency-cap windows, all or none (one transaction). Idempotent: a
      * notification already counted in a window passes again.
      *
+     * <p>The transaction also checks that the notification's own entry is still there and being sent. An erasure
+     * deletes every item of the customer; without this check a delivery that read the profile just before could
+     * create cap counters after it, which would outlive the erasure.
+     *
      * @return {@code null} when counted, or the first window that is full
+     * @throws EntryGone when the notification's entry is gone or no longer being sent (the customer was erased)
      */
     public FrequencyCaps.Window reserve(String customerId, String ledgerKey, List<FrequencyCaps.Window> windows) {
         if (windows.isEmpty()) {
             return null;
         }
-        List<TransactWriteItem> updates = new ArrayList<>(windows.size());
+        List<TransactWriteItem> updates = new ArrayList<>(windows.size() + 1);
         for (FrequencyCaps.Window window : windows) {
             updates.add(TransactWriteItem.builder().update(Update.builder()
                 .tableName(table)
@@ -218,11 +224,21 @@ public final class NotificationLedger {
                     ":expires", n(window.endsAt().plus(Duration.ofDays(1)).getEpochSecond())))
                 .build()).build());
         }
+        updates.add(TransactWriteItem.builder().conditionCheck(c -> c
+            .tableName(table)
+            .key(key(customerId, ledgerKey))
+            .conditionExpression("#status = :sending")
+            .expressionAttributeNames(Map.of("#status", "status"))
+            .expressionAttributeValues(Map.of(":sending", s(SENDING)))).build());
         try {
             dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(updates).build());
             return null;
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+            if (reasons.size() > windows.size()
+                && "ConditionalCheckFailed".equals(reasons.get(windows.size()).code())) {
+                throw new EntryGone(customerId, ledgerKey);
+            }
             for (int i = 0; i < reasons.size() && i < windows.size(); i++) {
                 if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
                     return windows.get(i);
@@ -232,16 +248,58 @@ public final class NotificationLedger {
         }
     }
 
-    /** Takes a notification out of its cap windows again (it was never sent). */
+    /**
+     * Takes a notification out of its cap windows again (it was never sent). Only from counters that exist: an
+     * update of a missing item would create it (with no expiry), so a release after an erasure would leave a
+     * counter of an erased customer behind for good.
+     */
     public void release(String customerId, String ledgerKey, List<FrequencyCaps.Window> windows) {
         for (FrequencyCaps.Window window : windows) {
-            dynamoDb.updateItem(UpdateItemRequest.builder()
+            try {
+                dynamoDb.updateItem(UpdateItemRequest.builder()
+                    .tableName(table)
+                    .key(key(customerId, window.key()))
+                    .updateExpression("DELETE #keys :member")
+                    .conditionExpression("attribute_exists(notificationKey)")
+                    .expressionAttributeNames(Map.of("#keys", KEYS))
+                    .expressionAttributeValues(Map.of(":member", AttributeValue.fromSs(List.of(ledgerKey))))
+                    .build());
+            } catch (ConditionalCheckFailedException e) {
+                // the counter is gone (erased, or expired): nothing to take the notification out of
+            }
+        }
+    }
+
+    /** The notification's ledger entry is gone or no longer being sent: the customer was erased meanwhile. */
+    public static final class EntryGone extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        EntryGone(String customerId, String ledgerKey) {
+            super("the ledger entry " + ledgerKey + " of customer " + customerId + " is gone or no longer being sent");
+        }
+    }
+
+    /**
+     * Deletes the entry of a notification this invocation is sending, whose customer has no profile any more (they
+     * were erased after notify read their profile change): the erasure's deletes have run already, so the entry
+     * would otherwise stay behind for its whole retention. Conditional on the entry being sent, so that nothing
+     * else is ever deleted.
+     *
+     * @return false when the entry was not there or not being sent
+     */
+    public boolean forget(String customerId, String ledgerKey) {
+        try {
+            dynamoDb.deleteItem(DeleteItemRequest.builder()
                 .tableName(table)
-                .key(key(customerId, window.key()))
-                .updateExpression("DELETE #keys :member")
-                .expressionAttributeNames(Map.of("#keys", KEYS))
-                .expressionAttributeValues(Map.of(":member", AttributeValue.fromSs(List.of(ledgerKey))))
+                .key(key(customerId, ledgerKey))
+                .conditionExpression("#status = :sending")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":sending", s(SENDING)))
                 .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
         }
     }
 

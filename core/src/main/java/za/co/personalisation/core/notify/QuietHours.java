@@ -1,75 +1,92 @@
 package za.co.personalisation.core.notify;
 
+import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
 /**
- * The hours in the customer's own time zone when no marketing message is sent (default 20:00–08:00, the window
- * South Africa's Consumer Protection Act regulations allow for direct marketing on weekdays). A message that falls
- * inside is deferred to the window's end, never dropped. A window may wrap midnight; {@code start == end} means no
- * quiet hours.
+ * When direct marketing may reach a customer, by the regulations under South Africa's Consumer Protection Act
+ * (regulation 4(1)): never on a Sunday or a public holiday ({@link PublicHolidays}), on a Saturday only from 09:00
+ * to 13:00, on any other day only from 08:00 to 20:00, in the customer's own time zone. A message that falls outside
+ * is deferred to the next instant that is inside, never dropped.
+ *
+ * <p>These hours are the law, not a setting: a deployed stage cannot switch them off. {@link #NONE} exists for the
+ * local runtime only, so that the demo stack can be tried at any hour (see docs/privacy.md).
  */
-public record QuietHours(LocalTime start, LocalTime end) {
+public final class QuietHours {
 
-    public static final QuietHours DEFAULT = new QuietHours(LocalTime.of(20, 0), LocalTime.of(8, 0));
-    public static final QuietHours NONE = new QuietHours(LocalTime.MIDNIGHT, LocalTime.MIDNIGHT);
+    static final LocalTime WEEKDAY_START = LocalTime.of(8, 0);
+    static final LocalTime WEEKDAY_END = LocalTime.of(20, 0);
+    static final LocalTime SATURDAY_START = LocalTime.of(9, 0);
+    static final LocalTime SATURDAY_END = LocalTime.of(13, 0);
+    /** A public holiday can follow a Sunday and a Saturday window is short; two weeks always hold a window. */
+    private static final int SEARCH_DAYS = 14;
 
-    public QuietHours {
-        Objects.requireNonNull(start, "start");
-        Objects.requireNonNull(end, "end");
+    /** No quiet hours at all: only the local runtime uses this. */
+    public static final QuietHours NONE = new QuietHours(null);
+
+    private final PublicHolidays holidays;
+
+    private QuietHours(PublicHolidays holidays) {
+        this.holidays = holidays;
+    }
+
+    /** The Consumer Protection Act's hours with these public holidays. */
+    public static QuietHours consumerProtectionAct(PublicHolidays holidays) {
+        return new QuietHours(Objects.requireNonNull(holidays, "holidays"));
+    }
+
+    /** True for {@link #NONE}. */
+    public boolean isOff() {
+        return holidays == null;
     }
 
     /**
-     * Parses {@code HH:mm-HH:mm} (e.g. {@code 20:00-08:00}) or {@code off}.
-     *
-     * @throws IllegalArgumentException saying what format is expected
+     * The instant sending is allowed again for a customer in {@code zone}, or {@code null} when it is allowed at
+     * {@code now}: the start of the next permitted window (the same day's, when {@code now} is before it).
      */
-    public static QuietHours parse(String text) {
-        String value = text.trim();
-        if (value.equalsIgnoreCase("off") || value.equalsIgnoreCase("none")) {
-            return NONE;
-        }
-        String[] parts = value.split("-", -1);
-        try {
-            if (parts.length == 2) {
-                return new QuietHours(LocalTime.parse(parts[0].trim()), LocalTime.parse(parts[1].trim()));
-            }
-        } catch (DateTimeParseException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("quiet hours must look like 20:00-08:00 (local start-end) or off, not '"
-            + text + "'");
-    }
-
-    public boolean isQuiet(LocalTime time) {
-        if (start.equals(end)) {
-            return false;
-        }
-        if (start.isBefore(end)) {
-            return !time.isBefore(start) && time.isBefore(end);
-        }
-        return !time.isBefore(start) || time.isBefore(end);
-    }
-
-    /** The instant sending is allowed again in {@code zone}, or {@code null} when it is allowed at {@code now}. */
     public Instant deferUntil(Instant now, ZoneId zone) {
-        ZonedDateTime local = now.atZone(zone);
-        if (!isQuiet(local.toLocalTime())) {
+        if (isOff()) {
             return null;
         }
-        ZonedDateTime allowed = local.with(end);
-        if (!allowed.isAfter(local)) {
-            allowed = local.toLocalDate().plusDays(1).atTime(end).atZone(zone);
+        ZonedDateTime local = now.atZone(zone);
+        LocalDate date = local.toLocalDate();
+        for (int day = 0; day <= SEARCH_DAYS; day++, date = date.plusDays(1)) {
+            LocalTime start = start(date);
+            if (start == null) {
+                continue;
+            }
+            ZonedDateTime opens = date.atTime(start).atZone(zone);
+            ZonedDateTime closes = date.atTime(end(date)).atZone(zone);
+            if (day == 0 && !local.isBefore(opens) && local.isBefore(closes)) {
+                return null;
+            }
+            if (local.isBefore(opens)) {
+                return opens.toInstant();
+            }
         }
-        return allowed.toInstant();
+        throw new IllegalStateException("no permitted window within " + SEARCH_DAYS + " days of " + local);
+    }
+
+    /** When the permitted window of a date opens, or {@code null} when the date has none. */
+    LocalTime start(LocalDate date) {
+        if (date.getDayOfWeek() == DayOfWeek.SUNDAY || holidays.isHoliday(date)) {
+            return null;
+        }
+        return date.getDayOfWeek() == DayOfWeek.SATURDAY ? SATURDAY_START : WEEKDAY_START;
+    }
+
+    private static LocalTime end(LocalDate date) {
+        return date.getDayOfWeek() == DayOfWeek.SATURDAY ? SATURDAY_END : WEEKDAY_END;
     }
 
     @Override
     public String toString() {
-        return start.equals(end) ? "off" : start + "-" + end;
+        return isOff() ? "off (local runtime)"
+            : "Consumer Protection Act: Mon-Fri 08:00-20:00, Sat 09:00-13:00, none on Sundays and public holidays";
     }
 }

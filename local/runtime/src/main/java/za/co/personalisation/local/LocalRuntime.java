@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,7 @@ import za.co.personalisation.local.esm.LocalFunction;
 import za.co.personalisation.local.esm.OnFailureDestination;
 import za.co.personalisation.local.esm.SqsEventSource;
 import za.co.personalisation.local.observe.AlarmDefinition;
+import za.co.personalisation.local.observe.DashboardView;
 import za.co.personalisation.local.observe.LocalObservability;
 import za.co.personalisation.local.observe.MetricFilter;
 import za.co.personalisation.local.observe.XRayRelay;
@@ -102,11 +104,12 @@ public final class LocalRuntime implements AutoCloseable {
             "AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY);
         AwsClients clients = new AwsClients(Settings.of(base));
         Template template = Template.load(options.root().resolve("template.yaml"));
-        this.resources = new LocalResources(template, Map.of("Stage", options.stage()), MotoServer.REGION,
+        this.resources = new LocalResources(template, Map.of("Stage", options.stage(),
+            "ErasureKey", MotoServer.ERASURE_KEY), MotoServer.REGION,
             "personalisation-" + options.stage());
         resources.create(clients);
         var dynamoDb = clients.dynamoDb();
-        int offers = Seeder.offers(dynamoDb, resources.ref("OffersTable"));
+        int offers = Seeder.offers(dynamoDb, resources.ref("OffersTable"), clock.instant());
         List<String> customers = Seeder.customers(dynamoDb, resources.ref("ProfilesTable"),
             resources.ref("ContactsTable"), clock.instant());
         this.outbox = new Outbox(moto, dynamoDb, resources.ref("NotificationsTable"));
@@ -160,12 +163,16 @@ public final class LocalRuntime implements AutoCloseable {
         java.util.function.Supplier<Object> suggestions = () -> suggested;
         Journeys journeys = new Journeys(logs.resolve("functions.log"), dynamoDb, resources.ref(
             "NotificationsTable"), clock);
+        DashboardView dashboard = new DashboardView(DashboardView.read(options.root().resolve(
+            "cloudwatch/dashboard.json")), resources.parameters(), observability.store(), observability::alarmStates,
+            clock, Duration.ofMinutes(15));
         LocalPages pages = new LocalPages(options.root().resolve("frontend"))
             .view("outbox", () -> Map.of("messages", outbox.messages()))
             .view("status", this::status)
             .view("config", this::config)
             .view("customers", this::customers)
             .view("suggestions", suggestions::get)
+            .view("metrics", dashboard::render)
             .journey(journeys::of);
         this.api = new ApiGateway(options.port(), apiDefinition, byId, pages, JsonLog.forFunction("api-gateway"),
             clock);
@@ -185,12 +192,14 @@ public final class LocalRuntime implements AutoCloseable {
                 + "  outbox        http://localhost:%d/local/outbox%n"
                 + "  status        http://localhost:%d/local/status   (or ./pipeline status)%n"
                 + "  journey       http://localhost:%d/local/journey/{eventId}%n"
+                + "  dashboard     http://localhost:%d/local/dashboard%n"
                 + "  emulator      %s (moto)%n"
                 + "  seeded        %d offers; customers %s%n"
                 + "  function logs %s%n"
                 + "  guide         docs/local-runtime.md%n"
                 + "Press Ctrl-C to stop.%n%n",
-            api.port(), ApiGateway.LOCAL_API_KEY, api.port(), api.port(), api.port(), moto.endpoint(), offers,
+            api.port(), ApiGateway.LOCAL_API_KEY, api.port(), api.port(), api.port(), api.port(), moto.endpoint(),
+            offers,
             customers, logs.resolve("functions.log"));
     }
 

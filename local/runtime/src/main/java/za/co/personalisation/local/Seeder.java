@@ -2,10 +2,15 @@ package za.co.personalisation.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +35,46 @@ final class Seeder {
     private Seeder() {
     }
 
-    /** @return the number of offers loaded */
-    static int offers(DynamoDbClient dynamoDb, String table) {
+    /**
+     * Loads the sample catalog with its validity windows moved to the day the stack starts (see {@link #rebased}).
+     *
+     * @return the number of offers loaded
+     */
+    static int offers(DynamoDbClient dynamoDb, String table, Instant now) {
         try {
-            return OfferRepository.load(dynamoDb, table, resource("offers.json").readAllBytes());
+            return OfferRepository.load(dynamoDb, table, rebased(resource("offers.json").readAllBytes(), now));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the sample offers", e);
         }
+    }
+
+    /**
+     * The sample catalog with every {@code validFrom} and {@code validUntil} moved forward (or back) by the whole
+     * days between the day the catalog was written and {@code now}'s day (UTC). The day it was written is the date
+     * that starts its {@code version} ({@code 2026-11-25.2}). The sample's windows are chosen relative to that day
+     * (most open for another 13 months, one closed, two opening in the weeks ahead), so the demo shows the same thing
+     * whenever it is started, instead of sending nothing once the dates have passed.
+     */
+    static byte[] rebased(byte[] catalog, Instant now) throws IOException {
+        JsonNode root = MAPPER.readTree(catalog);
+        String version = root.path("version").asText("");
+        LocalDate written;
+        try {
+            written = LocalDate.parse(version.length() >= 10 ? version.substring(0, 10) : version);
+        } catch (DateTimeParseException e) {
+            throw new IllegalStateException("the sample catalog's version must start with the date it was written"
+                + " (yyyy-MM-dd), not '" + version + "'", e);
+        }
+        long days = ChronoUnit.DAYS.between(written, now.atOffset(ZoneOffset.UTC).toLocalDate());
+        for (JsonNode offer : root.path("offers")) {
+            for (String field : List.of("validFrom", "validUntil")) {
+                if (offer.path(field).isTextual()) {
+                    Instant at = Instant.parse(offer.path(field).asText()).plus(days, ChronoUnit.DAYS);
+                    ((ObjectNode) offer).put(field, at.toString());
+                }
+            }
+        }
+        return MAPPER.writeValueAsBytes(root);
     }
 
     /** @return the seeded customer ids */

@@ -2,6 +2,8 @@ package za.co.personalisation.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -9,8 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +38,8 @@ import za.co.personalisation.local.observe.XRayRelay;
  */
 @ExtendWith(MotoExtension.class)
 class LocalTracingIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static LocalRuntime runtime;
     private static MotoExtension.Emulator emulator;
@@ -91,5 +97,72 @@ class LocalTracingIT {
             }
         }
         assertThat(ledgerTraceId).isEqualTo(traceRoot);
+
+        // every line ingest logged for the request carries the invocation's request id (the one its REPORT line
+        // names), the cold-start flag and the trace id, so Logs Insights can join them
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(ProjectRoot.find().resolve(".local-aws/logs/functions.log"))) {
+            lines.add(JSON.readTree(line));
+        }
+        JsonNode request = lines.stream().filter(line -> line.path("function").asText().endsWith("ingest-local")
+            && line.path("message").asText().equals("request") && traceRoot.equals(line.path("traceId").asText()))
+            .findFirst().orElseThrow(() -> new AssertionError("ingest's request line for trace " + traceRoot));
+        assertThat(request.path("xray_trace_id").asText()).isEqualTo(traceRoot);
+        assertThat(request.path("cold_start").isBoolean()).isTrue();
+        String requestId = request.path("function_request_id").asText();
+        assertThat(requestId).isNotBlank();
+        assertThat(lines).filteredOn(line -> line.path("message").asText().equals("lambda.report")
+            && line.path("functionId").asText().equals("IngestFunction")
+            && line.path("requestId").asText().equals(requestId)).hasSize(1);
+        assertThat(lines).filteredOn(line -> line.path("function").asText().endsWith("enrich-local")
+            && line.path("message").asText().equals("event.applied")
+            && line.path("customerId").asText().equals("45678"))
+            .isNotEmpty().allSatisfy(line -> assertThat(line.path("function_request_id").asText()).isNotBlank());
+    }
+
+    @Test
+    void enrichesCustomersInParallel_inItsInvocationsTrace_everyProfileWriteASubsegment() throws Exception {
+        String body = "{\"events\":[{\"customerId\":\"trace-a\",\"interest\":\"books\",\"location\":\"Durban\"},"
+            + "{\"customerId\":\"trace-b\",\"interest\":\"books\",\"location\":\"Durban\"},"
+            + "{\"customerId\":\"trace-c\",\"interest\":\"books\",\"location\":\"Durban\"}]}";
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + runtime.port() + "/events"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(202);
+
+        // one stream batch holds the three customers, which enrich applies on its worker threads
+        List<JsonNode> applied = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (applied.size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(300);
+            applied = new ArrayList<>();
+            for (String line : Files.readAllLines(ProjectRoot.find().resolve(".local-aws/logs/functions.log"))) {
+                JsonNode json = JSON.readTree(line);
+                if (json.path("message").asText().equals("event.applied")
+                    && json.path("customerId").asText().startsWith("trace-")) {
+                    applied.add(json);
+                }
+            }
+        }
+        assertThat(applied).hasSize(3);
+        assertThat(applied).extracting(line -> line.path("xray_trace_id").asText()).doesNotContain("").hasSize(3);
+        String trace = applied.get(0).path("xray_trace_id").asText();
+        assertThat(applied).allSatisfy(line -> assertThat(line.path("xray_trace_id").asText()).isEqualTo(trace));
+
+        List<String> calls = new ArrayList<>();
+        long traceDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (calls.stream().filter(LocalTracingIT::isProfileWrite).count() < 3
+            && System.nanoTime() < traceDeadline) {
+            Thread.sleep(300);
+            calls = runtime.xray().trace(trace).stream().flatMap(segment -> segment.calls().stream()).toList();
+        }
+        assertThat(calls).as("AWS calls recorded in enrich's trace " + trace + ": " + calls)
+            .filteredOn(LocalTracingIT::isProfileWrite).hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    private static boolean isProfileWrite(String call) {
+        return call.startsWith("DynamoDb ") && (call.endsWith(" PutItem") || call.endsWith(" UpdateItem")
+            || call.endsWith(" TransactWriteItems"));
     }
 }

@@ -229,6 +229,9 @@ final class LoadCommand implements Callable<Integer> {
         if (outcome.stopped()) {
             return 130;
         }
+        if (outcome.incomplete() != null) {
+            return 1;
+        }
         return failUnlessSustained && !report.path("verdict").path("sustained").asBoolean() ? 1 : 0;
     }
 

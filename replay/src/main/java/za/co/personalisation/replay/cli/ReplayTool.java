@@ -2,6 +2,7 @@ package za.co.personalisation.replay.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import za.co.personalisation.replay.report.Failures;
 
 /** The analysts' tool: {@code replay capture | replay | load}. Documented in docs/replay.md. */
 @Command(name = "replay", mixinStandardHelpOptions = true, version = "replay 0.1.0",
@@ -13,9 +14,17 @@ public final class ReplayTool {
     private ReplayTool() {
     }
 
-    /** The tool's command line, ready to execute. */
+    /**
+     * The tool's command line, ready to execute. A command that fails (the stack does not answer, a file cannot be
+     * written) ends with one line saying what failed and exit code 1, never a stack trace.
+     */
     public static CommandLine commandLine() {
-        return new CommandLine(new ReplayTool()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new ReplayTool()).setCaseInsensitiveEnumValuesAllowed(true)
+            .setExecutionExceptionHandler((failure, command, parsed) -> {
+                command.getErr().println("replay " + command.getCommandName() + ": " + Failures.oneLine(failure));
+                command.getErr().flush();
+                return 1;
+            });
     }
 
     /** Runs the command line; returns the exit code. */

@@ -25,6 +25,7 @@ import za.co.personalisation.replay.kinesis.Sleeper;
 import za.co.personalisation.replay.meter.CallCounts;
 import za.co.personalisation.replay.meter.CallMeter;
 import za.co.personalisation.replay.meter.Caller;
+import za.co.personalisation.replay.report.Failures;
 import za.co.personalisation.replay.report.Machine;
 import za.co.personalisation.replay.report.Progress;
 
@@ -72,13 +73,27 @@ public final class LoadRun {
         long tailErrors, String tailLastError, int profileChecks, Set<Integer> lost, LedgerReadings ledger,
         long receivedFound, Map<String, Long> queueGrowth, Map<String, Long> invocations,
         Map<String, Long> functionErrors, CallCounts calls, boolean stackCallsCounted, long logBytes,
-        long apiRequests, int shards, Machine machine, boolean stopped, boolean stillApplying) {
+        long apiRequests, int shards, Machine machine, boolean stopped, boolean stillApplying, String incomplete) {
+
+        /** An outcome measured to the end: nothing was left unmeasured because the stack stopped answering. */
+        public Outcome(Options options, String sink, Instant start, Instant sendEnd, Instant end, int sent,
+            EventTimes times, Histogram senderLagMicros, SyntheticCustomers.Seeded seeded, long profileWrites,
+            long tailErrors, String tailLastError, int profileChecks, Set<Integer> lost, LedgerReadings ledger,
+            long receivedFound, Map<String, Long> queueGrowth, Map<String, Long> invocations,
+            Map<String, Long> functionErrors, CallCounts calls, boolean stackCallsCounted, long logBytes,
+            long apiRequests, int shards, Machine machine, boolean stopped, boolean stillApplying) {
+            this(options, sink, start, sendEnd, end, sent, times, senderLagMicros, seeded, profileWrites, tailErrors,
+                tailLastError, profileChecks, lost, ledger, receivedFound, queueGrowth, invocations, functionErrors,
+                calls, stackCallsCounted, logBytes, apiRequests, shards, machine, stopped, stillApplying, null);
+        }
     }
 
     private static final Duration LEAD = Duration.ofMillis(500);
 
     private final Clients clients;
     private final Progress progress;
+    /** Why the measurements after the send stopped (the stack stopped answering), or {@code null}. */
+    private String incomplete;
 
     public LoadRun(Clients clients, Progress progress) {
         this.clients = clients;
@@ -126,12 +141,16 @@ public final class LoadRun {
         }
         progress.done();
         progress.show("checking", 0, 1, 0, null, "profiles, ledger, stream");
-        // while the pipeline is still applying, an unapplied event is late, not lost: nothing to look for yet
-        int checks = stillApplying ? 0 : StackProbe.verifyInProfiles(clients.dynamoDb(), names.profilesTable(), plan,
-            times);
-        LedgerReadings ledger = settleLedger(options, times);
-        long received = options.readReceived() ? new ReceivedTimes(clients.kinesis(), Sleeper.SYSTEM)
-            .read(names.stream(), start.minusSeconds(5), plan, times) : 0;
+        // while the pipeline is still applying, an unapplied event is late, not lost: nothing to look for yet.
+        // From here on the stack may have stopped answering: each reading is kept if it can be made, and the first
+        // failure ends the readings with its reason (the report says what is missing), never the run.
+        int checks = stillApplying ? 0 : measure("checking the profiles", () -> StackProbe.verifyInProfiles(
+            clients.dynamoDb(), names.profilesTable(), plan, times), 0);
+        LedgerReadings ledger = measure("reading the ledger", () -> settleLedger(options, times),
+            new LedgerReadings(Map.of(), 0, 0));
+        long received = options.readReceived() ? measure("reading the stream's receive times",
+            () -> new ReceivedTimes(clients.kinesis(), Sleeper.SYSTEM).read(names.stream(), start.minusSeconds(5),
+                plan, times), 0L) : 0;
         if (options.stackMeter() != null) {
             Thread.sleep(1_500); // the stack writes its counts every second
         }
@@ -140,11 +159,14 @@ public final class LoadRun {
         boolean stackCounted = options.stackMeter() != null || calls.rows().stream()
             .anyMatch(row -> Caller.isFunction(row.key().caller()));
         Map<String, Long> queueGrowth = new LinkedHashMap<>();
-        StackProbe.queueDepths(clients.sqs(), names.failureQueues()).forEach((queue, depth) ->
+        measure("reading the failure queues", () -> StackProbe.queueDepths(clients.sqs(), names.failureQueues()),
+            Map.<String, Long>of()).forEach((queue, depth) ->
             queueGrowth.put(queue, depth - queuesBefore.getOrDefault(queue, 0L)));
         Map<String, Long> invocations = new LinkedHashMap<>();
         Map<String, Long> functionErrors = new LinkedHashMap<>();
-        StackProbe.localInvocations(clients.http(), options.apiBase()).forEach((function, counts) -> {
+        Map<String, long[]> invocationsAfter = measure("reading the functions' invocations",
+            () -> StackProbe.localInvocations(clients.http(), options.apiBase()), Map.of());
+        invocationsAfter.forEach((function, counts) -> {
             long[] earlier = invocationsBefore.getOrDefault(function, new long[2]);
             invocations.put(function, counts[0] - earlier[0]);
             functionErrors.put(function, counts[1] - earlier[1]);
@@ -155,7 +177,40 @@ public final class LoadRun {
             driver.senderLagMicros(), seeded, tail.writes(), tail.errors(), tail.lastError(), checks,
             StackProbe.lost(times), ledger, received, queueGrowth, invocations, functionErrors,
             calls.plus(stackCalls), stackCounted, logBytes, sink.apiRequests(), shards, machine, stop.get(),
-            stillApplying);
+            stillApplying, incomplete);
+    }
+
+    /** A reading of the stack after the send. */
+    @FunctionalInterface
+    interface Reading<T> {
+        T read() throws Exception;
+    }
+
+    /**
+     * {@code reading}'s value, or {@code fallback} once the stack has stopped answering: the first failure is
+     * kept as the reason the outcome is incomplete, and later readings are not attempted (each would wait out the
+     * SDK's timeouts again).
+     */
+    <T> T measure(String what, Reading<T> reading, T fallback) throws InterruptedException {
+        if (incomplete != null) {
+            return fallback;
+        }
+        try {
+            return reading.read();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (RuntimeException | IOException e) {
+            incomplete = what + " failed: " + Failures.oneLine(e);
+            progress.done();
+            return fallback;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Why the readings after the send stopped, or {@code null} when they all succeeded. */
+    String incomplete() {
+        return incomplete;
     }
 
     private LoadSink sink(Options options, EventTimes times) {

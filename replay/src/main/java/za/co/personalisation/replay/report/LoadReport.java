@@ -154,6 +154,12 @@ public final class LoadReport {
         if (outcome.stopped()) {
             reasons.add("the run was stopped early");
         }
+        if (outcome.incomplete() != null) {
+            // what follows the failure in the report was not measured: its zeros are not findings
+            root.put("incomplete", outcome.incomplete());
+            reasons.add("the stack stopped answering after the send, so the report is incomplete ("
+                + outcome.incomplete() + ")");
+        }
         if (lost > 0) {
             reasons.add(lost + " accepted events were never applied"
                 + (notInStream > 0 ? " (" + notInStream + " of them never reached the stream)" : ""));

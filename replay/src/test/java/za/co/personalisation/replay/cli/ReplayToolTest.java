@@ -50,6 +50,16 @@ class ReplayToolTest {
     }
 
     @Test
+    void aStackThatDoesNotAnswer_endsTheCommandWithOneLineAndExitOne_neverAStackTrace() {
+        Run run = run("load", "--endpoint-url", "http://127.0.0.1:1", "--api-url", "http://127.0.0.1:1",
+            "--rate", "10", "--count", "10", "--region", "af-south-1");
+
+        assertThat(run.code).as(run.err).isEqualTo(1);
+        assertThat(run.err).contains("replay load: ").doesNotContain("\tat ").doesNotContain("Exception in thread");
+        assertThat(run.err.lines().filter(line -> line.startsWith("replay load: "))).hasSize(1);
+    }
+
+    @Test
     void times_areInstantsOrDurationsAgo() {
         Clock clock = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
         assertThat(Times.parse("PT2H", clock)).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));

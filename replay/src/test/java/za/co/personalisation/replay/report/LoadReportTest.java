@@ -120,6 +120,33 @@ class LoadReportTest {
         return outcome(plan, times, lost, false);
     }
 
+    @Test
+    void aRunWhoseStackStoppedAnsweringAfterTheSend_isNotSustained_andTheReportSaysWhatIsMissing() {
+        LoadPlan plan = plan();
+        EventTimes times = new EventTimes(plan, START);
+        for (int i = 0; i < plan.count(); i++) {
+            times.sent();
+            times.reached(EventTimes.Stage.ACCEPTED, i, times.intended(i) + 5_000);
+            times.reached(EventTimes.Stage.ENRICHED, i, times.intended(i) + 900_000);
+        }
+        LoadRun.Outcome complete = outcome(plan, times, Set.of(), false);
+        LoadRun.Outcome incomplete = new LoadRun.Outcome(complete.options(), complete.sink(), complete.start(),
+            complete.sendEnd(), complete.end(), complete.sent(), times, complete.senderLagMicros(), complete.seeded(),
+            complete.profileWrites(), complete.tailErrors(), complete.tailLastError(), 0, Set.of(),
+            new LedgerReadings(Map.of(), 0, 0), 0, Map.of(), Map.of(), Map.of(), CallCounts.empty(), false, -1,
+            complete.apiRequests(), 1, complete.machine(), false, false,
+            "reading the ledger failed: ApiCallTimeoutException: Client execution did not complete");
+
+        ObjectNode report = LoadReport.build(incomplete, Prices.bundled());
+
+        assertThat(LoadReport.build(complete, Prices.bundled()).has("incomplete")).isFalse();
+        assertThat(report.path("incomplete").asText()).startsWith("reading the ledger failed");
+        assertThat(report.path("verdict").path("sustained").asBoolean()).isFalse();
+        assertThat(LoadReport.reasons(report)).anySatisfy(reason -> assertThat(reason)
+            .contains("the stack stopped answering after the send").contains("reading the ledger failed"));
+        assertThat(report.path("throughput").path("accepted").asLong()).isEqualTo(plan.count());
+    }
+
     private static LoadRun.Outcome outcome(LoadPlan plan, EventTimes times, Set<Integer> lost,
         boolean stillApplying) {
         LoadRun.Options options = new LoadRun.Options(plan, LoadRun.Target.API, URI.create("http://127.0.0.1:3000"),

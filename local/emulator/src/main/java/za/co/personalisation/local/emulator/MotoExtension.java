@@ -26,13 +26,17 @@ public final class MotoExtension implements BeforeAllCallback, ParameterResolver
             return server.endpoint();
         }
 
-        /** The environment a function gets against this emulator (endpoint, region, credentials). */
+        /**
+         * The environment a function gets against this emulator (endpoint, region, credentials, the erasure
+         * tombstones' key).
+         */
         public Map<String, String> environment() {
             return Map.of(
                 "AWS_ENDPOINT_URL", server.endpoint().toString(),
                 "AWS_REGION", MotoServer.REGION,
                 "AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY);
+                "AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY,
+                "ERASURE_KEY", MotoServer.ERASURE_KEY);
         }
     }
 

@@ -30,6 +30,11 @@ public final class MotoServer implements AutoCloseable {
     public static final String REGION = "af-south-1";
     public static final String ACCESS_KEY = "local";
     public static final String SECRET_KEY = "local";
+    /**
+     * The erasure tombstones' HMAC key on the emulator (ERASURE_KEY): fixed, because nothing here is secret; a
+     * deployed stack gets its own from the template parameter ErasureKey.
+     */
+    public static final String ERASURE_KEY = "local-erasure-key-not-a-secret-0000";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 

@@ -77,6 +77,8 @@ public final class LocalPages {
         } else if (path.startsWith(JOURNEY) && path.length() > JOURNEY.length()) {
             String eventId = URLDecoder.decode(path.substring(JOURNEY.length()), StandardCharsets.UTF_8);
             send(exchange, 200, "application/json", MAPPER.writeValueAsBytes(journey.apply(eventId)));
+        } else if (path.equals("/local/dashboard")) {
+            file(exchange, "dashboard.html");
         } else if (path.startsWith("/local/")) {
             notFound(exchange, "No local view at " + path + "; see " + String.join(", ", views.keySet())
                 + ", " + JOURNEY + "{eventId}");

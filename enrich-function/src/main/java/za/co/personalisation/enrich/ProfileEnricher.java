@@ -373,7 +373,7 @@ final class ProfileEnricher {
         List<ConsentEvent> decisions = new ArrayList<>(records.size());
         records.forEach(decoded -> decisions.add((ConsentEvent) decoded.event()));
         boolean whole = loaded != null;
-        Profile current = whole ? loaded : store.loadConsent(customerId, tally, deadlineNanos);
+        Profile current = whole ? loaded : consentOrNothing(customerId, tally, deadlineNanos);
         for (int attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
             ProfileMerger.Result result = merger.applyConsent(current, decisions, now);
             if (!result.changed()) {
@@ -398,9 +398,23 @@ final class ProfileEnricher {
             log.info("profile.conflict").with("customerId", customerId).with("attempt", attempt)
                 .with("readVersion", current.version()).log();
             whole = false;
-            current = store.loadConsent(customerId, tally, deadlineNanos);
+            current = consentOrNothing(customerId, tally, deadlineNanos);
         }
         throw new RetriesExhausted(customerId);
+    }
+
+    /**
+     * The stored consent and version; when the stored consent itself does not fit the layout, the version with no
+     * consent, so that the decisions replace it: a revocation must be applied even then, and a channel left
+     * unknown means no consent (the safe reading).
+     */
+    private Profile consentOrNothing(String customerId, Tally tally, long deadlineNanos) {
+        try {
+            return store.loadConsent(customerId, tally, deadlineNanos);
+        } catch (IllegalArgumentException e) {
+            log.error("consent.unreadable").with("customerId", customerId).error(e).log();
+            return store.loadVersionOnly(customerId, tally, deadlineNanos);
+        }
     }
 
     private void merge(String customerId, List<Decoded> records, Profile loaded, Instant now, Tally tally,

@@ -182,6 +182,18 @@ final class ProfileStore {
     }
 
     /**
+     * The stored profile's version only, with no consent: for a customer whose stored consent does not fit the
+     * layout, so that new decisions can replace it (every channel not decided again becomes unknown: no consent).
+     */
+    Profile loadVersionOnly(String customerId, Tally tally, long deadlineNanos) {
+        Map<String, AttributeValue> item = retry.call(DynamoDbRetry.Kind.READ, tally, deadlineNanos,
+            () -> dynamoDb.getItem(b -> b.tableName(profilesTable).key(key(customerId)).consistentRead(true)
+                .projectionExpression("customerId, #version")
+                .expressionAttributeNames(Map.of("#version", ProfileItems.VERSION)))).item();
+        return item == null || item.isEmpty() ? Profile.empty(customerId) : ProfileItems.fromItem(item);
+    }
+
+    /**
      * Writes the consent of {@code merged}, and nothing else of it, as version {@code merged.version() + 1}: an
      * update of the consent attribute conditional on the version read, so that it succeeds whatever the rest of
      * the item holds (docs/privacy.md, "Consent is applied on its own"). A customer without a profile gets one

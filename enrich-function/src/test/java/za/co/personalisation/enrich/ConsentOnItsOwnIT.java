@@ -96,6 +96,27 @@ class ConsentOnItsOwnIT {
     }
 
     @Test
+    void revocation_whenTheStoredConsentItselfDoesNotFitTheLayout_replacesIt() {
+        fixture.dynamoDb.putItem(b -> b.tableName(fixture.profilesTable).item(Map.of(
+            "customerId", AttributeValue.fromS("c-1"),
+            "version", AttributeValue.fromN("4"),
+            "consent", AttributeValue.fromM(Map.of(
+                "sms", AttributeValue.fromM(Map.of("state", AttributeValue.fromS("maybe"))),
+                "email", AttributeValue.fromM(Map.of("state", AttributeValue.fromS("granted"),
+                    "at", AttributeValue.fromS("2026-11-20T10:00:00Z"))))))));
+        EnrichHandler handler = fixture.handler(CLOCK);
+
+        StreamsEventResponse response = handler.handleRequest(batch(fixture.records(List.of(
+            consent("c-1", "e-revoke", Channel.EMAIL, Consent.State.REVOKED, 2)))), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(storedConsent("c-1", Channel.EMAIL)).isEqualTo(Consent.State.REVOKED);
+        // the unreadable SMS decision is gone: unknown, which sends nothing
+        assertThat(storedConsent("c-1", Channel.SMS)).isEqualTo(Consent.State.UNKNOWN);
+        assertThat(fixture.logs("consent.unreadable")).hasSize(1);
+    }
+
+    @Test
     void revocation_whenTheInterestWritesStayThrottled_isStoredAndOnlyTheInterestIsRedelivered() {
         fixture.handler(CLOCK).handleRequest(batch(fixture.records(List.of(
             consent("c-1", "e-grant", Channel.SMS, Consent.State.GRANTED, 30),

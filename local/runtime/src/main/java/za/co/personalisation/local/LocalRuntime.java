@@ -56,16 +56,13 @@ import za.co.personalisation.local.template.Template;
  * and customers seeded, the four functions' handlers invoked in-process by an API Gateway emulation and by event
  * source mapping pollers, and an outbox of what was sent.
  *
- * <pre>java … za.co.personalisation.local.LocalRuntime [--port 3000] [--moto-port 0] [--stage local]</pre>
+ * <pre>java … za.co.personalisation.local.LocalRuntime [--port 3000] [--moto-port 4566] [--stage local]</pre>
+ * (what {@code ./pipeline run} starts; options in {@link RunCommandLine})
  */
 public final class LocalRuntime implements AutoCloseable {
 
     /** How to start. {@code motoPort} 0 = any free port; {@code moto} non-null = use that emulator. */
     public record Options(Path root, int port, int motoPort, String stage, MotoServer moto, PrintStream console) {
-
-        public static Options defaults() {
-            return new Options(ProjectRoot.find(), 3000, 0, "local", null, System.out);
-        }
     }
 
     private final Options options;
@@ -142,6 +139,9 @@ public final class LocalRuntime implements AutoCloseable {
             functions.add(function);
             byId.put(definition.logicalId(), function);
             for (FunctionDefinition.Event event : definition.events()) {
+                if (!event.type().equals("Api") && !EventSourceSettings.enabled(event)) {
+                    continue;
+                }
                 switch (event.type()) {
                     case "Api" -> {
                         // routed by the API Gateway emulation below, from ApiDefinition
@@ -397,27 +397,32 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
+    /** {@code ./pipeline run}: see {@link RunCommandLine#USAGE}. Exit 2 on bad arguments, 1 if it cannot start. */
     public static void main(String[] args) {
-        Options defaults = Options.defaults();
-        int port = defaults.port();
-        int motoPort = defaults.motoPort();
-        String stage = defaults.stage();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--moto-port" -> motoPort = Integer.parseInt(args[++i]);
-                case "--stage" -> stage = args[++i];
-                default -> {
-                    System.err.println("unknown option " + args[i]
-                        + "; usage: LocalRuntime [--port 3000] [--moto-port 0] [--stage local]");
-                    System.exit(2);
-                }
-            }
+        RunCommandLine.Parsed parsed;
+        try {
+            parsed = RunCommandLine.parse(List.of(args), Settings.fromEnvironment());
+        } catch (IllegalArgumentException e) {
+            System.err.println("pipeline run: " + e.getMessage());
+            System.err.println(RunCommandLine.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (parsed.help()) {
+            System.out.println(RunCommandLine.USAGE);
+            return;
+        }
+        String busy = RunCommandLine.portInUse(parsed);
+        if (busy != null) {
+            System.err.println("pipeline run: " + busy);
+            System.exit(1);
+            return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         LocalRuntime runtime;
         try {
-            runtime = start(new Options(defaults.root(), port, motoPort, stage, null, System.out));
+            runtime = start(new Options(ProjectRoot.find(), parsed.port(), parsed.motoPort(), parsed.stage(), null,
+                System.out));
         } catch (RuntimeException e) {
             System.err.println("The local runtime could not start: " + e.getMessage());
             System.exit(1);

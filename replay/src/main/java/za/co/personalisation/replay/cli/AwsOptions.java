@@ -14,7 +14,7 @@ import za.co.personalisation.replay.load.StackNames;
 final class AwsOptions {
 
     @Option(names = "--endpoint-url", paramLabel = "URL",
-        description = "AWS endpoint (the local emulator, e.g. http://127.0.0.1:5000); default: $AWS_ENDPOINT_URL,"
+        description = "AWS endpoint (the local emulator, e.g. http://127.0.0.1:4566); default: $AWS_ENDPOINT_URL,"
             + " or AWS itself")
     String endpointUrl;
 

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import za.co.personalisation.local.template.FunctionDefinition;
 
 /**
@@ -53,9 +55,22 @@ public record EventSourceSettings(
             onFailureArn, reportBatchItemFailures, parallelizationFactor, null, FilterCriteria.NONE);
     }
 
+    /** The stream mappings' properties the local pollers honour; anything else is refused at start-up. */
+    private static final Set<String> STREAM_PROPERTIES = Set.of("Stream", "StartingPosition",
+        "StartingPositionTimestamp", "BatchSize", "MaximumBatchingWindowInSeconds", "ParallelizationFactor",
+        "BisectBatchOnFunctionError", "MaximumRetryAttempts", "MaximumRecordAgeInSeconds", "FunctionResponseTypes",
+        "DestinationConfig", "FilterCriteria", "Enabled");
+    /**
+     * The SQS mapping's properties the local poller honours. ScalingConfig's MaximumConcurrency is a cap (2 to 1000)
+     * and the local poller invokes one batch at a time, so every legal cap holds.
+     */
+    private static final Set<String> SQS_PROPERTIES = Set.of("Queue", "BatchSize", "MaximumBatchingWindowInSeconds",
+        "FunctionResponseTypes", "FilterCriteria", "ScalingConfig", "Enabled");
+
     /** Reads a Kinesis, DynamoDB or SQS event of a function. */
     public static EventSourceSettings of(FunctionDefinition.Event event) {
         boolean sqs = event.type().equals("SQS");
+        refuseWhatIsNotEmulated(event, sqs);
         String source = sqs ? event.string("Queue", null) : event.string("Stream", null);
         int age = event.integer("MaximumRecordAgeInSeconds", -1);
         Object responseTypes = event.properties().get("FunctionResponseTypes");
@@ -76,6 +91,58 @@ public record EventSourceSettings(
             event.integer("ParallelizationFactor", 1),
             timestamp == null ? null : epochSeconds(timestamp.toString()),
             FilterCriteria.of(event.properties().get("FilterCriteria")));
+    }
+
+    /**
+     * Whether the mapping polls: the Enabled property (default true). A disabled mapping reads nothing, as in
+     * Lambda, so the local runtime starts no poller for it.
+     */
+    public static boolean enabled(FunctionDefinition.Event event) {
+        refuseWhatIsNotEmulated(event, event.type().equals("SQS"));
+        Object enabled = event.properties().get("Enabled");
+        if (enabled == null || "true".equals(enabled.toString())) {
+            return true;
+        }
+        if ("false".equals(enabled.toString())) {
+            return false;
+        }
+        throw new IllegalArgumentException(where(event) + " sets Enabled to '" + enabled + "'; it takes true or false");
+    }
+
+    /**
+     * A property the pollers do not implement would be silently ignored, and the stack would behave differently
+     * from AWS without saying so; like an unknown intrinsic function, it stops the start with its name.
+     */
+    private static void refuseWhatIsNotEmulated(FunctionDefinition.Event event, boolean sqs) {
+        Set<String> unknown = new TreeSet<>(event.properties().keySet());
+        unknown.removeAll(sqs ? SQS_PROPERTIES : STREAM_PROPERTIES);
+        if (event.properties().get("DestinationConfig") instanceof Map<?, ?> destination) {
+            destination.keySet().stream().filter(key -> !"OnFailure".equals(key))
+                .forEach(key -> unknown.add("DestinationConfig." + key));
+        }
+        if (event.properties().get("ScalingConfig") instanceof Map<?, ?> scaling) {
+            scaling.keySet().stream().filter(key -> !"MaximumConcurrency".equals(key))
+                .forEach(key -> unknown.add("ScalingConfig." + key));
+            Object concurrency = scaling.get("MaximumConcurrency");
+            if (concurrency != null && !(concurrency.toString().matches("\\d{1,4}")
+                && Integer.parseInt(concurrency.toString()) >= 2 && Integer.parseInt(concurrency.toString()) <= 1000)) {
+                throw new IllegalArgumentException(where(event) + " sets ScalingConfig.MaximumConcurrency to "
+                    + concurrency + "; Lambda takes 2 to 1000");
+            }
+        }
+        if (event.properties().get("FunctionResponseTypes") instanceof List<?> types) {
+            types.stream().filter(type -> !"ReportBatchItemFailures".equals(type))
+                .forEach(type -> unknown.add("FunctionResponseTypes " + type));
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(where(event) + " sets " + String.join(", ", unknown) + ", which the"
+                + " local runtime does not emulate; remove it from template.yaml or implement it in"
+                + " local/runtime (esm/EventSourceSettings and the poller), see docs/local-runtime.md");
+        }
+    }
+
+    private static String where(FunctionDefinition.Event event) {
+        return "template.yaml's " + event.type() + " event " + event.name();
     }
 
     /** A copy with another starting position (tests and tools start mappings at a chosen point). */

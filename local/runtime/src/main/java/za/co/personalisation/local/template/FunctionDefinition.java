@@ -13,7 +13,7 @@ import java.util.Map;
  * @param logicalId   e.g. {@code IngestFunction}
  * @param name        the FunctionName
  * @param handler     {@code class::method}
- * @param codeUri     the artifact path, relative to the project root
+ * @param codeUri     the function's module folder, relative to the project root (what `sam build` builds)
  * @param memoryMb    MemorySize
  * @param timeout     Timeout
  * @param environment Environment.Variables

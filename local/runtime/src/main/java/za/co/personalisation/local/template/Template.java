@@ -28,8 +28,9 @@ public final class Template {
     private static final List<String> FUNCTIONS = List.of("Base64", "Cidr", "FindInMap", "GetAZs", "If",
         "ImportValue", "Join", "Select", "Split", "Sub", "Transform", "And", "Equals", "Not", "Or");
 
-    /** One resource: logical id, type and properties as written. */
-    public record Resource(String logicalId, String type, Map<String, Object> properties) {
+    /** One resource: logical id, type, properties and metadata as written. */
+    public record Resource(String logicalId, String type, Map<String, Object> properties,
+        Map<String, Object> metadata) {
     }
 
     private final Map<String, Object> root;
@@ -48,6 +49,11 @@ public final class Template {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /** Every parameter the template declares, in the order written. */
+    public List<String> parameterNames() {
+        return List.copyOf(map(root.get("Parameters")).keySet());
     }
 
     /** Parameter defaults. */
@@ -73,7 +79,7 @@ public final class Template {
             .map(entry -> {
                 Map<String, Object> resource = map(entry.getValue());
                 return new Resource(entry.getKey(), String.valueOf(resource.get("Type")),
-                    map(resource.get("Properties")));
+                    map(resource.get("Properties")), map(resource.get("Metadata")));
             })
             .toList();
     }

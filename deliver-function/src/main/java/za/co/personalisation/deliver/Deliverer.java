@@ -43,6 +43,7 @@ import za.co.personalisation.core.notify.SuppressionReason;
 import za.co.personalisation.core.offer.Offer;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Profile;
+import za.co.personalisation.core.profile.ShadowCustomers;
 
 /**
  * Sends each queued notification at most once, to a customer who still agrees, at an hour they accept, within
@@ -251,7 +252,8 @@ final class Deliverer {
                 return true;
             }
         }
-        if (notification.replay()) {
+        if (notification.replay() || ShadowCustomers.isShadow(customerId)) {
+            // replayed traffic, or a shadow customer's (docs/replay.md): never sent to anyone
             suppress(notification, SuppressionReason.REPLAYED_TRAFFIC, Map.of(), unit);
             return true;
         }

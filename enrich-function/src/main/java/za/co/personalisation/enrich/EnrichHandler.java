@@ -97,7 +97,8 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
             throw new IllegalStateException("WRITE_CONCURRENCY must be at least 1, not " + concurrency);
         }
         ProfileMerger merger = new ProfileMerger(settings.getDuration("INTEREST_HALF_LIFE", Duration.ofDays(14)),
-            settings.getInt("REMEMBERED_EVENTS", 200));
+            settings.getInt("REMEMBERED_EVENTS", 200),
+            settings.getInt("MAX_INTERESTS", ProfileMerger.DEFAULT_MAX_INTERESTS));
         this.enricher = new ProfileEnricher(
             new ProfileStore(dynamoDb, settings.require("PROFILES_TABLE"), settings.require("ERASURES_TABLE"),
                 tombstoneTtl, retry, ErasureTombstones.from(settings)),

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.lambda.BatchFailures;
@@ -28,6 +29,7 @@ import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.profile.EventValidator;
 import za.co.personalisation.core.profile.Profile;
 import za.co.personalisation.core.profile.ProfileMerger;
+import za.co.personalisation.core.profile.ShadowCustomers;
 
 /**
  * Applies a Kinesis batch to the profiles: decode and validate every record, coalesce per customer (keeping each
@@ -48,6 +50,11 @@ import za.co.personalisation.core.profile.ProfileMerger;
 final class ProfileEnricher {
 
     static final int MAX_CONFLICT_ATTEMPTS = 5;
+
+    /** A part of a customer's share that must be redelivered. */
+    private static final Object FAILED = new Object();
+    /** A part whose records were sent to the failed-events queue, as no retry could apply them. */
+    private static final Object PARKED = new Object();
 
     private final ProfileStore store;
     private final LedgerEraser ledger;
@@ -93,10 +100,8 @@ final class ProfileEnricher {
             boolean knownErased = erased.contains(customer.getKey());
             tasks.add(() -> {
                 Tally tally = new Tally();
-                if (!applyCustomer(customer.getKey(), customer.getValue(), loaded, knownErased, now, tally,
-                    deadlineNanos)) {
-                    failures.fail(customer.getValue().get(0).sequence());
-                }
+                applyCustomer(customer.getKey(), customer.getValue(), loaded, knownErased, now, tally, deadlineNanos,
+                    failures);
                 return tally;
             });
         }
@@ -159,7 +164,7 @@ final class ProfileEnricher {
                 reason = validator.violation(event, now);
                 if (reason == null) {
                     byCustomer.computeIfAbsent(event.customerId(), id -> new ArrayList<>())
-                        .add(new Decoded(event, sequence));
+                        .add(new Decoded(event, sequence, data, record));
                     continue;
                 }
             } catch (InterestEventCodec.InvalidRecordException e) {
@@ -174,38 +179,241 @@ final class ProfileEnricher {
         return byCustomer;
     }
 
-    /** @return false when the customer's share could not be completed and must be redelivered */
-    private boolean applyCustomer(String customerId, List<Decoded> records, Profile loaded, boolean knownErased,
-        Instant now, Tally tally, long deadlineNanos) {
+    /**
+     * Applies one customer's share of the batch. Consent decisions and interest events go separate ways: the
+     * consent path reads and writes only the consent (and the version), first, so that a consent change is applied
+     * even when the customer's interest data cannot be written, and never waits behind it; an erasure goes before
+     * both and drops them.
+     *
+     * <p>Records that could not be completed and must be redelivered are reported in {@code failures} (the first
+     * of each part that failed); the customer then counts once in {@code WriteFailed}.
+     */
+    private void applyCustomer(String customerId, List<Decoded> all, Profile loaded, boolean knownErased,
+        Instant now, Tally tally, long deadlineNanos, BatchFailures failures) {
+        List<Decoded> records = withoutReplaysOfLiveCustomers(customerId, all, tally);
+        if (records.isEmpty()) {
+            return;
+        }
+        ErasureEvent erasure = firstErasure(records);
+        if (erasure != null || knownErased) {
+            countFailed(tally, attempt(customerId, records, tally, now, deadlineNanos, failures, () -> {
+                if (erasure != null) {
+                    erase(customerId, erasure, records, loaded, knownErased, now, tally, deadlineNanos);
+                } else {
+                    dropErased(customerId, records, tally);
+                }
+                return null;
+            }) == FAILED);
+            return;
+        }
+        List<Decoded> decisions = new ArrayList<>();
+        List<Decoded> interests = new ArrayList<>();
+        for (Decoded decoded : records) {
+            (decoded.event() instanceof ConsentEvent ? decisions : interests).add(decoded);
+        }
+        if (!decisions.isEmpty() && !interests.isEmpty() && loaded != null
+            && mergedTogether(customerId, records, loaded, now, tally, deadlineNanos)) {
+            return;
+        }
+        Profile current = loaded;
+        boolean failed = false;
+        if (!decisions.isEmpty()) {
+            Object outcome = attempt(customerId, decisions, tally, now, deadlineNanos, failures,
+                () -> applyConsent(customerId, decisions, loaded, now, tally, deadlineNanos));
+            failed = outcome == FAILED;
+            current = outcome instanceof Profile written ? written : null;
+        }
+        if (!interests.isEmpty()) {
+            Profile base = current;
+            failed |= attempt(customerId, interests, tally, now, deadlineNanos, failures, () -> {
+                merge(customerId, interests, base, now, tally, deadlineNanos);
+                return null;
+            }) == FAILED;
+        }
+        countFailed(tally, failed);
+    }
+
+    /**
+     * Replayed traffic never acts on a live customer (docs/replay.md, "The rule"): a replayed event of a customer
+     * who is not a shadow customer ({@link ShadowCustomers}) is dropped, whatever its kind, so it cannot change a
+     * live profile's interests, location or consent, nor erase the customer, nor contribute to a notification.
+     */
+    private List<Decoded> withoutReplaysOfLiveCustomers(String customerId, List<Decoded> records, Tally tally) {
+        if (ShadowCustomers.isShadow(customerId)) {
+            return records;
+        }
+        List<Decoded> live = null;
+        for (int i = 0; i < records.size(); i++) {
+            StreamEvent event = records.get(i).event();
+            if (!event.replay()) {
+                if (live != null) {
+                    live.add(records.get(i));
+                }
+                continue;
+            }
+            if (live == null) {
+                live = new ArrayList<>(records.subList(0, i));
+            }
+            tally.replayDropped++;
+            log.info("event.replay_dropped").with("eventId", event.eventId()).with("customerId", customerId)
+                .with("kind", kind(event)).with("reason", "replayed traffic never acts on a live customer").log();
+        }
+        return live == null ? records : live;
+    }
+
+    private static String kind(StreamEvent event) {
+        return event instanceof InterestEvent ? "interest" : event instanceof ConsentEvent ? "consent" : "erasure";
+    }
+
+    private static void countFailed(Tally tally, boolean failed) {
+        if (failed) {
+            tally.writeFailed++;
+        }
+    }
+
+    /**
+     * The sunny path of a customer with both consent decisions and interest events in the batch: one write of
+     * both. If that write fails for any reason (even one a retry may cure), the decisions are then written on
+     * their own and the interests apart, so the consent never shares the interests' fate.
+     *
+     * @return true when both were written (or nothing needed writing)
+     */
+    private boolean mergedTogether(String customerId, List<Decoded> records, Profile loaded, Instant now,
+        Tally tally, long deadlineNanos) {
+        try {
+            merge(customerId, records, loaded, now, tally, deadlineNanos);
+            return true;
+        } catch (SdkException | RetriesExhausted | IllegalArgumentException e) {
+            log.warn("profile.combined_write_failed").with("customerId", customerId)
+                .with("firstSequenceNumber", records.get(0).sequence()).error(e).log();
+            return false;
+        }
+    }
+
+    /**
+     * Runs one part of a customer's share. A failure that a retry may cure (DynamoDB still failing after the
+     * retries, lost races, the deadline) reports the part's first record for redelivery. A failure that no retry
+     * can cure (DynamoDB refusing the write as invalid, e.g. an item over 400 KB; a stored item that does not fit
+     * the layout) sends the part's records to the failed-events queue with the reason, so that they are kept for a
+     * redrive and the shard, and the customer's later consent changes and erasures, do not wait behind them.
+     *
+     * @return what the part returned, or {@link #FAILED}
+     */
+    private Object attempt(String customerId, List<Decoded> part, Tally tally, Instant now, long deadlineNanos,
+        BatchFailures failures, Callable<Object> work) {
         try {
             if (System.nanoTime() > deadlineNanos) {
                 throw new OutOfTime();
             }
-            ErasureEvent erasure = firstErasure(records);
-            if (erasure != null) {
-                erase(customerId, erasure, records, loaded, knownErased, now, tally, deadlineNanos);
-            } else if (knownErased) {
-                dropErased(customerId, records, tally);
-            } else {
-                merge(customerId, records, loaded, now, tally, deadlineNanos);
+            return work.call();
+        } catch (SdkException e) {
+            if (e instanceof AwsServiceException && !DynamoDbRetry.isTransient(e)
+                && deadLetterAll(customerId, part, "profile write refused by DynamoDB: " + errorCode(e), tally, now)) {
+                return PARKED;
             }
-            return true;
-        } catch (SdkException | RetriesExhausted | OutOfTime | LedgerEraser.LedgerNotErased e) {
-            tally.writeFailed++;
-            log.warn("profile.write_failed")
-                .with("customerId", customerId)
-                .with("firstSequenceNumber", records.get(0).sequence())
-                .with("events", records.size())
-                .error(e)
-                .log();
-            return false;
+            return fail(customerId, part, tally, failures, e);
+        } catch (RetriesExhausted | OutOfTime | LedgerEraser.LedgerNotErased e) {
+            return fail(customerId, part, tally, failures, e);
         } catch (IllegalArgumentException e) {
-            // the stored profile does not fit the item layout: retrying cannot help, but dropping the events would
-            // lose them; the event source mapping retries, then reports the batch to its on-failure destination
-            tally.writeFailed++;
+            // the stored profile does not fit the item layout: retrying cannot help; park the records with the reason
             log.error("profile.unreadable").with("customerId", customerId)
-                .with("firstSequenceNumber", records.get(0).sequence()).error(e).log();
-            return false;
+                .with("firstSequenceNumber", part.get(0).sequence()).error(e).log();
+            if (deadLetterAll(customerId, part, "stored profile does not fit the item layout", tally, now)) {
+                return PARKED;
+            }
+            failures.fail(part.get(0).sequence());
+            return FAILED;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+
+    private Object fail(String customerId, List<Decoded> part, Tally tally, BatchFailures failures, Exception e) {
+        log.warn("profile.write_failed")
+            .with("customerId", customerId)
+            .with("firstSequenceNumber", part.get(0).sequence())
+            .with("events", part.size())
+            .error(e)
+            .log();
+        failures.fail(part.get(0).sequence());
+        return FAILED;
+    }
+
+    private boolean deadLetterAll(String customerId, List<Decoded> part, String reason, Tally tally, Instant now) {
+        for (Decoded decoded : part) {
+            if (!deadLetter(decoded.data(), reason, decoded.record(), now)) {
+                return false;
+            }
+            tally.parked++;
+        }
+        log.warn("events.parked").with("customerId", customerId).with("events", part.size()).with("reason", reason)
+            .log();
+        return true;
+    }
+
+    private static String errorCode(SdkException e) {
+        if (e instanceof AwsServiceException service
+            && service.awsErrorDetails() != null && service.awsErrorDetails().errorCode() != null) {
+            return service.awsErrorDetails().errorCode();
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    /**
+     * The consent path: merge the decisions into the stored consent and write the consent alone.
+     *
+     * @return the profile as now stored when {@code loaded} was a whole profile (the interest path can go on from
+     *     it without reading again), otherwise {@code null}
+     */
+    private Profile applyConsent(String customerId, List<Decoded> records, Profile loaded, Instant now, Tally tally,
+        long deadlineNanos) {
+        List<ConsentEvent> decisions = new ArrayList<>(records.size());
+        records.forEach(decoded -> decisions.add((ConsentEvent) decoded.event()));
+        boolean whole = loaded != null;
+        Profile current = whole ? loaded : consentOrNothing(customerId, tally, deadlineNanos);
+        for (int attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
+            ProfileMerger.Result result = merger.applyConsent(current, decisions, now);
+            if (!result.changed()) {
+                tally.duplicatesSkipped += result.duplicates();
+                log.info("consent.unchanged").with("customerId", customerId)
+                    .with("decisions", decisions.size()).log();
+                return whole ? current : null;
+            }
+            ProfileStore.SaveOutcome outcome = store.saveConsent(result.profile(), now, tally, deadlineNanos);
+            if (outcome == ProfileStore.SaveOutcome.SAVED) {
+                tally.duplicatesSkipped += result.duplicates();
+                tally.applied += result.applied();
+                logApplied(result.appliedEvents(), result.profile().version() + 1);
+                return whole && !current.isNew() ? result.profile().withVersion(result.profile().version() + 1)
+                    : null;
+            }
+            if (outcome == ProfileStore.SaveOutcome.ERASED) {
+                dropErased(customerId, records, tally);
+                return null;
+            }
+            tally.conditionalConflicts++;
+            log.info("profile.conflict").with("customerId", customerId).with("attempt", attempt)
+                .with("readVersion", current.version()).log();
+            whole = false;
+            current = consentOrNothing(customerId, tally, deadlineNanos);
+        }
+        throw new RetriesExhausted(customerId);
+    }
+
+    /**
+     * The stored consent and version; when the stored consent itself does not fit the layout, the version with no
+     * consent, so that the decisions replace it: a revocation must be applied even then, and a channel left
+     * unknown means no consent (the safe reading).
+     */
+    private Profile consentOrNothing(String customerId, Tally tally, long deadlineNanos) {
+        try {
+            return store.loadConsent(customerId, tally, deadlineNanos);
+        } catch (IllegalArgumentException e) {
+            log.error("consent.unreadable").with("customerId", customerId).error(e).log();
+            return store.loadVersionOnly(customerId, tally, deadlineNanos);
         }
     }
 
@@ -226,6 +434,11 @@ final class ProfileEnricher {
             if (outcome == ProfileStore.SaveOutcome.SAVED) {
                 countSkipped(customerId, result, tally);
                 tally.applied += result.applied();
+                if (result.evicted() > 0) {
+                    tally.interestsEvicted += result.evicted();
+                    log.info("profile.interests_evicted").with("customerId", customerId)
+                        .with("evicted", result.evicted()).with("kept", result.profile().interests().size()).log();
+                }
                 logApplied(result.appliedEvents(), result.profile().version() + 1);
                 return;
             }
@@ -359,7 +572,7 @@ final class ProfileEnricher {
         return data;
     }
 
-    private record Decoded(StreamEvent event, String sequence) {
+    private record Decoded(StreamEvent event, String sequence, byte[] data, KinesisEvent.KinesisEventRecord record) {
     }
 
     /** Another writer kept winning the race for this customer. */

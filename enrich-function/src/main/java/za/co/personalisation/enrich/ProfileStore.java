@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.core.event.ErasureEvent;
+import za.co.personalisation.core.profile.AppliedEvents;
 import za.co.personalisation.core.profile.Profile;
 
 /**
@@ -166,6 +167,62 @@ final class ProfileStore {
             () -> dynamoDb.getItem(b -> b.tableName(profilesTable).key(key(customerId)).consistentRead(true)))
             .item();
         return item == null || item.isEmpty() ? Profile.empty(customerId) : ProfileItems.fromItem(item);
+    }
+
+    /**
+     * The stored profile's consent and version only (a projection): what the consent path needs, readable even
+     * when the rest of the item is not. Never write the result back whole: it lacks the interests.
+     */
+    Profile loadConsent(String customerId, Tally tally, long deadlineNanos) {
+        Map<String, AttributeValue> item = retry.call(DynamoDbRetry.Kind.READ, tally, deadlineNanos,
+            () -> dynamoDb.getItem(b -> b.tableName(profilesTable).key(key(customerId)).consistentRead(true)
+                .projectionExpression("customerId, #version, consent, updatedAt")
+                .expressionAttributeNames(Map.of("#version", ProfileItems.VERSION)))).item();
+        return item == null || item.isEmpty() ? Profile.empty(customerId) : ProfileItems.fromItem(item);
+    }
+
+    /**
+     * The stored profile's version only, with no consent: for a customer whose stored consent does not fit the
+     * layout, so that new decisions can replace it (every channel not decided again becomes unknown: no consent).
+     */
+    Profile loadVersionOnly(String customerId, Tally tally, long deadlineNanos) {
+        Map<String, AttributeValue> item = retry.call(DynamoDbRetry.Kind.READ, tally, deadlineNanos,
+            () -> dynamoDb.getItem(b -> b.tableName(profilesTable).key(key(customerId)).consistentRead(true)
+                .projectionExpression("customerId, #version")
+                .expressionAttributeNames(Map.of("#version", ProfileItems.VERSION)))).item();
+        return item == null || item.isEmpty() ? Profile.empty(customerId) : ProfileItems.fromItem(item);
+    }
+
+    /**
+     * Writes the consent of {@code merged}, and nothing else of it, as version {@code merged.version() + 1}: an
+     * update of the consent attribute conditional on the version read, so that it succeeds whatever the rest of
+     * the item holds (docs/privacy.md, "Consent is applied on its own"). A customer without a profile gets one
+     * holding only the consent, created as {@link #save} creates one (no live tombstone).
+     */
+    SaveOutcome saveConsent(Profile merged, Instant now, Tally tally, long deadlineNanos) {
+        if (merged.isNew()) {
+            return save(new Profile(merged.customerId(), 0, Map.of(), null, Instant.EPOCH, "", merged.consent(),
+                AppliedEvents.NONE, now), now, tally, deadlineNanos);
+        }
+        tally.writes++;
+        AttributeValue consent = ProfileItems.toItem(merged).get("consent");
+        try {
+            retry.call(DynamoDbRetry.Kind.WRITE, tally, deadlineNanos, () -> dynamoDb.updateItem(b -> b
+                .tableName(profilesTable)
+                .key(key(merged.customerId()))
+                .updateExpression("SET #consent = :consent, #version = :next, #updatedAt = :now")
+                .conditionExpression(UPDATE_CONDITION)
+                .expressionAttributeNames(Map.of("#version", ProfileItems.VERSION, "#consent", "consent",
+                    "#updatedAt", "updatedAt"))
+                .expressionAttributeValues(Map.of(
+                    ":consent", consent,
+                    ":next", AttributeValue.fromN(Long.toString(merged.version() + 1)),
+                    ":now", AttributeValue.fromS(now.toString()),
+                    ":expected", AttributeValue.fromN(Long.toString(merged.version()))))));
+            return SaveOutcome.SAVED;
+        } catch (ConditionalCheckFailedException e) {
+            return SaveOutcome.CONFLICT;
+        }
     }
 
     /** Writes {@code merged} as version {@code merged.version() + 1}: one write request (plus retries). */

@@ -22,6 +22,9 @@ final class Tally {
     int conditionalConflicts;
     int writeFailed;
     int deadLetterFailed;
+    int parked;
+    int interestsEvicted;
+    int replayDropped;
 
     void add(Tally other) {
         records += other.records;
@@ -38,6 +41,9 @@ final class Tally {
         conditionalConflicts += other.conditionalConflicts;
         writeFailed += other.writeFailed;
         deadLetterFailed += other.deadLetterFailed;
+        parked += other.parked;
+        interestsEvicted += other.interestsEvicted;
+        replayDropped += other.replayDropped;
     }
 
     /** Writes every count, zeros included, so a dashboard sees 0 rather than a gap. */
@@ -55,6 +61,9 @@ final class Tally {
             .count("ReadRetries", readRetries)
             .count("ConditionalConflicts", conditionalConflicts)
             .count("WriteFailed", writeFailed)
-            .count("DeadLetterFailed", deadLetterFailed);
+            .count("DeadLetterFailed", deadLetterFailed)
+            .count("Parked", parked)
+            .count("InterestsEvicted", interestsEvicted)
+            .count("ReplayDropped", replayDropped);
     }
 }

@@ -33,8 +33,10 @@ class EnrichWriteCountIT {
     void handleRequest_onAThousandRecordBatch_writesOncePerDistinctCustomer_perEventWritesOncePerEvent(
         MotoExtension.Emulator emulator) throws IOException {
         List<StreamEvent> events = SyntheticEvents.generate(1_000, 250, 42L);
+        // the distinct customers with something to write: replayed events of these live customers are dropped
+        // (docs/replay.md), so a customer with only those has nothing
         Set<String> customers = new HashSet<>();
-        events.forEach(event -> customers.add(event.customerId()));
+        events.stream().filter(event -> !event.replay()).forEach(event -> customers.add(event.customerId()));
 
         Interceptors.Counter coalesced = new Interceptors.Counter();
         // customers one at a time: the count does not depend on it, and 250 profile creations in parallel make

@@ -25,17 +25,19 @@ class ProfileItemsTest {
         Profile profile = merger.apply(Profile.empty("c-1"), List.of(
             Events.interest("c-1", "e-1", "books", Events.DURBAN, 30),
             Events.interest("c-1", "e-2", "home & garden", Events.CAPE_TOWN, 20),
+            Events.interest("c-1", "e-3", "books", Events.CAPE_TOWN, 10),
             Events.consent("c-1", "k-1", Channel.EMAIL, Consent.State.GRANTED, 10)), NOW).profile().withVersion(7);
 
         Map<String, AttributeValue> item = ProfileItems.toItem(profile);
 
         assertThat(ProfileItems.fromItem(item)).isEqualTo(profile);
-        // in (occurredAt, eventId) order: e-2 occurred 20 minutes ago, k-1 10
-        assertThat(item.get("appliedEventIds").l()).extracting(AttributeValue::s).containsExactly("e-2", "k-1");
+        // in (occurredAt, eventId) order: e-2 occurred 20 minutes ago, e-3 10; consent decisions are not remembered
+        assertThat(item.get("appliedEventIds").l()).extracting(AttributeValue::s).containsExactly("e-2", "e-3");
         assertThat(item.get("appliedEventTimes").l()).extracting(AttributeValue::n).containsExactly(
             Long.toString(NOW.minusSeconds(1200).toEpochMilli()), Long.toString(NOW.minusSeconds(600).toEpochMilli()));
         assertThat(item.get("appliedHorizon").m().get("eventId").s()).isEqualTo("e-1");
-        assertThat(item.get("locationEventId").s()).isEqualTo("e-2");
+        assertThat(item.get("locationEventId").s()).isEqualTo("e-3");
+        assertThat(item.get("consent").m().get("email").m().get("state").s()).isEqualTo("granted");
         assertThat(item).doesNotContainKey("recentEventIds");
     }
 

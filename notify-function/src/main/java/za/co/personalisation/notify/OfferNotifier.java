@@ -26,6 +26,7 @@ import za.co.personalisation.core.offer.OfferMatch;
 import za.co.personalisation.core.offer.OfferMatcher;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Profile;
+import za.co.personalisation.core.profile.ShadowCustomers;
 
 /**
  * Turns profile changes (DynamoDB Streams, NEW_AND_OLD_IMAGES) into notifications: match offers for meaningful
@@ -139,7 +140,8 @@ final class OfferNotifier {
             Notification notification = new Notification(after.customerId(), match.offer().offerId(),
                 decision.channel(), match.causeEventId(), match.interest(), match.locationRule(),
                 match.catalogVersion(), match.trigger().wireName(),
-                ProfileHints.replayed(newImage, match.interest()), now,
+                // a shadow customer's notifications are always replayed traffic: sandbox only (docs/replay.md)
+                ShadowCustomers.isShadow(after.customerId()) || ProfileHints.replayed(newImage, match.interest()), now,
                 ProfileHints.traceId(newImage, match.interest()));
             NotificationLedger.Claim claim = ledger.claim(notification);
             if (claim == NotificationLedger.Claim.DUPLICATE) {

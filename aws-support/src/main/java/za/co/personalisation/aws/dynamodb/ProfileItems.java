@@ -1,5 +1,6 @@
 package za.co.personalisation.aws.dynamodb;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -23,20 +24,27 @@ import za.co.personalisation.core.profile.Profile;
  * location M{key S, name S, known BOOL}
  * interests M{&lt;interest&gt; M{score N, count N, firstSeen S, lastSeen S, lastEventId S, lastEventReplay BOOL,
  *     lastTraceId S}}
- * consent M{sms|email M{state S, at S}}
- * appliedEventIds L&lt;S&gt; | appliedEventTimes L&lt;N&gt;   (occurredAt in epoch milliseconds; both in
- *                                                (occurredAt, eventId) order, the i-th time is the i-th id's)
- * appliedHorizon M{at S, eventId S}            (only once events have been forgotten)
+ * consent M{sms|email M{state S, at S, receivedAt S}}   (at: the client's occurredAt; receivedAt: the API's
+ *                                                 receive time, which orders decisions; absent in older items)
+ * appliedEventIds L&lt;S&gt; | appliedEventTimes L&lt;N&gt; | appliedEventReceived L&lt;N&gt;
+ *     (key time = occurredAt, or receivedAt when that is earlier, and receivedAt, in epoch milliseconds; all in
+ *     (key time, eventId) order, the i-th times are the i-th id's)
+ * appliedHorizon M{at S, eventId S, receivedAt S}  (only once events have been forgotten; receivedAt: the latest
+ *     receipt of a forgotten event)
  * </pre>
  *
  * <p>Items written before {@code appliedEventIds} existed hold {@code recentEventIds L<S>} instead; they are still
  * read (as ids without a time, {@link AppliedEvents#legacy}) and rewritten in the new layout on the next change.
- * A missing {@code locationEventId} reads as {@code ""}.
+ * A missing {@code locationEventId} reads as {@code ""}. Items without {@code appliedEventReceived} (written before
+ * receipts were kept) read each entry, and the horizon, as received {@link AppliedEvents#UNKNOWN_RECEIPT_SLACK}
+ * after its key, the latest it can have been, which keeps the refusal of forgotten events sound.
  */
 public final class ProfileItems {
 
     public static final String KEY = "customerId";
     public static final String VERSION = "version";
+    /** How far ahead of its receipt ingest let a client date a decision when consent was ordered by occurredAt. */
+    static final Duration LEGACY_FUTURE_SKEW = Duration.ofMinutes(5);
 
     private ProfileItems() {
     }
@@ -67,21 +75,26 @@ public final class ProfileItems {
         Map<String, AttributeValue> consent = new HashMap<>();
         profile.consent().forEach((channel, value) -> consent.put(channel.wireName(), m(Map.of(
             "state", s(value.state().wireName()),
-            "at", s(value.at().toString())))));
+            "at", s(value.at().toString()),
+            "receivedAt", s(value.receivedAt().toString())))));
         item.put("consent", m(consent));
         AppliedEvents applied = profile.applied();
         List<AttributeValue> ids = new ArrayList<>(applied.size());
         List<AttributeValue> times = new ArrayList<>(applied.size());
+        List<AttributeValue> received = new ArrayList<>(applied.size());
         for (int i = 0; i < applied.size(); i++) {
             ids.add(s(applied.eventIdAt(i)));
             times.add(n(Long.toString(applied.occurredAtMillisAt(i))));
+            received.add(n(Long.toString(applied.receivedMillisAt(i))));
         }
         item.put("appliedEventIds", AttributeValue.fromL(ids));
         item.put("appliedEventTimes", AttributeValue.fromL(times));
+        item.put("appliedEventReceived", AttributeValue.fromL(received));
         if (applied.horizonAt() != null) {
             item.put("appliedHorizon", m(Map.of(
                 "at", s(applied.horizonAt().toString()),
-                "eventId", s(applied.horizonEventId()))));
+                "eventId", s(applied.horizonEventId()),
+                "receivedAt", s(applied.horizonReceivedAt().toString()))));
         }
         return item;
     }
@@ -113,8 +126,8 @@ public final class ProfileItems {
                     : Location.unknown(string(fields, "name"));
             }
             Map<Channel, Consent> consent = new EnumMap<>(Channel.class);
-            map(item, "consent").forEach((channel, value) -> consent.put(Channel.fromWire(channel), new Consent(
-                Consent.State.fromWire(string(value.m(), "state")), Instant.parse(string(value.m(), "at")))));
+            map(item, "consent").forEach((channel, value) -> consent.put(Channel.fromWire(channel),
+                consent(value.m())));
             AttributeValue version = item.get(VERSION);
             AttributeValue locationEventId = item.get("locationEventId");
             return new Profile(customerId, version == null ? 0 : Long.parseLong(version.n()), interests, location,
@@ -124,6 +137,22 @@ public final class ProfileItems {
             throw new IllegalArgumentException("profile " + customerId + " does not fit the item layout: "
                 + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A channel's consent. Items written before decisions were ordered by the API's receive time hold only
+     * {@code at} (the client's occurredAt, which may lie up to {@link #LEGACY_FUTURE_SKEW} after the receipt): a
+     * grant is read as received that much earlier, so that no revocation the API received after it can lose to it;
+     * a revocation as received at {@code at}.
+     */
+    private static Consent consent(Map<String, AttributeValue> value) {
+        Consent.State state = Consent.State.fromWire(string(value, "state"));
+        Instant at = Instant.parse(string(value, "at"));
+        AttributeValue receivedAt = value.get("receivedAt");
+        if (receivedAt != null && receivedAt.s() != null) {
+            return new Consent(state, at, Instant.parse(receivedAt.s()));
+        }
+        return new Consent(state, at, state == Consent.State.GRANTED ? at.minus(LEGACY_FUTURE_SKEW) : at);
     }
 
     private static AppliedEvents applied(Map<String, AttributeValue> item) {
@@ -137,6 +166,7 @@ public final class ProfileItems {
             return AppliedEvents.legacy(legacy);
         }
         AttributeValue times = item.get("appliedEventTimes");
+        AttributeValue received = item.get("appliedEventReceived");
         List<String> eventIds = new ArrayList<>(ids.l().size());
         List<Long> millis = new ArrayList<>(ids.l().size());
         ids.l().forEach(id -> eventIds.add(id.s()));
@@ -144,8 +174,17 @@ public final class ProfileItems {
             times.l().forEach(time -> millis.add(Long.parseLong(time.n())));
         }
         Map<String, AttributeValue> horizon = map(item, "appliedHorizon");
-        return horizon.isEmpty() ? AppliedEvents.of(eventIds, millis, null, "")
-            : AppliedEvents.of(eventIds, millis, Instant.parse(string(horizon, "at")), string(horizon, "eventId"));
+        Instant horizonAt = horizon.isEmpty() ? null : Instant.parse(string(horizon, "at"));
+        String horizonEventId = horizon.isEmpty() ? "" : string(horizon, "eventId");
+        if (received == null || !received.hasL()) {
+            // written before receipts were kept: each counts as received as late as it can have been
+            return AppliedEvents.of(eventIds, millis, horizonAt, horizonEventId);
+        }
+        List<Long> receivedMillis = new ArrayList<>(received.l().size());
+        received.l().forEach(time -> receivedMillis.add(Long.parseLong(time.n())));
+        AttributeValue horizonReceived = horizon.get("receivedAt");
+        return AppliedEvents.of(eventIds, millis, receivedMillis, horizonAt, horizonEventId,
+            horizonReceived == null || horizonReceived.s() == null ? null : Instant.parse(horizonReceived.s()));
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

@@ -5,16 +5,26 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A customer's marketing consent for one channel, with the time it was given or withdrawn (POPIA s69: no
- * direct marketing by SMS or email without it).
+ * A customer's marketing consent for one channel (POPIA s69: no direct marketing by SMS or email without it).
+ *
+ * @param state      granted, revoked or unknown
+ * @param at         when the customer decided, by the client's clock (the decision's occurredAt): for display only
+ * @param receivedAt when the API received the decision (ingest's clock): what orders decisions, so that a client's
+ *                   clock cannot make a grant beat a revocation the API received after it (docs/privacy.md, "4.")
  */
-public record Consent(State state, Instant at) {
+public record Consent(State state, Instant at, Instant receivedAt) {
 
-    public static final Consent UNKNOWN = new Consent(State.UNKNOWN, Instant.EPOCH);
+    public static final Consent UNKNOWN = new Consent(State.UNKNOWN, Instant.EPOCH, Instant.EPOCH);
 
     public Consent {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(receivedAt, "receivedAt");
+    }
+
+    /** A decision the API received at the time the customer made it (seed data, tests). */
+    public Consent(State state, Instant at) {
+        this(state, at, at);
     }
 
     public boolean granted() {
@@ -22,12 +32,12 @@ public record Consent(State state, Instant at) {
     }
 
     /**
-     * Whether a consent decision {@code (state, at)} replaces this one: the later decision wins, and of two made at
-     * the same instant a revocation wins (the safe reading). Applying decisions this way gives the same result in
-     * any order and any number of times.
+     * Whether a consent decision the API received at {@code newReceivedAt} replaces this one: the one received
+     * later wins, and of two received at the same instant a revocation wins (the safe reading). Applying decisions
+     * this way gives the same result in any order and any number of times. The client's occurredAt plays no part.
      */
-    public boolean isSupersededBy(State newState, Instant newAt) {
-        int byTime = newAt.compareTo(at);
+    public boolean isSupersededBy(State newState, Instant newReceivedAt) {
+        int byTime = newReceivedAt.compareTo(receivedAt);
         return byTime > 0 || (byTime == 0 && newState == State.REVOKED && state != State.REVOKED);
     }
 

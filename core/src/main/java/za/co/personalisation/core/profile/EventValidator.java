@@ -30,6 +30,10 @@ public final class EventValidator {
         if (problem == null) {
             problem = text("customerId", event.customerId(), EventLimits.MAX_ID_LENGTH);
         }
+        if (problem == null && !event.traceId().isEmpty()) {
+            // ingest writes at most an X-Ray root id; a longer one would only bloat the profile it is kept on
+            problem = text("traceId", event.traceId(), EventLimits.MAX_ID_LENGTH);
+        }
         if (problem == null && event instanceof InterestEvent interest) {
             problem = text("interest", interest.interest(), EventLimits.MAX_INTEREST_LENGTH);
             if (problem == null) {

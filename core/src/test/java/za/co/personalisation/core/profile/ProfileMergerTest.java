@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import za.co.personalisation.core.event.ConsentEvent;
 import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.location.Location;
 
@@ -142,7 +143,7 @@ class ProfileMergerTest {
             assertSameProfile(profile, clean);
         }
         assertThat(clean.consentFor(Channel.SMS)).isEqualTo(new Consent(Consent.State.REVOKED,
-            T0.plusSeconds(1200)));
+            T0.plusSeconds(1200), T0.plusSeconds(1200 + 1)));
         assertThat(clean.consentFor(Channel.EMAIL).granted()).isTrue();
         assertThat(clean.location()).isEqualTo(Location.unknown("Atlantis"));
     }
@@ -198,9 +199,9 @@ class ProfileMergerTest {
             List.of(consent("c3", Channel.EMAIL, Consent.State.REVOKED, 30)), NOW);
 
         assertThat(older.profile().consentFor(Channel.EMAIL)).isEqualTo(new Consent(Consent.State.GRANTED,
-            T0.plusSeconds(1200)));
+            T0.plusSeconds(1200), T0.plusSeconds(1200 + 1)));
         assertThat(newer.profile().consentFor(Channel.EMAIL)).isEqualTo(new Consent(Consent.State.REVOKED,
-            T0.plusSeconds(1800)));
+            T0.plusSeconds(1800), T0.plusSeconds(1800 + 1)));
         assertThat(newer.profile().consentFor(Channel.SMS)).isEqualTo(Consent.UNKNOWN);
     }
 
@@ -213,6 +214,44 @@ class ProfileMergerTest {
             .consentFor(Channel.SMS).state()).isEqualTo(Consent.State.REVOKED);
         assertThat(merger.apply(Profile.empty("c-1"), List.of(revoke, grant), NOW).profile()
             .consentFor(Channel.SMS).state()).isEqualTo(Consent.State.REVOKED);
+    }
+
+    @Test
+    void apply_beyondMaxInterests_evictsTheLowestDecayedScoreFirst_tiesByLeastRecentlySeen() {
+        ProfileMerger capped = new ProfileMerger(HALF_LIFE, 200, 2);
+        long day = 24 * 60;
+        // at the profile's latest lastSeen (day 10): a = 3 events on day 0, about 1.83; b = 1 on day 9, about
+        // 0.95; c and d = 1 each on day 10, 1.0, d the later by a minute
+        ProfileMerger.Result result = capped.apply(Profile.empty("c-1"), List.of(
+            interest("a1", "a", CAPE_TOWN, 0), interest("a2", "a", CAPE_TOWN, 1), interest("a3", "a", CAPE_TOWN, 2),
+            interest("b1", "b", CAPE_TOWN, 9 * day),
+            interest("c1", "c", CAPE_TOWN, 10 * day),
+            interest("d1", "d", CAPE_TOWN, 10 * day + 1)), NOW);
+
+        assertThat(result.profile().interests()).containsOnlyKeys("a", "d");
+        assertThat(result.evicted()).isEqualTo(2);
+
+        ProfileMerger.Result again = capped.apply(result.profile(), List.of(interest("b2", "b", CAPE_TOWN,
+            11 * day)), NOW);
+        assertThat(again.profile().interests()).containsOnlyKeys("a", "b");
+        assertThat(again.profile().interests().get("b").count()).as("b starts again").isEqualTo(1);
+    }
+
+    @Test
+    void apply_consent_orderedByTheApisReceiveTime_notByTheClientsOccurredAt() {
+        // a grant the client dated 5 minutes ahead, then a revocation the API received a minute after the grant
+        ConsentEvent grant = new ConsentEvent("g", "c-1", Channel.SMS, Consent.State.GRANTED,
+            T0.plusSeconds(300), T0, "", false);
+        ConsentEvent revoke = new ConsentEvent("r", "c-1", Channel.SMS, Consent.State.REVOKED,
+            T0.plusSeconds(60), T0.plusSeconds(60), "", false);
+
+        for (List<StreamEvent> order : List.<List<StreamEvent>>of(List.of(grant, revoke), List.of(revoke, grant))) {
+            assertThat(merger.apply(Profile.empty("c-1"), order, NOW).profile().consentFor(Channel.SMS).state())
+                .isEqualTo(Consent.State.REVOKED);
+        }
+        assertThat(merger.applyConsent(Profile.empty("c-1"), List.of(revoke, grant), NOW).profile()
+            .consentFor(Channel.SMS)).isEqualTo(new Consent(Consent.State.REVOKED, T0.plusSeconds(60),
+            T0.plusSeconds(60)));
     }
 
     @Test

@@ -22,6 +22,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import za.co.personalisation.aws.clients.AwsClients;
+import za.co.personalisation.core.profile.ShadowCustomers;
 import za.co.personalisation.replay.archive.ArchiveRecord;
 import za.co.personalisation.replay.archive.ArchiveSource;
 import za.co.personalisation.replay.archive.CaptureWindow;
@@ -108,7 +109,7 @@ final class ReplayCommand implements Callable<Integer> {
     String remap;
 
     @Option(names = "--remap-prefix", paramLabel = "PREFIX", defaultValue = "shadow-",
-        description = "prefix of mapped customerIds (default: ${DEFAULT-VALUE})")
+        description = "prefix of mapped customerIds, starting with shadow- (default: ${DEFAULT-VALUE})")
     String remapPrefix;
 
     @Option(names = "--remap-salt", paramLabel = "SALT", description = "secret for --remap hash")
@@ -145,6 +146,11 @@ final class ReplayCommand implements Callable<Integer> {
             default -> throw new ParameterException(spec.commandLine(), "--remap must be none, prefix or hash, not '"
                 + remap + "'");
         };
+        if (!remapper.isIdentity() && !ShadowCustomers.isShadow(remapPrefix)) {
+            throw new ParameterException(spec.commandLine(), "--remap-prefix must start with '"
+                + ShadowCustomers.PREFIX + "': only shadow customers' ids do, and the pipeline applies replayed"
+                + " traffic to shadow customers only");
+        }
         if (target.api != null && remapper.isIdentity()) {
             throw new ParameterException(spec.commandLine(), "--to-api needs --remap prefix or --remap hash: the"
                 + " API's body has no replay flag, so replayed events must belong to shadow customers, who can be"

@@ -29,6 +29,16 @@ class ReplayToolTest {
     }
 
     @Test
+    void remapPrefix_thatIsNotAShadowCustomersPrefix_isRefused() {
+        // docs/replay.md, "The rule": the pipeline applies replayed traffic to shadow customers (shadow-…) only
+        Run run = run("replay", "--archive", "a.ndjson.gz", "--to-stream", "s", "--remap", "prefix",
+            "--remap-prefix", "test-");
+
+        assertThat(run.code).isEqualTo(2);
+        assertThat(run.err).contains("--remap-prefix must start with 'shadow-'");
+    }
+
+    @Test
     void badValues_areUsageErrorsThatSayWhatIsAccepted() {
         assertThat(run("load", "--target", "carrier-pigeon").err).contains("--target must be api, api-batch or"
             + " kinesis");

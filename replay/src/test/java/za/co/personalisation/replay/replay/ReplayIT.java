@@ -36,8 +36,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
+import za.co.personalisation.core.event.ConsentEvent;
 import za.co.personalisation.core.event.InterestEvent;
-import za.co.personalisation.core.event.InterestEventCodec;
+import za.co.personalisation.core.event.StreamEvent;
+import za.co.personalisation.core.event.StreamEventCodec;
+import za.co.personalisation.core.profile.Channel;
+import za.co.personalisation.core.profile.Consent;
 import za.co.personalisation.local.LocalRuntime;
 import za.co.personalisation.local.emulator.MotoExtension;
 import za.co.personalisation.local.emulator.MotoServer;
@@ -52,7 +56,9 @@ import za.co.personalisation.replay.cli.ReplayTool;
  * {@code replay} into the pipeline's own stream or its API.
  *
  * <p>The recorded traffic is what would make customers 12345 (SMS) and 23456 (email) get an offer at once, so a
- * replay that is not kept away from customers shows up in the outbox.
+ * replay that is not kept away from customers shows up in the outbox. The rule these tests hold the pipeline to is
+ * docs/replay.md's: replayed traffic acts on shadow customers ({@code shadow-…}) only, and nothing about a shadow
+ * customer reaches anyone.
  */
 @ExtendWith(MotoExtension.class)
 class ReplayIT {
@@ -89,7 +95,7 @@ class ReplayIT {
     }
 
     @Test
-    void replay_marksEveryRecordItWritesAsAReplay_andThePipelineAppliesThem() throws Exception {
+    void replay_marksEveryRecordItWritesAsAReplay_andThePipelineNeverAppliesThemToLiveCustomers() throws Exception {
         Recorded recorded = recordAndCapture();
 
         int code = ReplayTool.run("replay", "--endpoint-url", endpoint, "--archive", recorded.archive().toString(),
@@ -99,39 +105,63 @@ class ReplayIT {
         List<InterestEvent> written = pipelineRecords(recorded.eventIds());
         assertThat(written).hasSize(recorded.eventIds().size());
         assertThat(written).allSatisfy(event -> assertThat(event.replay()).as(event.eventId()).isTrue());
-        awaitApplied("12345", recorded.eventIds().get(0));
-        awaitApplied("23456", recorded.eventIds().get(1));
+        // docs/replay.md, "The rule": 12345 and 23456 are live customers, so enrich drops their replayed events
+        awaitLogged("event.replay_dropped", "12345", "replayed traffic never acts on a live customer");
+        awaitLogged("event.replay_dropped", "23456", "replayed traffic never acts on a live customer");
+        assertThat(appliedTo("12345", recorded.eventIds().get(0))).isFalse();
+        assertThat(appliedTo("23456", recorded.eventIds().get(1))).isFalse();
     }
 
     @Test
-    void replayedEvents_reachNoCustomer_andTheirNotificationsGoToTheSandboxQueue() throws Exception {
-        // interests these customers have not shown in this class, so that the replayed events are meaningful
-        // changes that match offers (12345 by SMS, 23456 by email)
-        Recorded recorded = recordAndCapture("fashion", "Johannesburg", "books", "Durban");
+    void replayedTrafficOfShadowCustomers_consentIncluded_isNotifiedInTheSandboxOnly_andLiveConsentIsUntouched()
+        throws Exception {
+        // recorded: consent grants and then interests that match offers; replayed with --remap prefix, so to the
+        // shadow customers shadow-12345 and shadow-23456, whose replayed consent enrich applies
+        Instant at = Instant.now().minusSeconds(60);
+        int run = RUNS.incrementAndGet();
+        List<StreamEvent> events = List.of(
+            new ConsentEvent("recorded-" + run + "-g1", "34567", Channel.SMS, Consent.State.GRANTED, at, at, "",
+                false),
+            Fixtures.interest("recorded-" + run + "-a", "34567", "fashion", "Johannesburg", at.plusSeconds(1)),
+            new ConsentEvent("recorded-" + run + "-g2", "45678", Channel.EMAIL, Consent.State.GRANTED, at, at, "",
+                false),
+            Fixtures.interest("recorded-" + run + "-b", "45678", "books", "Durban", at.plusSeconds(2)));
+        Path archive = capture(run, events);
+        Map<String, AttributeValue> liveBefore = profileItem("34567");
 
-        assertThat(ReplayTool.run("replay", "--endpoint-url", endpoint, "--archive", recorded.archive().toString(),
-            "--to-stream", pipelineStream(), "--max")).isZero();
+        assertThat(ReplayTool.run("replay", "--endpoint-url", endpoint, "--archive", archive.toString(),
+            "--to-stream", pipelineStream(), "--remap", "prefix", "--max")).isZero();
 
-        // notify publishes replayed traffic with replay=true, which only the sandbox subscription takes (and under
-        // ledger keys of its own, so it never takes a real notification's place); once both are in the sandbox and
-        // the SMS and email queues are empty, deliver has had its chance to send something, and must not have.
+        // notify publishes a shadow customer's notifications with replay=true, which only the sandbox subscription
+        // takes; once both are in the sandbox and the SMS and email queues are empty, deliver has had its chance to
+        // send something, and must not have.
         String sandbox = sqs.getQueueUrl(b -> b.queueName("offers-sandbox-local")).queueUrl();
         Set<String> seen = new HashSet<>();
+        List<String> interests = List.of("recorded-" + run + "-a", "recorded-" + run + "-b");
         await(() -> {
             for (Message message : sqs.receiveMessage(b -> b.queueUrl(sandbox).maxNumberOfMessages(10)
                 .waitTimeSeconds(1)).messages()) {
-                seen.add(json(message.body()).path("eventId").asText());
+                JsonNode body = json(message.body());
+                assertThat(body.path("customerId").asText()).startsWith("shadow-");
+                seen.add(body.path("eventId").asText());
             }
-            return seen.containsAll(recorded.eventIds());
-        }, "both replayed events' notifications in the sandbox queue; seen " + seen);
+            return seen.containsAll(interests);
+        }, "both shadow customers' notifications in the sandbox queue; seen " + seen);
         awaitDeliveryQueuesEmpty();
-        assertThat(runtime.outbox().messages()).noneMatch(message -> recorded.eventIds().contains(message.eventId()));
+        assertThat(runtime.outbox().messages()).noneMatch(message -> interests.contains(message.eventId())
+            || message.customerId().startsWith("shadow-"));
+        // the same archive without --remap: the live customer's recorded grant is dropped, their consent (revoked)
+        // and profile stay as they were
+        assertThat(ReplayTool.run("replay", "--endpoint-url", endpoint, "--archive", archive.toString(),
+            "--to-stream", pipelineStream(), "--shift-to-now", "--max")).isZero();
+        awaitLogged("event.replay_dropped", "34567", "replayed traffic never acts on a live customer");
+        assertThat(profileItem("34567")).isEqualTo(liveBefore);
     }
 
     @Test
     void replayIntoTheApi_withRemappedCustomers_appliesThemToShadowProfiles_andReachesNobody() throws Exception {
         Recorded recorded = recordAndCapture();
-        String prefix = "shadow" + RUNS.incrementAndGet() + "-";
+        String prefix = "shadow-r" + RUNS.incrementAndGet() + "-";
 
         int code = ReplayTool.run("replay", "--endpoint-url", endpoint, "--archive", recorded.archive().toString(),
             "--to-api", "http://127.0.0.1:" + runtime.port(), "--remap", "prefix", "--remap-prefix", prefix,
@@ -167,20 +197,25 @@ class ReplayIT {
     /** Records one event for 12345 and one for 23456 in a stream of their own and captures it to an archive. */
     private Recorded recordAndCapture(String interestA, String placeA, String interestB, String placeB) {
         int run = RUNS.incrementAndGet();
-        String source = "recorded-traffic-" + run;
-        kinesis.createStream(b -> b.streamName(source).shardCount(1));
         Instant at = Instant.now().minusSeconds(60);
         List<InterestEvent> events = List.of(
             Fixtures.interest("recorded-" + run + "-a", "12345", interestA, placeA, at),
             Fixtures.interest("recorded-" + run + "-b", "23456", interestB, placeB, at.plusSeconds(1)));
-        for (InterestEvent event : events) {
+        return new Recorded(capture(run, events), events.stream().map(InterestEvent::eventId).toList());
+    }
+
+    /** Writes these events to a stream of their own, as ingest would, and captures it to an archive. */
+    private Path capture(int run, List<? extends StreamEvent> events) {
+        String source = "recorded-traffic-" + run;
+        kinesis.createStream(b -> b.streamName(source).shardCount(1));
+        for (StreamEvent event : events) {
             kinesis.putRecord(b -> b.streamName(source).partitionKey(event.customerId())
-                .data(SdkBytes.fromByteArray(InterestEventCodec.encode(event))));
+                .data(SdkBytes.fromByteArray(StreamEventCodec.encode(event))));
         }
         Path archive = dir.resolve("recorded-" + run + ".ndjson.gz");
         assertThat(ReplayTool.run("capture", "--endpoint-url", endpoint, "--stream", source, "--out",
             archive.toString())).isZero();
-        return new Recorded(archive, events.stream().map(InterestEvent::eventId).toList());
+        return archive;
     }
 
     private record Recorded(Path archive, List<String> eventIds) {
@@ -199,9 +234,9 @@ class ReplayIT {
             String current = iterator;
             var page = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
             for (Record record : page.records()) {
-                InterestEvent event = InterestEventCodec.decode(record.data().asByteArray());
-                if (eventIds.contains(event.eventId())) {
-                    found.add(event);
+                StreamEvent event = StreamEventCodec.decode(record.data().asByteArray());
+                if (event instanceof InterestEvent interest && eventIds.contains(event.eventId())) {
+                    found.add(interest);
                 }
             }
             iterator = page.records().isEmpty() ? null : page.nextShardIterator();
@@ -215,6 +250,16 @@ class ReplayIT {
                 .consistentRead(true).key(Map.of(ProfileItems.KEY, AttributeValue.fromS(customerId)))).item();
             return item != null && !item.isEmpty() && ProfileItems.fromItem(item).applied().contains(eventId);
         }, "event " + eventId + " applied to profile " + customerId);
+    }
+
+    private static boolean appliedTo(String customerId, String eventId) {
+        Map<String, AttributeValue> item = profileItem(customerId);
+        return item != null && !item.isEmpty() && ProfileItems.fromItem(item).applied().contains(eventId);
+    }
+
+    private static Map<String, AttributeValue> profileItem(String customerId) {
+        return dynamoDb.getItem(b -> b.tableName(runtime.ref("ProfilesTable")).consistentRead(true)
+            .key(Map.of(ProfileItems.KEY, AttributeValue.fromS(customerId)))).item();
     }
 
     private static void awaitDeliveryQueuesEmpty() throws InterruptedException {

@@ -25,7 +25,6 @@ import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.local.emulator.MotoExtension;
 import za.co.personalisation.local.emulator.MotoServer;
 import za.co.personalisation.local.emulator.ProjectRoot;
-import za.co.personalisation.local.observe.AlarmEvaluator;
 import za.co.personalisation.local.observe.MetricStore;
 
 /**
@@ -90,26 +89,29 @@ class LocalAlarmsIT {
         }
         assertThat(seen).as("queue depth sampled by the local runtime").isGreaterThanOrEqualTo(1);
 
-        // The alarm's period is 5 minutes: evaluate as CloudWatch would once the current period is over. The depth is
-        // sampled every 10 s, so within a sample or two the current period holds a datapoint with the message.
+        // The alarm's period is 5 minutes, aligned as CloudWatch aligns periods, and CloudWatch judges a period once
+        // it is over: evaluate at the end of the aligned period that holds the sampled message. (Evaluating at "now
+        // plus 5 minutes" judged the period after it whenever the sample fell just before a 5-minute mark, so the
+        // test depended on the time of day.) The runtime's own evaluation every 10 s, on the real clock, judges the
+        // period before and may set the alarm back to OK in between: each round re-evaluates and reads both states.
         String alarm = "personalisation-failed-events-dlq-local";
-        // (The runtime's own evaluation every 10 s uses the real clock and may set it back to OK in between: the
-        // change this evaluation reports is what is asserted.)
-        long alarmDeadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        Map<String, AlarmEvaluator.State> changed = Map.of();
-        while (!changed.containsKey(alarm) && System.nanoTime() < alarmDeadline) {
-            changed = runtime.observability().evaluate(Instant.now().plusSeconds(300));
-            if (!changed.containsKey(alarm)) {
-                Thread.sleep(1_000);
-            }
+        long period = Duration.ofMinutes(5).toMillis();
+        long current = Instant.now().toEpochMilli() / period * period;
+        Double inCurrent = runtime.observability().store().statistic(depth, "Maximum", Instant.ofEpochMilli(current),
+            Instant.ofEpochMilli(current + period));
+        Instant periodEnd = Instant.ofEpochMilli(inCurrent != null && inCurrent >= 1 ? current + period : current);
+        CloudWatchClient cloudWatch = clients.configure(CloudWatchClient.builder()).build();
+        String local = null;
+        StateValue emulated = null;
+        for (int round = 0; round < 20 && !(StateValue.ALARM.equals(emulated) && "ALARM".equals(local)); round++) {
+            runtime.observability().evaluate(periodEnd.plusMillis(1));
+            local = runtime.observability().alarmStates().get(alarm).value();
+            emulated = cloudWatch.describeAlarms(b -> b.alarmNames(alarm)).metricAlarms().get(0).stateValue();
         }
 
-        assertThat(changed.get(alarm)).as("state change of " + alarm).isNotNull();
-        assertThat(changed.get(alarm).value()).isEqualTo("ALARM");
+        assertThat(local).as("local state of " + alarm + " judged at " + periodEnd).isEqualTo("ALARM");
+        assertThat(emulated).as("the emulator's state of " + alarm).isEqualTo(StateValue.ALARM);
         assertThat(CONSOLE.toString(StandardCharsets.UTF_8)).contains("ALARM " + alarm + " -> ALARM");
-        CloudWatchClient cloudWatch = clients.configure(CloudWatchClient.builder()).build();
-        assertThat(cloudWatch.describeAlarms(b -> b.alarmNames(alarm)).metricAlarms().get(0).stateValue())
-            .isEqualTo(StateValue.ALARM);
         assertThat(runtime.observability().alarmStates()).hasSize(14);
     }
 }

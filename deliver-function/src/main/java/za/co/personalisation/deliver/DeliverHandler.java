@@ -35,7 +35,8 @@ import za.co.personalisation.core.notify.QuietHours;
  * {@code SMS_CAP_PER_WEEK} (5), {@code EMAIL_CAP_PER_DAY} (3), {@code EMAIL_CAP_PER_WEEK} (10),
  * {@code DEFAULT_TIME_ZONE} (Africa/Johannesburg), {@code DELIVERY_LEASE} (PT2M), {@code REQUEUE_MAX_DELAY}
  * (PT15M), {@code THROTTLE_BACKOFF} (PT2S), {@code DELIVERY_MAX_RECEIVES} (4), {@code OFFER_CACHE_TTL} (PT1M),
- * {@code LEDGER_RETENTION} (P90D). See docs/offers.md.
+ * {@code LEDGER_RETENTION} (P90D), {@code DELIVERY_TIME_RESERVE} (PT10S). See docs/offers.md and, for what
+ * happens when a send's outcome is unknown, docs/architecture.md (Delivery semantics).
  */
 public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -68,10 +69,15 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
     }
 
     private DeliverHandler(Settings settings, AwsClients clients, Clock clock, DeliverySettings delivery) {
-        this(settings, clients.dynamoDb(), clients.sns(), clients.sesV2(), clients.sqs(), clock, delivery);
+        // The senders never retry: a retried Publish or SendEmail whose first response was lost sends twice.
+        this(settings, clients.dynamoDb(), clients.snsSender(), clients.sesV2Sender(), clients.sqs(), clock,
+            delivery);
     }
 
-    /** For tests: the clients (e.g. with a throttling or counting interceptor) and the clock are given. */
+    /**
+     * For tests: the clients (e.g. with a throttling or counting interceptor) and the clock are given. The SNS and
+     * SES clients must not retry (see {@link AwsClients#snsSender()}).
+     */
     public DeliverHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SesV2Client ses, SqsClient sqs,
         Clock clock) {
         this(settings, dynamoDb, sns, ses, sqs, clock, DeliverySettings.from(settings));
@@ -102,7 +108,7 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         JsonLog.Scope invocation = log.invocation(context);
         try {
-            return deliverer.apply(event);
+            return deliverer.apply(event, context);
         } finally {
             invocation.close();
         }

@@ -28,10 +28,13 @@ import za.co.personalisation.core.profile.Channel;
  *                        reason (before the queue's own redrive, which cannot say why)
  * @param queueUrls       the channel queues, to re-queue deferred and throttled messages
  * @param deadLetterQueueUrl where poison messages go, with their reason
+ * @param timeReserve     the invocation time a message needs to be sent and its outcome recorded: when less is
+ *                        left, the rest of the batch is handed back to SQS instead of being started (a send cut off
+ *                        by the function's timeout would have an unknown outcome)
  */
 record DeliverySettings(QuietHours quietHours, FrequencyCaps caps, ZoneId defaultZone, Duration lease,
     Duration maxDelay, Duration throttleBackoff, int maxReceives, Map<Channel, String> queueUrls,
-    String deadLetterQueueUrl) {
+    String deadLetterQueueUrl, Duration timeReserve) {
 
     static final Duration SQS_MAX_DELAY = Duration.ofMinutes(15);
 
@@ -41,6 +44,9 @@ record DeliverySettings(QuietHours quietHours, FrequencyCaps caps, ZoneId defaul
         queueUrls = Map.copyOf(queueUrls);
         if (maxDelay.isNegative() || maxDelay.compareTo(SQS_MAX_DELAY) > 0) {
             throw new IllegalArgumentException("the re-queue delay must be between 0 and 15 minutes: " + maxDelay);
+        }
+        if (timeReserve.isNegative()) {
+            throw new IllegalArgumentException("DELIVERY_TIME_RESERVE cannot be negative: " + timeReserve);
         }
         if (maxReceives < 1) {
             throw new IllegalArgumentException("DELIVERY_MAX_RECEIVES must be at least 1");
@@ -89,7 +95,8 @@ record DeliverySettings(QuietHours quietHours, FrequencyCaps caps, ZoneId defaul
                 settings.getDuration("THROTTLE_BACKOFF", Duration.ofSeconds(2)),
                 settings.getInt("DELIVERY_MAX_RECEIVES", 4),
                 queues,
-                settings.require("DELIVERY_DLQ_URL"));
+                settings.require("DELIVERY_DLQ_URL"),
+                settings.getDuration("DELIVERY_TIME_RESERVE", Duration.ofSeconds(10)));
         } catch (DateTimeException | IllegalArgumentException e) {
             throw new IllegalStateException("deliver-function settings are invalid: " + e.getMessage(), e);
         }

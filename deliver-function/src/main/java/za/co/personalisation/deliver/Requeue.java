@@ -27,6 +27,8 @@ final class Requeue {
 
     static final String NOT_BEFORE = "notBefore";
     static final String DEFERRALS = "deferrals";
+    /** Why the copy was deferred ({@code quiet_hours}, {@code capped}): a new reason is counted again. */
+    static final String DEFERRED_FOR = "deferredFor";
     static final String THROTTLED = "throttled";
     private static final int MAX_BATCH = 10;
 

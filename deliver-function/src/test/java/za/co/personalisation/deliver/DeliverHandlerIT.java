@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,13 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.core.notify.FrequencyCaps;
 import za.co.personalisation.core.notify.MessageRenderer;
 import za.co.personalisation.core.notify.Notification;
-import za.co.personalisation.core.notify.NotificationCodec;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Consent;
 import za.co.personalisation.local.emulator.MotoExtension;
@@ -198,7 +195,7 @@ class DeliverHandlerIT {
         assertThat(dead.get(0).messageAttributes().get("reason").stringValue())
             .startsWith("gave up after 4 receives: InternalErrorException");
         Map<String, AttributeValue> entry = stack.ledgerEntry("dl-transient", "ELEC-CPT-01#sms");
-        assertThat(entry.get("status").s()).isEqualTo(NotificationLedger.FAILED);
+        assertThat(entry.get("status").s()).isEqualTo(NotificationLedger.DEAD_LETTERED);
         assertThat(entry.get("reason").s()).isEqualTo("gave_up");
         stack.sqs.deleteMessage(b -> b.queueUrl(stack.smsQueue).receiptHandle(again.receiptHandle()));
     }
@@ -244,20 +241,8 @@ class DeliverHandlerIT {
             "ZA/WC/cape-town", "test-1", "new_interest", replay, MIDDAY, "");
     }
 
-    /** What notify-function does: claim the ledger entry, publish, confirm (here straight to the channel queue). */
     private static void queue(Notification notification) {
-        stack.ledger().claim(notification);
-        stack.ledger().transition(notification.customerId(), notification.ledgerKey(),
-            List.of(NotificationLedger.PENDING), NotificationLedger.QUEUED, MIDDAY, Map.of());
-        String queue = notification.channel() == Channel.SMS ? stack.smsQueue : stack.emailQueue;
-        stack.sqs.sendMessage(b -> b.queueUrl(queue).messageBody(NotificationCodec.encode(notification))
-            .messageAttributes(Map.of(
-                "channel", string(notification.channel().wireName()),
-                "replay", string(Boolean.toString(notification.replay())))));
-    }
-
-    private static MessageAttributeValue string(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+        stack.queue(notification, MIDDAY);
     }
 
     /** Today's SMS cap window (midday UTC is the same day in Johannesburg). */
@@ -267,23 +252,10 @@ class DeliverHandlerIT {
     }
 
     private static List<JsonNode> sms(String customerId) {
-        String phone = OfferStack.phone(customerId);
-        return stack.smsSent().stream().filter(sms -> sms.path("phoneNumber").asText().equals(phone)).toList();
+        return stack.smsTo(customerId);
     }
 
     private static List<Message> awaitMessages(String queueUrl, int count) {
-        List<Message> messages = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (messages.size() < count && System.nanoTime() < deadline) {
-            messages.addAll(stack.receive(queueUrl));
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-        }
-        assertThat(messages).as("messages visible on " + queueUrl + " within 30 s").hasSize(count);
-        return messages;
+        return stack.await(queueUrl, count);
     }
 }

@@ -86,7 +86,8 @@ class ErrorTextPrivacyIT {
             .anySatisfy(line -> assertThat(line).contains("delivery.dead_lettered"))
             .allSatisfy(line -> assertThat(line).doesNotContain(digits));
         Map<String, AttributeValue> entry = stack.ledgerEntry("pii-err", notification.ledgerKey());
-        assertThat(entry.get("status").s()).isEqualTo(NotificationLedger.FAILED);
+        // given up, not finished: a redrive of the dead-lettered message delivers it (issue 13)
+        assertThat(entry.get("status").s()).isEqualTo(NotificationLedger.DEAD_LETTERED);
         assertThat(entry.toString()).doesNotContain(digits);
         stack.sqs.deleteMessage(b -> b.queueUrl(stack.smsQueue).receiptHandle(received.get(0).receiptHandle()));
     }

@@ -169,7 +169,7 @@ class NotificationFlowIT {
     }
 
     @Test
-    void capReached_theThirdSmsOfTheDayIsSuppressedWithItsReason() {
+    void capReached_theThirdSmsOfTheDayWaitsForTheNextDay_andItsMorning_thenIsSent() {
         stack.customer("flow-capped", Consent.State.GRANTED, Consent.State.REVOKED, "en-ZA", SAST, MIDDAY);
         String[] interests = {"books", "garden", "toys"};
         for (int i = 0; i < interests.length; i++) {
@@ -179,10 +179,46 @@ class NotificationFlowIT {
         }
 
         assertThat(smsTo("flow-capped")).hasSize(2);
+        Instant midnight = Instant.parse("2026-11-25T22:00:00Z");
         Map<String, AttributeValue> third = stack.ledgerEntry("flow-capped", "TOYS-ZA-01#sms");
-        assertThat(third.get("status").s()).isEqualTo(NotificationLedger.SUPPRESSED);
+        assertThat(third.get("status").s()).isEqualTo(NotificationLedger.DEFERRED);
         assertThat(third.get("reason").s()).isEqualTo("capped");
         assertThat(third.get("cap").s()).isEqualTo("cap#sms#day#2026-11-25");
+        assertThat(third.get("deferredUntil").s()).as("midnight in Johannesburg").isEqualTo(midnight.toString());
+
+        // The new day begins at night: quiet hours keep it until eight.
+        CLOCK.set(midnight.plusSeconds(30));
+        assertThat(stack.deliver(deliver, stack.smsQueue, awaitMessages(stack.smsQueue))).isEmpty();
+        assertThat(smsTo("flow-capped")).hasSize(2);
+        Instant eight = Instant.parse("2026-11-26T06:00:00Z");
+        assertThat(stack.ledgerEntry("flow-capped", "TOYS-ZA-01#sms").get("reason").s()).isEqualTo("quiet_hours");
+
+        CLOCK.set(eight.plusSeconds(30));
+        assertThat(stack.deliver(deliver, stack.smsQueue, awaitMessages(stack.smsQueue))).isEmpty();
+        assertThat(smsTo("flow-capped")).hasSize(3);
+        assertThat(stack.ledgerEntry("flow-capped", "TOYS-ZA-01#sms").get("status").s())
+            .isEqualTo(NotificationLedger.SENT);
+    }
+
+    @Test
+    void capReached_whenTheOfferEndsBeforeTheNextWindow_theSmsIsSuppressedAsCapped() {
+        // 11:00 on the offers' last day in Honolulu; their day ends after the offers (23:59:59 UTC) do.
+        Instant lastDay = Instant.parse("2027-12-31T21:00:00Z");
+        stack.customer("flow-capped-end", Consent.State.GRANTED, Consent.State.REVOKED, "en-ZA", "Pacific/Honolulu",
+            lastDay);
+        String[] interests = {"books", "garden", "toys"};
+        for (int i = 0; i < interests.length; i++) {
+            CLOCK.set(lastDay.plus(Duration.ofMinutes(10L * i)));
+            notify(stack.interest("flow-capped-end", interests[i], "Durban", "ev-cap-end-" + i, CLOCK.instant(),
+                false));
+            assertThat(stack.deliver(deliver, stack.smsQueue, stack.receive(stack.smsQueue))).isEmpty();
+        }
+
+        assertThat(smsTo("flow-capped-end")).hasSize(2);
+        Map<String, AttributeValue> third = stack.ledgerEntry("flow-capped-end", "TOYS-ZA-01#sms");
+        assertThat(third.get("status").s()).isEqualTo(NotificationLedger.SUPPRESSED);
+        assertThat(third.get("reason").s()).isEqualTo("capped");
+        assertThat(third.get("cap").s()).isEqualTo("cap#sms#day#2027-12-31");
         assertThat(third.get("capLimit").s()).isEqualTo("2");
     }
 

@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import za.co.personalisation.aws.clients.AwsClients;
@@ -41,6 +42,8 @@ import za.co.personalisation.aws.dynamodb.OfferRepository;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.core.event.InterestEvent;
 import za.co.personalisation.core.location.Gazetteer;
+import za.co.personalisation.core.notify.Notification;
+import za.co.personalisation.core.notify.NotificationCodec;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Consent;
 import za.co.personalisation.core.profile.Profile;
@@ -252,6 +255,51 @@ final class OfferStack {
             }
             all.addAll(page);
         }
+    }
+
+    /** Waits up to 30 s until {@code count} messages have been received from a queue (delayed copies included). */
+    List<Message> await(String queueUrl, int count) {
+        List<Message> messages = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (messages.size() < count && System.nanoTime() < deadline) {
+            messages.addAll(receive(queueUrl));
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+        if (messages.size() != count) {
+            throw new AssertionError("expected " + count + " messages on " + queueUrl + " within 30 s, got "
+                + messages.size());
+        }
+        return messages;
+    }
+
+    /**
+     * What notify-function does with a notification: claim the ledger entry, publish, confirm; here the message
+     * goes straight to its channel queue, with the attributes SNS's raw delivery gives it.
+     */
+    void queue(Notification notification, Instant at) {
+        ledger().claim(notification);
+        ledger().transition(notification.customerId(), notification.ledgerKey(),
+            List.of(NotificationLedger.PENDING), NotificationLedger.QUEUED, at, Map.of());
+        String queue = notification.channel() == Channel.SMS ? smsQueue : emailQueue;
+        sqs.sendMessage(b -> b.queueUrl(queue).messageBody(NotificationCodec.encode(notification))
+            .messageAttributes(Map.of(
+                "channel", string(notification.channel().wireName()),
+                "replay", string(Boolean.toString(notification.replay())))));
+    }
+
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    /** The SMS the emulator recorded as sent to a customer's test phone number. */
+    List<JsonNode> smsTo(String customerId) {
+        String phone = phone(customerId);
+        return smsSent().stream().filter(sms -> sms.path("phoneNumber").asText().equals(phone)).toList();
     }
 
     /** Receives and deletes whatever is visible on the queues (PurgeQueue may run only once a minute). */

@@ -33,6 +33,7 @@ final class SdkCalls implements ExecutionInterceptor {
     private static final ExecutionAttribute<Boolean> FAILED = new ExecutionAttribute<>("test.failed");
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private volatile Predicate<SdkRequest> throttle = request -> false;
+    private volatile Predicate<SdkRequest> die = request -> false;
     private volatile String errorCode = "Throttling";
     private volatile int status = 400;
     private volatile String errorMessage = "injected by the test";
@@ -45,6 +46,7 @@ final class SdkCalls implements ExecutionInterceptor {
     void reset() {
         counts.clear();
         throttle = request -> false;
+        die = request -> false;
         status = 400;
         errorMessage = "injected by the test";
     }
@@ -63,6 +65,22 @@ final class SdkCalls implements ExecutionInterceptor {
     void failSns(Predicate<SdkRequest> which, String code) {
         this.errorCode = code;
         this.throttle = which;
+    }
+
+    /**
+     * Makes the calls that match end the invocation after the service answered: an {@link Error} (as when the
+     * sandbox dies), which no code in the function catches, until {@link #reset()}.
+     */
+    void dieAfter(Predicate<SdkRequest> which) {
+        this.die = which;
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        if (die.test(context.request())) {
+            throw new Error("the invocation died after " + attributes.getAttribute(
+                SdkExecutionAttribute.OPERATION_NAME) + " succeeded (injected by the test)");
+        }
     }
 
     @Override

@@ -16,6 +16,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -35,12 +36,21 @@ import za.co.personalisation.aws.config.Settings;
  * {@code AWS_ENDPOINT_URL} when it is set (the local emulator).
  *
  * <p>Create clients once, at init, and reuse them.
+ *
+ * <p>Clients that send a message to a person ({@link #snsSender()}, {@link #sesV2Sender()}) never retry: a retried
+ * SNS {@code Publish} or SES {@code SendEmail} whose first response was lost sends the message twice. The caller
+ * decides from the error what happened (see deliver-function and docs/architecture.md, Delivery semantics).
  */
 public final class AwsClients {
 
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
     /** {@code true} or {@code false}; defaults to true inside Lambda (where LAMBDA_TASK_ROOT is set). */
     public static final String XRAY_TRACING = "XRAY_TRACING";
+    /**
+     * The whole of one call that sends a message to a person, connection included: one attempt, no retry. SNS and
+     * SES answer in well under a second; a call still open after this is abandoned and its outcome is unknown.
+     */
+    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
     /** The system property the Lambda Java runtime sets to each invocation's X-Ray trace header. */
     public static final String LAMBDA_TRACE_HEADER = "com.amazonaws.xray.traceHeader";
 
@@ -78,6 +88,26 @@ public final class AwsClients {
 
     public SnsClient sns() {
         return configure(SnsClient.builder()).build();
+    }
+
+    /** An SNS client for SMS to people: no SDK retries, one attempt of at most {@link #SEND_TIMEOUT}. */
+    public SnsClient snsSender() {
+        return snsSender(List.of());
+    }
+
+    /** Like {@link #snsSender()}, with execution interceptors added to every call (tests inject faults this way). */
+    public SnsClient snsSender(List<ExecutionInterceptor> interceptors) {
+        return configure(SnsClient.builder(), interceptors).overrideConfiguration(sending(interceptors)).build();
+    }
+
+    /** An SES v2 client for email to people: no SDK retries, one attempt of at most {@link #SEND_TIMEOUT}. */
+    public SesV2Client sesV2Sender() {
+        return sesV2Sender(List.of());
+    }
+
+    /** Like {@link #sesV2Sender()}, with execution interceptors added to every call. */
+    public SesV2Client sesV2Sender(List<ExecutionInterceptor> interceptors) {
+        return configure(SesV2Client.builder(), interceptors).overrideConfiguration(sending(interceptors)).build();
     }
 
     public SqsClient sqs() {
@@ -127,6 +157,15 @@ public final class AwsClients {
             overrides.addExecutionInterceptor(new TracingInterceptor());
         }
         return overrides.build();
+    }
+
+    /** The overrides of a client that sends to people: {@link #overrides(List)} without retries, shorter timeouts. */
+    private ClientOverrideConfiguration sending(List<ExecutionInterceptor> interceptors) {
+        return overrides(interceptors).toBuilder()
+            .retryStrategy(AwsRetryStrategy.doNotRetry())
+            .apiCallAttemptTimeout(SEND_TIMEOUT)
+            .apiCallTimeout(SEND_TIMEOUT)
+            .build();
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -38,8 +39,17 @@ import za.co.personalisation.core.notify.Notification;
  * {@code providerMessageId}, {@code deferredUntil}, {@code lastError}.
  *
  * <p>Status: {@code pending} (claimed by notify, not yet confirmed published) → {@code queued} (published) →
- * {@code sending} (claimed by deliver, with a lease) → {@code sent} | {@code failed} | {@code suppressed}; or
- * {@code sending} → {@code deferred} (quiet hours) → {@code sending} again at the allowed time.
+ * {@code sending} (claimed by deliver, with a lease held by one receive of one message: {@code leaseUntil},
+ * {@code leaseOwner}) → {@code sent} | {@code failed} | {@code suppressed} | {@code unknown}; or {@code sending} →
+ * {@code deferred} (quiet hours, or a full frequency cap) → {@code sending} again at the allowed time; or
+ * {@code sending} → {@code dead_lettered} (deliver gave up; the message waits in the dead-letter queue) →
+ * {@code sending} again when it is redriven.
+ *
+ * <p>Before the provider is called, the entry is marked {@code dispatchedAt} in the same transaction that counts it
+ * in its caps. From then on it is never claimed again by anyone: when its attempt ends without recording an outcome
+ * (a crash, a timeout, a lost response), the entry becomes {@code unknown}, for a person to settle, rather than
+ * being sent a second time. Only an attempt that knows the provider did not take the message (an error response)
+ * releases it, clearing the mark.
  *
  * <p>Frequency-cap counters: one item per customer × channel × window ({@code notificationKey} =
  * {@code cap#sms#day#2026-11-26}, {@code cap#sms#week#2026-W48}) holding the set of ledger keys counted in it
@@ -55,6 +65,10 @@ public final class NotificationLedger {
     public static final String SENT = "sent";
     public static final String FAILED = "failed";
     public static final String SUPPRESSED = "suppressed";
+    /** Deliver gave up after its retries; the message is in the dead-letter queue and may be redriven. */
+    public static final String DEAD_LETTERED = "dead_lettered";
+    /** The provider may or may not have taken the message: never sent again automatically. */
+    public static final String UNKNOWN = "unknown";
 
     /** The outcome of notify's claim. */
     public enum Claim {
@@ -74,6 +88,13 @@ public final class NotificationLedger {
         IN_PROGRESS,
         /** Sent, failed or suppressed already: a duplicate message. */
         FINISHED,
+        /** The entry is {@code unknown}: a send was started and its outcome never learnt. Not sent again. */
+        UNKNOWN,
+        /**
+         * The attempt that held the entry reached the provider and its lease ran out without an outcome: the entry
+         * has just been made {@code unknown} by this claim. Not sent again.
+         */
+        ABANDONED,
         /** No ledger entry: it expired or the customer was erased. */
         MISSING
     }
@@ -120,16 +141,29 @@ public final class NotificationLedger {
         }
     }
 
-    /**
-     * Claims an entry for sending: from pending, queued or deferred, or from sending when the lease of the
-     * invocation that held it has run out (it crashed or timed out before recording an outcome).
-     */
+    /** {@link #claimDelivery(String, String, String, Instant, Duration)} with an owner no retry can repeat. */
     public DeliveryClaim claimDelivery(String customerId, String ledgerKey, Instant now, Duration lease) {
+        return claimDelivery(customerId, ledgerKey, UUID.randomUUID().toString(), now, lease);
+    }
+
+    /**
+     * Claims an entry for sending: from pending, queued, deferred or dead_lettered; from sending when the lease is
+     * already {@code owner}'s (the SDK retried this very claim after its response was lost); or from sending when
+     * the lease of the attempt that held it has run out before that attempt reached the provider (it crashed or
+     * timed out early). An expired claim that had reached the provider ({@code dispatchedAt}) is not taken over:
+     * the entry becomes {@code unknown} and the answer is {@link DeliveryClaim#ABANDONED}.
+     *
+     * @param owner identifies this attempt: one receive of one message (its receipt handle)
+     */
+    public DeliveryClaim claimDelivery(String customerId, String ledgerKey, String owner, Instant now,
+        Duration lease) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":pending", s(PENDING));
         values.put(":queued", s(QUEUED));
         values.put(":deferred", s(DEFERRED));
+        values.put(":deadLettered", s(DEAD_LETTERED));
         values.put(":sending", s(SENDING));
+        values.put(":owner", s(owner));
         values.put(":now", s(now.toString()));
         values.put(":nowMillis", n(now.toEpochMilli()));
         values.put(":lease", n(now.plus(lease).toEpochMilli()));
@@ -139,10 +173,11 @@ public final class NotificationLedger {
             dynamoDb.updateItem(UpdateItemRequest.builder()
                 .tableName(table)
                 .key(key(customerId, ledgerKey))
-                .updateExpression("SET #status = :sending, leaseUntil = :lease, updatedAt = :now,"
-                    + " attempts = if_not_exists(attempts, :zero) + :one")
-                .conditionExpression("#status IN (:pending, :queued, :deferred)"
-                    + " OR (#status = :sending AND leaseUntil < :nowMillis)")
+                .updateExpression("SET #status = :sending, leaseUntil = :lease, leaseOwner = :owner,"
+                    + " updatedAt = :now, attempts = if_not_exists(attempts, :zero) + :one")
+                .conditionExpression("#status IN (:pending, :queued, :deferred, :deadLettered)"
+                    + " OR (#status = :sending AND attribute_not_exists(dispatchedAt)"
+                    + " AND (leaseOwner = :owner OR leaseUntil < :nowMillis))")
                 .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(values)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
@@ -153,8 +188,98 @@ public final class NotificationLedger {
             if (existing == null) {
                 return DeliveryClaim.MISSING;
             }
-            return SENDING.equals(status(existing)) ? DeliveryClaim.IN_PROGRESS : DeliveryClaim.FINISHED;
+            String status = status(existing);
+            if (UNKNOWN.equals(status)) {
+                return DeliveryClaim.UNKNOWN;
+            }
+            if (!SENDING.equals(status)) {
+                return DeliveryClaim.FINISHED;
+            }
+            boolean expired = existing.containsKey("leaseUntil")
+                && Long.parseLong(existing.get("leaseUntil").n()) < now.toEpochMilli();
+            if (existing.containsKey("dispatchedAt") && expired) {
+                return abandon(customerId, ledgerKey, now) ? DeliveryClaim.ABANDONED
+                    : claimDelivery(customerId, ledgerKey, owner, now, lease);
+            }
+            return DeliveryClaim.IN_PROGRESS;
         }
+    }
+
+    /**
+     * An attempt reached the provider and ended without recording an outcome: {@code sending} → {@code unknown}.
+     *
+     * @return false when the entry was no longer an expired, dispatched {@code sending} (someone else settled it)
+     */
+    private boolean abandon(String customerId, String ledgerKey, Instant now) {
+        try {
+            dynamoDb.updateItem(UpdateItemRequest.builder()
+                .tableName(table)
+                .key(key(customerId, ledgerKey))
+                .updateExpression("SET #status = :unknown, updatedAt = :now, reason = :reason")
+                .conditionExpression("#status = :sending AND attribute_exists(dispatchedAt)"
+                    + " AND leaseUntil < :nowMillis")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":unknown", s(UNKNOWN), ":sending", s(SENDING),
+                    ":now", s(now.toString()), ":nowMillis", n(now.toEpochMilli()),
+                    ":reason", s("lease_expired_after_dispatch")))
+                .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Starts a send: counts the notification in its frequency-cap windows and marks the entry
+     * {@code dispatchedAt}, all or nothing (one transaction), only while {@code owner} holds the lease. Idempotent
+     * for the same owner, so an SDK retry of a transaction whose response was lost passes again.
+     *
+     * @return {@code null} when the send may go ahead, or the first window that is full (nothing was written)
+     * @throws LeaseLostException when the entry is no longer {@code sending} under {@code owner}'s lease
+     * @throws EntryGone          when the entry is not there any more (the customer was erased meanwhile)
+     */
+    public FrequencyCaps.Window beginSend(String customerId, String ledgerKey, String owner,
+        List<FrequencyCaps.Window> windows, Instant now) {
+        List<TransactWriteItem> updates = new ArrayList<>(1);
+        updates.add(TransactWriteItem.builder().update(Update.builder()
+            .tableName(table)
+            .key(key(customerId, ledgerKey))
+            .updateExpression("SET dispatchedAt = :now")
+            .conditionExpression("#status = :sending AND leaseOwner = :owner")
+            .expressionAttributeNames(Map.of("#status", "status"))
+            .expressionAttributeValues(Map.of(":now", s(now.toString()), ":sending", s(SENDING),
+                ":owner", s(owner)))
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+            .build()).build());
+        return count(customerId, ledgerKey, updates, windows);
+    }
+
+    /** This attempt's lease on an entry is gone: another attempt took it over. */
+    public static final class LeaseLostException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLostException(String ledgerKey) {
+            super("the lease on " + ledgerKey + " is no longer this attempt's");
+        }
+    }
+
+    /**
+     * Ends {@code owner}'s claim on an entry that was certainly not sent (an error response, a failure before the
+     * provider was called): takes it out of its cap windows, moves it to {@code to} with these details and clears
+     * the lease and the dispatch mark, so that it can be claimed again.
+     *
+     * @return false when the entry was not {@code sending} under {@code owner}'s lease (nothing changed)
+     */
+    public boolean releaseClaim(String customerId, String ledgerKey, String owner, List<FrequencyCaps.Window> windows,
+        String to, Instant now, Map<String, String> details) {
+        release(customerId, ledgerKey, windows);
+        Map<String, AttributeValue> values = new HashMap<>();
+        Map<String, String> names = new HashMap<>();
+        String set = setStatus(to, now, details, names, values);
+        values.put(":sending", s(SENDING));
+        values.put(":owner", s(owner));
+        return update(customerId, ledgerKey, set + " REMOVE dispatchedAt, leaseUntil, leaseOwner",
+            "#status = :sending AND leaseOwner = :owner", names, values);
     }
 
     /** Moves an entry from one of {@code from} to {@code to}; false when it was in none of them. */
@@ -162,29 +287,25 @@ public final class NotificationLedger {
         Map<String, String> details) {
         Map<String, AttributeValue> values = new HashMap<>();
         Map<String, String> names = new HashMap<>();
-        names.put("#status", "status");
-        StringBuilder set = new StringBuilder("SET #status = :to, updatedAt = :now");
-        values.put(":to", s(to));
-        values.put(":now", s(now.toString()));
+        String set = setStatus(to, now, details, names, values);
         StringBuilder condition = new StringBuilder("#status IN (");
         for (int i = 0; i < from.size(); i++) {
             condition.append(i == 0 ? "" : ", ").append(":from").append(i);
             values.put(":from" + i, s(from.get(i)));
         }
         condition.append(')');
-        int n = 0;
-        for (Map.Entry<String, String> detail : details.entrySet()) {
-            names.put("#d" + n, detail.getKey());
-            values.put(":d" + n, s(detail.getValue()));
-            set.append(", #d").append(n).append(" = :d").append(n);
-            n++;
-        }
+        return update(customerId, ledgerKey, set, condition.toString(), names, values);
+    }
+
+    /** A conditional update of one item: false when the condition did not hold (nothing changed). */
+    private boolean update(String customerId, String ledgerKey, String expression, String condition,
+        Map<String, String> names, Map<String, AttributeValue> values) {
         try {
             dynamoDb.updateItem(UpdateItemRequest.builder()
                 .tableName(table)
                 .key(key(customerId, ledgerKey))
-                .updateExpression(set.toString())
-                .conditionExpression(condition.toString())
+                .updateExpression(expression)
+                .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .build());
@@ -209,43 +330,81 @@ public final class NotificationLedger {
         if (windows.isEmpty()) {
             return null;
         }
-        List<TransactWriteItem> updates = new ArrayList<>(windows.size() + 1);
-        for (FrequencyCaps.Window window : windows) {
-            updates.add(TransactWriteItem.builder().update(Update.builder()
-                .tableName(table)
-                .key(key(customerId, window.key()))
-                .updateExpression("ADD #keys :member SET expiresAt = :expires, #limit = :limit")
-                .conditionExpression("attribute_not_exists(#keys) OR contains(#keys, :key) OR size(#keys) < :limit")
-                .expressionAttributeNames(Map.of("#keys", KEYS, "#limit", "limit"))
-                .expressionAttributeValues(Map.of(
-                    ":member", AttributeValue.fromSs(List.of(ledgerKey)),
-                    ":key", s(ledgerKey),
-                    ":limit", n(window.limit()),
-                    ":expires", n(window.endsAt().plus(Duration.ofDays(1)).getEpochSecond())))
-                .build()).build());
-        }
-        updates.add(TransactWriteItem.builder().conditionCheck(c -> c
+        return count(customerId, ledgerKey, List.of(TransactWriteItem.builder().conditionCheck(check -> check
             .tableName(table)
             .key(key(customerId, ledgerKey))
             .conditionExpression("#status = :sending")
             .expressionAttributeNames(Map.of("#status", "status"))
-            .expressionAttributeValues(Map.of(":sending", s(SENDING)))).build());
+            .expressionAttributeValues(Map.of(":sending", s(SENDING)))).build()), windows);
+    }
+
+    /**
+     * Runs {@code first} (the ledger entry's own condition or update) and the counting in each window as one
+     * transaction.
+     *
+     * @throws EntryGone          when {@code first} failed on an entry that is not there (the customer was erased)
+     *                            or, without the entry's old image, is no longer being sent
+     * @throws LeaseLostException when {@code first} failed on an entry that is there (its old image returned): it is
+     *                            no longer this attempt's
+     */
+    private FrequencyCaps.Window count(String customerId, String ledgerKey, List<TransactWriteItem> first,
+        List<FrequencyCaps.Window> windows) {
+        int offset = first.size();
+        List<TransactWriteItem> updates = new ArrayList<>(first);
+        for (FrequencyCaps.Window window : windows) {
+            updates.add(capUpdate(customerId, ledgerKey, window));
+        }
         try {
             dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(updates).build());
             return null;
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-            if (reasons.size() > windows.size()
-                && "ConditionalCheckFailed".equals(reasons.get(windows.size()).code())) {
-                throw new EntryGone(customerId, ledgerKey);
-            }
-            for (int i = 0; i < reasons.size() && i < windows.size(); i++) {
-                if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
-                    return windows.get(i);
+            for (int i = 0; i < reasons.size() && i < updates.size(); i++) {
+                CancellationReason reason = reasons.get(i);
+                if ("ConditionalCheckFailed".equals(reason.code())) {
+                    if (i >= offset) {
+                        return windows.get(i - offset);
+                    }
+                    if (reason.hasItem() && !reason.item().isEmpty()) {
+                        throw new LeaseLostException(ledgerKey);
+                    }
+                    throw new EntryGone(customerId, ledgerKey);
                 }
             }
             throw e;
         }
+    }
+
+    /** The SET clause of a status change with its details; fills in the names and values it uses. */
+    private static String setStatus(String to, Instant now, Map<String, String> details, Map<String, String> names,
+        Map<String, AttributeValue> values) {
+        names.put("#status", "status");
+        StringBuilder set = new StringBuilder("SET #status = :to, updatedAt = :now");
+        values.put(":to", s(to));
+        values.put(":now", s(now.toString()));
+        int n = 0;
+        for (Map.Entry<String, String> detail : details.entrySet()) {
+            names.put("#d" + n, detail.getKey());
+            values.put(":d" + n, s(detail.getValue()));
+            set.append(", #d").append(n).append(" = :d").append(n);
+            n++;
+        }
+        return set.toString();
+    }
+
+    private TransactWriteItem capUpdate(String customerId, String ledgerKey, FrequencyCaps.Window window) {
+        return TransactWriteItem.builder().update(Update.builder()
+            .tableName(table)
+            .key(key(customerId, window.key()))
+            .updateExpression("ADD #keys :member SET expiresAt = :expires, #limit = :limit")
+            .conditionExpression("attribute_not_exists(#keys) OR contains(#keys, :key) OR size(#keys) < :limit")
+            .expressionAttributeNames(Map.of("#keys", KEYS, "#limit", "limit"))
+            .expressionAttributeValues(Map.of(
+                ":member", AttributeValue.fromSs(List.of(ledgerKey)),
+                ":key", s(ledgerKey),
+                ":limit", n(window.limit()),
+                ":expires", n(window.endsAt().plus(Duration.ofDays(1)).getEpochSecond())))
+            .build()).build();
     }
 
     /**

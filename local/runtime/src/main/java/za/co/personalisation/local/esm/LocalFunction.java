@@ -28,7 +28,9 @@ import za.co.personalisation.local.template.FunctionDefinition;
  *   <li>the Timeout is enforced: the handler runs on the instance's worker thread; when it has not returned after
  *   the function's Timeout, the invocation fails with {@link FunctionTimeoutException} (a function error, as
  *   Lambda reports "Task timed out"), the worker is interrupted and abandoned, and the environment is discarded so
- *   the next invocation starts cold, as Lambda does after a timeout.</li>
+ *   the next invocation starts cold, as Lambda does after a timeout;</li>
+ *   <li>a timed-out invocation has no late side effects: Lambda freezes its sandbox, and here its worker thread is
+ *   {@link FrozenSandbox frozen}, so any AWS call it still tries fails before it is sent.</li>
  * </ul>
  */
 public final class LocalFunction {
@@ -134,6 +136,8 @@ public final class LocalFunction {
 
         private RequestHandler<Object, Object> handler;
         private ExecutorService worker;
+        /** The thread running the current invocation, to freeze if it times out. */
+        private volatile Thread invocationThread;
 
         private Instance() {
         }
@@ -148,13 +152,17 @@ public final class LocalFunction {
                     definition.timeout());
                 long started = System.nanoTime();
                 RequestHandler<Object, Object> current = handler;
-                Future<Object> result = worker.submit(() -> tracer.trace(definition.name(), event,
-                    () -> current.handleRequest(event, context)));
+                Future<Object> result = worker.submit(() -> {
+                    this.invocationThread = Thread.currentThread();
+                    return tracer.trace(definition.name(), event, () -> current.handleRequest(event, context));
+                });
                 try {
                     Object response = result.get(definition.timeout().toNanos(), TimeUnit.NANOSECONDS);
                     report(context, started, initMs, "success");
                     return response;
                 } catch (TimeoutException e) {
+                    // Freeze before interrupting: what the handler does once interrupted must not reach AWS either.
+                    FrozenSandbox.freeze(invocationThread);
                     result.cancel(true);
                     discard();
                     timeouts.incrementAndGet();
@@ -173,6 +181,7 @@ public final class LocalFunction {
                     }
                     throw new IllegalStateException(cause);
                 } catch (InterruptedException e) {
+                    FrozenSandbox.freeze(invocationThread);
                     result.cancel(true);
                     discard();
                     Thread.currentThread().interrupt();

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import za.co.personalisation.aws.dynamodb.ItemSize;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.core.event.ConsentEvent;
 import za.co.personalisation.core.event.InterestEvent;
@@ -107,7 +108,7 @@ class ProfileBoundsIT {
         }
 
         Map<String, AttributeValue> item = storedItem(customer);
-        int size = ItemSize.of(item);
+        long size = ItemSize.of(item);
         System.out.println("worst-case profile item: " + size + " bytes by DynamoDB's rules, "
             + ConsentOnItsOwnIT.motoSize(item) + " by moto's");
         Profile profile = ProfileItems.fromItem(item);

@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import za.co.personalisation.aws.dynamodb.ItemSize;
 
 /**
  * How AWS bills one call, estimated from the request and response as the pricing pages describe it:

@@ -1,4 +1,4 @@
-package za.co.personalisation.replay.meter;
+package za.co.personalisation.aws.dynamodb;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +9,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * A DynamoDB item's size as DynamoDB bills it (Developer Guide, "Item sizes and formats"): attribute names plus
  * values; strings and binaries by their bytes, numbers by about one byte per two significant digits plus one,
- * booleans and nulls one byte, lists and maps three bytes plus their elements (and one byte per element).
+ * booleans and nulls one byte, lists and maps three bytes plus their elements (and one byte per element). Used to
+ * bound a profile well under DynamoDB's 400 KB item limit (enrich's tests) and to price calls (the load tool).
  */
 public final class ItemSize {
 
@@ -24,7 +25,7 @@ public final class ItemSize {
         return size;
     }
 
-    static long of(Collection<Map<String, AttributeValue>> items) {
+    public static long of(Collection<Map<String, AttributeValue>> items) {
         long size = 0;
         for (Map<String, AttributeValue> item : items) {
             size += of(item);

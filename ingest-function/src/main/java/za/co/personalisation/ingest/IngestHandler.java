@@ -11,6 +11,7 @@ import java.util.UUID;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ContactHashes;
 import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.lambda.SnapStartPriming;
 import za.co.personalisation.aws.log.JsonLog;
@@ -72,7 +73,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
             duration -> Thread.sleep(duration.toMillis()), new Random());
         ContactStore contacts = new ContactStore(clients.dynamoDb(), settings.require("CONTACTS_TABLE"),
             settings.require("ERASURES_TABLE"), ErasureTombstones.from(settings),
-            settings.getDuration(ErasureTombstones.TTL_SETTING, Duration.ofDays(90)));
+            settings.getDuration(ErasureTombstones.TTL_SETTING, Duration.ofDays(90)), ContactHashes.from(settings));
         this.api = new IngestApi(events, customers, publisher, contacts,
             settings.getDuration("WRITE_BUDGET", Duration.ofSeconds(3)), settings.get("ALLOWED_ORIGIN", ""), clock,
             log, metrics);

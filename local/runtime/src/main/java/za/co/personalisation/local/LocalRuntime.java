@@ -30,6 +30,7 @@ import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
 import za.co.personalisation.local.api.ApiGateway;
 import za.co.personalisation.local.api.LocalPages;
+import za.co.personalisation.local.feedback.LocalFeedback;
 import za.co.personalisation.local.journey.Journeys;
 import za.co.personalisation.local.emulator.MotoServer;
 import za.co.personalisation.local.emulator.ProjectRoot;
@@ -83,6 +84,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final ApiDefinition apiDefinition;
     private final LocalObservability observability;
     private final XRayRelay xray;
+    private final LocalFeedback feedback;
 
     private LocalRuntime(Options options) throws IOException {
         this.options = options;
@@ -111,6 +113,8 @@ public final class LocalRuntime implements AutoCloseable {
         List<String> customers = Seeder.customers(dynamoDb, resources.ref("ProfilesTable"),
             resources.ref("ContactsTable"), new ContactHashes(MotoServer.ERASURE_KEY), clock.instant());
         this.outbox = new Outbox(moto, dynamoDb, resources.ref("NotificationsTable"));
+        this.feedback = new LocalFeedback(outbox, clients.sns(), resources.ref("FeedbackTopic"), clock,
+            LocalFeedback.RECEIPT_DELAY);
         this.observability = new LocalObservability(apiName(template), options.stage(),
             MetricFilter.all(template, resources.intrinsics()), AlarmDefinition.all(template, resources.intrinsics()),
             clients.configure(CloudWatchClient.builder()).build(), options.console(), clock);
@@ -167,7 +171,7 @@ public final class LocalRuntime implements AutoCloseable {
         DashboardView dashboard = new DashboardView(DashboardView.read(options.root().resolve(
             "cloudwatch/dashboard.json")), resources.parameters(), observability.store(), observability::alarmStates,
             clock, Duration.ofMinutes(15));
-        LocalPages pages = new LocalPages(options.root().resolve("frontend"))
+        LocalPages pages = feedback.routes(new LocalPages(options.root().resolve("frontend")))
             .view("outbox", () -> Map.of("messages", outbox.messages()))
             .view("status", this::status)
             .view("config", this::config)
@@ -179,6 +183,7 @@ public final class LocalRuntime implements AutoCloseable {
             clock);
         this.console = new ConsoleReporter(outbox, this::status, options.console());
         sources.forEach(EventSource::start);
+        feedback.start();
         api.start();
         SqsClient sqs = clients.sqs();
         List<String> queues = template.resourcesOfType("AWS::SQS::Queue").stream().map(Template.Resource::logicalId)
@@ -384,6 +389,7 @@ public final class LocalRuntime implements AutoCloseable {
             console.close();
         }
         api.close();
+        feedback.close();
         sources.forEach(EventSource::close);
         if (ownsMoto) {
             moto.close();

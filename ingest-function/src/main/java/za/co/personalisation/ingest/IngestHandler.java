@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -74,9 +76,14 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
         ContactStore contacts = new ContactStore(clients.dynamoDb(), settings.require("CONTACTS_TABLE"),
             settings.require("ERASURES_TABLE"), ErasureTombstones.from(settings),
             settings.getDuration(ErasureTombstones.TTL_SETTING, Duration.ofDays(90)), ContactHashes.from(settings));
-        this.api = new IngestApi(events, customers, publisher, contacts,
-            settings.getDuration("WRITE_BUDGET", Duration.ofSeconds(3)), settings.get("ALLOWED_ORIGIN", ""), clock,
-            log, metrics);
+        StreamWriter stream = new StreamWriter(publisher, clock);
+        Map<Route, Endpoint> endpoints = new EnumMap<>(Route.class);
+        endpoints.put(Route.EVENTS, new EventsEndpoint(events, stream));
+        endpoints.put(Route.CONTACT, new ContactEndpoint(customers, contacts));
+        endpoints.put(Route.CONSENT, new ConsentEndpoint(customers, contacts, stream));
+        endpoints.put(Route.CUSTOMER, new EraseCustomerEndpoint(customers, contacts, stream));
+        this.api = new IngestApi(endpoints, settings.getDuration("WRITE_BUDGET", Duration.ofSeconds(3)),
+            new Cors(settings.get("ALLOWED_ORIGIN", "")), clock, new RequestLog(clock, log, metrics));
         // SnapStart: parse, validate, normalise and encode one event before the snapshot; nothing is written.
         this.priming = SnapStartPriming.register(settings.functionName("ingest-function"),
             () -> events.parse(PRIMING_EVENT, clock.instant(), "").accepted().forEach(StreamEventCodec::encode));

@@ -3,6 +3,7 @@ package za.co.personalisation.aws.dynamodb;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -12,7 +13,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class ContactItems {
 
+    public static final String KEY = "customerId";
+
     private ContactItems() {
+    }
+
+    /** The key of a customer's contact item. */
+    public static Map<String, AttributeValue> key(String customerId) {
+        return Map.of(KEY, AttributeValue.fromS(customerId));
+    }
+
+    /** A customer's contact details, read strongly consistent; {@code null} when there are none. */
+    public static Contact get(DynamoDbClient dynamoDb, String table, String customerId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).key(key(customerId))
+            .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? null : fromItem(item);
     }
 
     /** A customer's contact details; {@code phone} (E.164) or {@code email} may be {@code null}. */
@@ -33,7 +48,7 @@ public final class ContactItems {
 
     public static Map<String, AttributeValue> toItem(Contact contact) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("customerId", AttributeValue.fromS(contact.customerId()));
+        item.put(KEY, AttributeValue.fromS(contact.customerId()));
         if (contact.phone() != null) {
             item.put("phone", AttributeValue.fromS(contact.phone()));
         }
@@ -46,7 +61,7 @@ public final class ContactItems {
     }
 
     public static Contact fromItem(Map<String, AttributeValue> item) {
-        return new Contact(item.get("customerId").s(), text(item, "phone"), text(item, "email"),
+        return new Contact(item.get(KEY).s(), text(item, "phone"), text(item, "email"),
             Objects.requireNonNullElse(text(item, "locale"), "en-ZA"),
             Objects.requireNonNullElse(text(item, "timeZone"), "Africa/Johannesburg"));
     }

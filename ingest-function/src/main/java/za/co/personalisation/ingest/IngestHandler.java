@@ -13,6 +13,7 @@ import java.util.UUID;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ContactHashes;
 import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.lambda.SnapStartPriming;
 import za.co.personalisation.aws.log.JsonLog;
@@ -75,7 +76,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
             Sleeper.SYSTEM, new Random());
         ContactStore contacts = new ContactStore(clients.dynamoDb(), settings.require("CONTACTS_TABLE"),
             settings.require("ERASURES_TABLE"), ErasureTombstones.from(settings),
-            settings.getDuration(ErasureTombstones.TTL_SETTING, Duration.ofDays(90)));
+            settings.getDuration(ErasureTombstones.TTL_SETTING, Duration.ofDays(90)), ContactHashes.from(settings));
         StreamWriter stream = new StreamWriter(publisher, clock);
         Map<Route, Endpoint> endpoints = new EnumMap<>(Route.class);
         endpoints.put(Route.EVENTS, new EventsEndpoint(events, stream));

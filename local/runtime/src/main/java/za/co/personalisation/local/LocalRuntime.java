@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.xray.XRayClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ContactHashes;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
 import za.co.personalisation.local.api.ApiGateway;
@@ -106,7 +107,8 @@ public final class LocalRuntime implements AutoCloseable {
         this.profilesTable = resources.ref("ProfilesTable");
         this.contactsTable = resources.ref("ContactsTable");
         int offers = Seeder.offers(dynamoDb, resources.ref("OffersTable"), clock.instant());
-        this.seededCustomers = List.copyOf(Seeder.customers(dynamoDb, profilesTable, contactsTable, clock.instant()));
+        this.seededCustomers = List.copyOf(Seeder.customers(dynamoDb, profilesTable, contactsTable,
+            new ContactHashes(MotoServer.ERASURE_KEY), clock.instant()));
         this.outbox = new Outbox(moto, dynamoDb, resources.ref("NotificationsTable"));
         this.observability = new LocalObservability(apiName(template), options.stage(),
             MetricFilter.all(template, resources.intrinsics()), AlarmDefinition.all(template, resources.intrinsics()),

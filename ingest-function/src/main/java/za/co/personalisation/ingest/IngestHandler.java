@@ -18,6 +18,7 @@ import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.lambda.SnapStartPriming;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
+import za.co.personalisation.aws.retry.Sleeper;
 import za.co.personalisation.core.event.CustomerRequestParser;
 import za.co.personalisation.core.event.EventLimits;
 import za.co.personalisation.core.event.EventRequestParser;
@@ -72,7 +73,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
             () -> UUID.randomUUID().toString());
         CustomerRequestParser customers = new CustomerRequestParser(rules, limits, () -> UUID.randomUUID().toString());
         KinesisEventPublisher publisher = new KinesisEventPublisher(kinesis, settings.require("EVENTS_STREAM"), clock,
-            duration -> Thread.sleep(duration.toMillis()), new Random());
+            Sleeper.SYSTEM, new Random());
         ContactStore contacts = new ContactStore(clients.dynamoDb(), settings.require("CONTACTS_TABLE"),
             settings.require("ERASURES_TABLE"), ErasureTombstones.from(settings),
             settings.getDuration(ErasureTombstones.TTL_SETTING, Duration.ofDays(90)), ContactHashes.from(settings));

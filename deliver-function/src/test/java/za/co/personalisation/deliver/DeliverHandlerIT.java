@@ -137,7 +137,8 @@ class DeliverHandlerIT {
         assertThat(entry.get("reason").s()).isEqualTo("provider_rejected");
         assertThat(entry.get("providerError").s()).isEqualTo("InvalidParameter");
         assertThat(stack.ledger().counted("dl-refused", capWindow())).isZero();
-        assertThat(stack.receive(stack.smsQueue)).isEmpty();
+        // only this test's customer: a copy another test re-queued with a delay can become visible in between
+        assertThat(stack.receive(stack.smsQueue)).noneMatch(message -> message.body().contains("\"dl-refused\""));
     }
 
     @Test

@@ -73,6 +73,7 @@ import za.co.personalisation.core.profile.ShadowCustomers;
  */
 final class Deliverer {
 
+    private final AddressSuppressions suppressions;
     private final DynamoDbClient dynamoDb;
     private final String profilesTable;
     private final String contactsTable;
@@ -114,7 +115,8 @@ final class Deliverer {
 
     Deliverer(DynamoDbClient dynamoDb, String profilesTable, String contactsTable, NotificationLedger ledger,
         OfferRepository offers, MessageRenderer renderer, ChannelSender sender, SqsClient sqs,
-        DeliverySettings settings, Clock clock, JsonLog log, Metrics metrics) {
+        DeliverySettings settings, Clock clock, JsonLog log, Metrics metrics, AddressSuppressions suppressions) {
+        this.suppressions = suppressions;
         this.dynamoDb = dynamoDb;
         this.profilesTable = profilesTable;
         this.contactsTable = contactsTable;
@@ -318,6 +320,11 @@ final class Deliverer {
             : notification.channel() == Channel.SMS ? contact.phone() : contact.email();
         if (address == null || address.isBlank()) {
             suppress(notification, SuppressionReason.NO_CONTACT, Map.of(), unit);
+            return null;
+        }
+        String suppressedBecause = suppressions.reason(customerId, notification.channel(), address);
+        if (suppressedBecause != null) {
+            suppress(notification, SuppressionReason.ADDRESS_SUPPRESSED, Map.of("detail", suppressedBecause), unit);
             return null;
         }
         Offer offer = offers.catalog().byId(notification.offerId());

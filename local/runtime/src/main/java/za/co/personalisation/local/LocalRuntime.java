@@ -32,6 +32,7 @@ import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
 import za.co.personalisation.local.api.ApiGateway;
 import za.co.personalisation.local.api.LocalPages;
+import za.co.personalisation.local.feedback.LocalFeedback;
 import za.co.personalisation.local.journey.Journeys;
 import za.co.personalisation.local.emulator.MotoServer;
 import za.co.personalisation.local.emulator.ProjectRoot;
@@ -85,6 +86,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final ApiDefinition apiDefinition;
     private final LocalObservability observability;
     private final XRayRelay xray;
+    private final LocalFeedback feedback;
 
     private LocalRuntime(Options options) throws IOException {
         this.options = options;
@@ -112,6 +114,8 @@ public final class LocalRuntime implements AutoCloseable {
         this.seededCustomers = List.copyOf(Seeder.customers(dynamoDb, profilesTable, contactsTable,
             new ContactHashes(MotoServer.ERASURE_KEY), clock.instant()));
         this.outbox = new Outbox(moto, dynamoDb, resources.ref("NotificationsTable"));
+        this.feedback = new LocalFeedback(outbox, clients.sns(), resources.ref("FeedbackTopic"), clock,
+            LocalFeedback.RECEIPT_DELAY);
         this.observability = new LocalObservability(apiName(template), options.stage(),
             MetricFilter.all(template, resources.intrinsics()), AlarmDefinition.all(template, resources.intrinsics()),
             clients.configure(CloudWatchClient.builder()).build(), options.console(), clock);
@@ -124,6 +128,7 @@ public final class LocalRuntime implements AutoCloseable {
             JsonLog.forFunction("api-gateway"), clock);
         this.console = new ConsoleReporter(outbox, this::status, options.console());
         sources.forEach(EventSource::start);
+        feedback.start();
         api.start();
         watchQueueDepths(template, clients.sqs());
         console.start();
@@ -197,7 +202,7 @@ public final class LocalRuntime implements AutoCloseable {
         DashboardView dashboard = new DashboardView(DashboardView.read(options.root().resolve(
             "cloudwatch/dashboard.json")), resources.parameters(), observability.store(), observability::alarmStates,
             clock, Duration.ofMinutes(15));
-        return new LocalPages(options.root().resolve("frontend"))
+        return feedback.routes(new LocalPages(options.root().resolve("frontend")))
             .view("outbox", () -> Map.of("messages", outbox.messages()))
             .view("status", this::status)
             .view("config", this::config)
@@ -406,6 +411,7 @@ public final class LocalRuntime implements AutoCloseable {
             console.close();
         }
         api.close();
+        feedback.close();
         sources.forEach(EventSource::close);
         if (ownsMoto) {
             moto.close();

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,6 +95,7 @@ public class EnrichShardBenchmark {
         final AtomicLong logBytes = new AtomicLong();
         final AtomicInteger environments = new AtomicInteger();
         private long cpuNanos;
+        private long[] threadCpuNanos;
 
         @Setup(Level.Trial)
         public void start() throws IOException {
@@ -113,6 +116,7 @@ public class EnrichShardBenchmark {
             records.set(0);
             logBytes.set(0);
             cpuNanos = processCpuNanos();
+            threadCpuNanos = threadCpuNanos();
         }
 
         @TearDown(Level.Iteration)
@@ -124,6 +128,11 @@ public class EnrichShardBenchmark {
             line.append(String.format("; log bytes %.0f", (double) logBytes.get() / applied));
             // the whole JVM's CPU: the handler, the SDK and the stand-in's own JSON work together
             line.append(String.format("; process CPU µs %.0f", (processCpuNanos() - cpuNanos) / 1e3 / applied));
+            // split by thread: the stand-in's own (not the function's) and every other live thread's (the handler,
+            // its workers, the SDK and its HTTP client; threads that ended during the iteration are not counted)
+            long[] now = threadCpuNanos();
+            line.append(String.format("; of which stand-in threads µs %.0f, function threads µs %.0f",
+                (now[0] - threadCpuNanos[0]) / 1e3 / applied, (now[1] - threadCpuNanos[1]) / 1e3 / applied));
             System.out.println(line);
         }
 
@@ -226,6 +235,25 @@ public class EnrichShardBenchmark {
             requireApplied(response);
             service.records.addAndGet(BATCH);
         }
+    }
+
+    /** CPU time of the live threads: {stand-in threads, all others}. */
+    static long[] threadCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long standIn = 0;
+        long other = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            long cpu = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
+            if (cpu < 0) {
+                continue;
+            }
+            if (info.getThreadName().startsWith("dynamodb-stand-in")) {
+                standIn += cpu;
+            } else {
+                other += cpu;
+            }
+        }
+        return new long[] {standIn, other};
     }
 
     static long processCpuNanos() {

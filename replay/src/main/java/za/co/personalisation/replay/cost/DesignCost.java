@@ -123,6 +123,81 @@ public final class DesignCost {
         return project("this pipeline", units, basis, prices);
     }
 
+    /**
+     * The naive design as docs/benchmarks.md prices it: 1,024 MB; 20 ms per event (three calls one after another at
+     * DynamoDB's and SNS's few milliseconds, plus the handler); a profile item under 1 KB (1 write unit, 1 strongly
+     * consistent read unit); 450 bytes of logs per event (Lambda's START, END and REPORT lines and one line of the
+     * function's); every request traced, as template.yaml samples.
+     */
+    public static Naive documentedNaive() {
+        return new Naive(1024, 20, 1, 1, 450, CostModel.TEMPLATE_XRAY_SAMPLED_SHARE);
+    }
+
+    /**
+     * This pipeline as docs/benchmarks.md prices it, for {@code eventsPerApiRequest} events a request: ingest 15 ms a
+     * request (one PutRecords); enrich 150 ms a batch of 100 (EnrichShardBenchmark and ShardModel: about 100 ms
+     * waiting on DynamoDB, the rest CPU); notify one invocation per 100 changes at 30 ms; deliver one invocation per
+     * notification at 100 ms; DynamoDB 1.03 write and 0.88 read units, 0.018 SNS publishes and 0.080 SQS requests per
+     * event (the 40 events/s load run, docs/benchmarks.md "Cost per event"); logs 275 bytes per event in enrich
+     * (EnrichShardBenchmark) plus 450 per ingest request and 450 per other invocation.
+     */
+    public static Pipeline documentedPipeline(double eventsPerApiRequest) {
+        double invocationsBesideIngest = 0.01 + 0.01 + 0.018;
+        double logBytes = 275 + 450 / eventsPerApiRequest + 450 * invocationsBesideIngest;
+        return new Pipeline(eventsPerApiRequest, 15, 100, 150, 0.01, 30, 0.018, 100, 1.03, 0.88, 0.018, 0.080,
+            logBytes, 1024, CostModel.TEMPLATE_XRAY_SAMPLED_SHARE);
+    }
+
+    /** The table of docs/benchmarks.md, "Cost per million events": both designs, both regions. */
+    public static String table(Prices prices, double... eventsPerApiRequest) {
+        StringBuilder out = new StringBuilder();
+        List<Projection> designs = new ArrayList<>();
+        designs.add(naive(documentedNaive(), prices));
+        for (double events : eventsPerApiRequest) {
+            Projection projection = pipeline(documentedPipeline(events), prices);
+            designs.add(new Projection(projection.design() + ", " + fmt(events) + " event"
+                + (events == 1 ? "" : "s") + " a request", projection.lines(), projection.total(),
+                projection.unpriced()));
+        }
+        double naiveTotal = designs.get(0).total().get("us-east-1");
+        out.append("| design | us-east-1 USD per million events (priced lines) | ÷ naive | unpriced in us-east-1 |"
+            + " af-south-1 |\n|---|---:|---:|---|---|\n");
+        for (Projection design : designs) {
+            Double capeTown = design.completeTotal("af-south-1");
+            out.append(String.format(java.util.Locale.ROOT, "| %s | %.2f | %.2f | %s | %s |%n", design.design(),
+                design.total().get("us-east-1"), design.total().get("us-east-1") / naiveTotal,
+                design.unpriced().get("us-east-1").isEmpty() ? "none" : String.join(", ",
+                    design.unpriced().get("us-east-1")),
+                capeTown != null ? String.format(java.util.Locale.ROOT, "%.2f", capeTown)
+                    : "incomplete: " + design.unpriced().get("af-south-1").size() + " of " + design.lines().size()
+                    + " lines have no price found"));
+        }
+        out.append("\n| line (us-east-1 USD per million events) |");
+        designs.forEach(design -> out.append(' ').append(design.design()).append(" |"));
+        out.append("\n|---|");
+        designs.forEach(design -> out.append("---:|"));
+        out.append('\n');
+        for (String item : List.of("apigateway.rest.request", "lambda.request", "lambda.gbSecond.arm64",
+            "kinesis.putPayloadUnit", "dynamodb.readRequestUnit", "dynamodb.writeRequestUnit", "sns.publish",
+            "sqs.request", "xray.traceRecorded", "cloudwatch.logs.ingestedGb")) {
+            out.append("| ").append(item).append(" |");
+            for (Projection design : designs) {
+                CostModel.Line line = design.lines().stream().filter(candidate -> candidate.item().equals(item))
+                    .findFirst().orElse(null);
+                Double value = line == null ? null : line.perMillionEvents().get("us-east-1");
+                out.append(line == null ? " — |" : value == null ? " unpriced |"
+                    : String.format(java.util.Locale.ROOT, " %.3f |", value));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Prints {@link #table} for 1, 10 and 50 events a request with the bundled prices. */
+    public static void main(String[] args) {
+        System.out.print(table(Prices.bundled(), 1, 10, 50));
+    }
+
     static Projection project(String design, Map<String, Double> units, Map<String, String> basis, Prices prices) {
         List<CostModel.Line> lines = new ArrayList<>();
         Map<String, Double> total = new LinkedHashMap<>();

@@ -75,6 +75,20 @@ class DesignCostTest {
             "dynamodb.writeRequestUnit");
     }
 
+    @Test
+    void documentedTable_isTheOneInDocsBenchmarks() throws Exception {
+        String table = DesignCost.table(Prices.bundled(), 1, 10, 50);
+        String docs = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "benchmarks.md"));
+
+        assertThat(table).contains("| naive: API → one Lambda per event → DynamoDB read + write → SNS |");
+        // the figures published are the ones the model computes: change one, regenerate the other
+        for (String row : table.split("\n")) {
+            if (row.startsWith("| naive") || row.startsWith("| this pipeline")) {
+                assertThat(docs).contains(row);
+            }
+        }
+    }
+
     private static DesignCost.Pipeline pipeline(double eventsPerRequest) {
         return new DesignCost.Pipeline(eventsPerRequest, 10, 100, 200, 0.01, 50, 0.02, 100, 1, 1, 0.02, 0.08, 0,
             1024, 1.0);

@@ -101,7 +101,8 @@ public final class ColdStart {
             return;
         }
         Path root = ProjectRoot.find();
-        Path probeClasses = root.resolve("benchmarks/target/classes");
+        // the probe's classes and the local runtime's (its Lambda Context), beside the function's own jar
+        List<Path> probe = List.of(root.resolve("benchmarks/target/classes"), root.resolve("local/runtime/target/classes"));
         Path naiveHttp = root.resolve("benchmarks/target/naive-http");
         Template template = Template.load(root.resolve("template.yaml"));
         Path work = Files.createDirectories(root.resolve("benchmarks/target/cold-start"));
@@ -127,13 +128,13 @@ public final class ColdStart {
                 String kind = eventKind(function);
                 Map<String, List<Sample>> samples = new LinkedHashMap<>();
                 for (int run = 0; run < options.runs(); run++) {
-                    samples.computeIfAbsent("this build", k -> new ArrayList<>()).add(run(List.of(jar, probeClasses),
+                    samples.computeIfAbsent("this build", k -> new ArrayList<>()).add(run(withProbe(jar, probe),
                         environment, function.handlerClass(), kind, "public"));
                     String naive = NAIVE.get(function.logicalId());
                     if (naive != null) {
                         Map<String, String> plain = new HashMap<>(environment);
                         plain.remove("JAVA_TOOL_OPTIONS");
-                        List<Path> classPath = new ArrayList<>(List.of(jar, probeClasses));
+                        List<Path> classPath = new ArrayList<>(withProbe(jar, probe));
                         classPath.addAll(jars(naiveHttp));
                         samples.computeIfAbsent("naive", k -> new ArrayList<>()).add(run(classPath, plain,
                             function.handlerClass(), kind, naive));
@@ -216,6 +217,12 @@ public final class ColdStart {
             process.destroyForcibly();
         }
         return parse(output);
+    }
+
+    private static List<Path> withProbe(Path jar, List<Path> probe) {
+        List<Path> classPath = new ArrayList<>(List.of(jar));
+        classPath.addAll(probe);
+        return classPath;
     }
 
     private static List<Path> jars(Path directory) {

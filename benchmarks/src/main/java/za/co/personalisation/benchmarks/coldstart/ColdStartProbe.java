@@ -1,9 +1,6 @@
 package za.co.personalisation.benchmarks.coldstart;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -14,7 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -24,6 +21,7 @@ import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.core.event.InterestEvent;
 import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.location.Location;
+import za.co.personalisation.local.esm.LocalContext;
 
 /**
  * Runs in a fresh JVM started by {@link ColdStart}, on the function's own jar: builds one handler (Lambda's init),
@@ -35,6 +33,10 @@ import za.co.personalisation.core.location.Location;
  * the name of a class with a static {@code create(Settings)} (the naive build).
  */
 public final class ColdStartProbe {
+
+    /** The invocation context Lambda passes: the local runtime's, 30 s left (its classes join the probe's path). */
+    private static final Context CONTEXT = new LocalContext("cold-start-probe",
+        "arn:aws:lambda:af-south-1:123456789012:function:cold-start-probe", 1024, Duration.ofSeconds(30));
 
     private ColdStartProbe() {
     }
@@ -53,9 +55,9 @@ public final class ColdStartProbe {
         long initialised = System.nanoTime();
         @SuppressWarnings("unchecked")
         RequestHandler<Object, Object> function = (RequestHandler<Object, Object>) handler;
-        function.handleRequest(event(args[1]), new ProbeContext());
+        function.handleRequest(event(args[1]), CONTEXT);
         long first = System.nanoTime();
-        function.handleRequest(event(args[1]), new ProbeContext());
+        function.handleRequest(event(args[1]), CONTEXT);
         long second = System.nanoTime();
         System.out.printf("COLDSTART jvmMs=%d initMs=%.1f firstMs=%.1f secondMs=%.1f%n", jvmMs,
             (initialised - started) / 1e6, (first - initialised) / 1e6, (second - first) / 1e6);
@@ -124,76 +126,5 @@ public final class ColdStartProbe {
             }
             default -> throw new IllegalArgumentException("unknown event kind " + kind);
         };
-    }
-
-    /** The invocation context Lambda passes, with 30 s left. */
-    static final class ProbeContext implements Context {
-
-        private final long deadline = System.currentTimeMillis() + 30_000;
-
-        @Override
-        public String getAwsRequestId() {
-            return "cold-start-probe";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "cold-start-probe";
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "cold-start-probe";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "cold-start-probe";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:af-south-1:123456789012:function:cold-start-probe";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return (int) Math.max(0, deadline - System.currentTimeMillis());
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1024;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override
-                public void log(String message) {
-                    System.err.println(message);
-                }
-
-                @Override
-                public void log(byte[] message) {
-                    System.err.println(new String(message, StandardCharsets.UTF_8));
-                }
-            };
-        }
     }
 }

@@ -102,7 +102,8 @@ public final class ColdStart {
         }
         Path root = ProjectRoot.find();
         // the probe's classes and the local runtime's (its Lambda Context), beside the function's own jar
-        List<Path> probe = List.of(root.resolve("benchmarks/target/classes"), root.resolve("local/runtime/target/classes"));
+        List<Path> probe = List.of(root.resolve("benchmarks/target/classes"),
+            root.resolve("local/runtime/target/classes"));
         Path naiveHttp = root.resolve("benchmarks/target/naive-http");
         Template template = Template.load(root.resolve("template.yaml"));
         Path work = Files.createDirectories(root.resolve("benchmarks/target/cold-start"));

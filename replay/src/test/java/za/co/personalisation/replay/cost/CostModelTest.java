@@ -71,7 +71,8 @@ class CostModelTest {
     void shardHours_perMillionEvents_atASteadyRate() throws Exception {
         Prices prices = Prices.parse(new ObjectMapper().readTree("{\"regions\":[\"us-east-1\",\"af-south-1\"],"
             + "\"items\":[{\"id\":\"kinesis.shardHour\",\"source\":\"https://aws.amazon.com/x\",\"us-east-1\":0.015,"
-            + "\"af-south-1\":null},{\"id\":\"kinesis.extendedRetention.shardHour\",\"source\":\"https://aws.amazon.com/x\","
+            + "\"af-south-1\":null},{\"id\":\"kinesis.extendedRetention.shardHour\","
+            + "\"source\":\"https://aws.amazon.com/x\","
             + "\"us-east-1\":0.020,\"af-south-1\":0.03}]}"), "test");
 
         // 1 shard × (0.015 + 0.020) USD an hour at 1,000 events/s = 3.6 million events an hour

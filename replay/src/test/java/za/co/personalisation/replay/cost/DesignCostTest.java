@@ -14,11 +14,17 @@ class DesignCostTest {
     /** Round prices, so that every expected figure below can be checked by hand. */
     private static Prices prices() throws Exception {
         StringBuilder items = new StringBuilder();
-        String[][] priced = {{"apigateway.rest.request", "1000000", "4", "null"}, {"lambda.request", "1000000", "1",
-            "1"}, {"lambda.gbSecond.arm64", "1", "0.00001", "null"}, {"kinesis.putPayloadUnit", "1000000", "null",
-            "null"}, {"dynamodb.readRequestUnit", "1000000", "0.1", "null"}, {"dynamodb.writeRequestUnit", "1000000",
-            "0.5", "null"}, {"sns.publish", "1000000", "0.5", "null"}, {"sqs.request", "1000000", "0.4", "null"},
-            {"xray.traceRecorded", "1000000", "5", "null"}, {"cloudwatch.logs.ingestedGb", "1", "0.5", "null"}};
+        String[][] priced = {
+            {"apigateway.rest.request", "1000000", "4", "null"},
+            {"lambda.request", "1000000", "1", "1"},
+            {"lambda.gbSecond.arm64", "1", "0.00001", "null"},
+            {"kinesis.putPayloadUnit", "1000000", "null", "null"},
+            {"dynamodb.readRequestUnit", "1000000", "0.1", "null"},
+            {"dynamodb.writeRequestUnit", "1000000", "0.5", "null"},
+            {"sns.publish", "1000000", "0.5", "null"},
+            {"sqs.request", "1000000", "0.4", "null"},
+            {"xray.traceRecorded", "1000000", "5", "null"},
+            {"cloudwatch.logs.ingestedGb", "1", "0.5", "null"}};
         for (String[] item : priced) {
             items.append(items.length() == 0 ? "" : ",").append("{\"id\":\"").append(item[0])
                 .append("\",\"source\":\"https://aws.amazon.com/x\",\"per\":").append(item[1])

@@ -60,6 +60,16 @@ class CostModelTest {
     }
 
     @Test
+    void xraySampledShare_isTheTemplatesSamplingRule() throws Exception {
+        String template = java.nio.file.Files.readString(java.nio.file.Path.of("..", "template.yaml"));
+        java.util.regex.Matcher rate = java.util.regex.Pattern.compile("FixedRate: ([0-9.]+)").matcher(template);
+
+        assertThat(rate.find()).as("template.yaml has a sampling rule").isTrue();
+        // the load report prices traces at this share; it must follow the rule, not X-Ray's default 5 %
+        assertThat(CostModel.TEMPLATE_XRAY_SAMPLED_SHARE).isEqualTo(Double.parseDouble(rate.group(1)));
+    }
+
+    @Test
     void callsPerEvent_countAttemptsByService() {
         CallCounts calls = new CallCounts(List.of(row("EnrichFunction", "dynamodb", "PutItem", 500, 500),
             row("EnrichFunction", "dynamodb", "GetItem", 500, 500)));

@@ -1,4 +1,4 @@
-package za.co.personalisation.replay.replay;
+package za.co.personalisation.replay.playback;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

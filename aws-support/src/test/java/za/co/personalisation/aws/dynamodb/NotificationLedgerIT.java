@@ -1,4 +1,4 @@
-package za.co.personalisation.deliver;
+package za.co.personalisation.aws.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,23 +19,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.core.notify.FrequencyCaps;
 import za.co.personalisation.core.notify.Notification;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.local.emulator.MotoExtension;
+import za.co.personalisation.aws.testing.NotificationStack;
 
 /** The notifications table's conditional writes, against the emulator: claims and cap counters under races. */
 @ExtendWith(MotoExtension.class)
 class NotificationLedgerIT {
 
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-    private static OfferStack stack;
+    private static NotificationStack stack;
     private static NotificationLedger ledger;
 
     @BeforeAll
     static void createStack(MotoExtension.Emulator emulator) {
-        stack = OfferStack.create(emulator);
+        stack = NotificationStack.create(emulator);
         ledger = stack.ledger();
     }
 

@@ -1,4 +1,4 @@
-package za.co.personalisation.replay.replay;
+package za.co.personalisation.replay.playback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

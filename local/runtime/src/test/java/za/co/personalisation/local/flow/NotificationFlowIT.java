@@ -1,4 +1,4 @@
-package za.co.personalisation.deliver;
+package za.co.personalisation.local.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +27,11 @@ import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Consent;
 import za.co.personalisation.local.emulator.MotoExtension;
 import za.co.personalisation.notify.NotifyHandler;
+import za.co.personalisation.aws.testing.TestClock;
+import za.co.personalisation.deliver.DeliverHandler;
+import za.co.personalisation.deliver.OfferStack;
+import za.co.personalisation.deliver.SdkCalls;
+import za.co.personalisation.notify.NotifyHandlers;
 
 /**
  * The issue's promises, end to end against the emulator with the real SDK: a profile change (as enrich writes it)
@@ -51,8 +56,8 @@ class NotificationFlowIT {
         stack = OfferStack.create(emulator);
         SnsClient countedSns = stack.clients.configure(SnsClient.builder())
             .overrideConfiguration(o -> o.addExecutionInterceptor(SNS_CALLS)).build();
-        notify = new NotifyHandler(stack.settings, stack.dynamoDb, countedSns, stack.sqs, CLOCK);
-        deliver = new DeliverHandler(stack.settings, stack.dynamoDb, stack.sns, stack.ses, stack.sqs, CLOCK);
+        notify = NotifyHandlers.onStack(stack, countedSns, CLOCK);
+        deliver = stack.deliverHandler(CLOCK);
         threads = Executors.newFixedThreadPool(4);
     }
 

@@ -1,4 +1,4 @@
-package za.co.personalisation.deliver;
+package za.co.personalisation.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,12 +21,13 @@ import za.co.personalisation.core.notify.NotificationCodec;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Consent;
 import za.co.personalisation.local.emulator.MotoExtension;
-import za.co.personalisation.notify.NotifyHandler;
+import za.co.personalisation.aws.testing.NotificationStack;
+import za.co.personalisation.aws.testing.TestClock;
 
 /**
  * notify-function against the emulator: which profile changes trigger matching, what the ledger keeps to explain a
- * decision, N offers per change, and a record that can never be processed. (It lives beside deliver-function's
- * tests because both functions share one emulated stack, {@link OfferStack}.)
+ * decision, N offers per change, and a record that can never be processed, on the emulated stack notify and
+ * deliver share ({@link NotificationStack}).
  */
 @ExtendWith(MotoExtension.class)
 class NotifyHandlerIT {
@@ -34,12 +35,12 @@ class NotifyHandlerIT {
     private static final Instant MIDDAY = Instant.parse("2026-11-25T10:00:00Z");
     private static final String SAST = "Africa/Johannesburg";
     private static final TestClock CLOCK = new TestClock(MIDDAY);
-    private static OfferStack stack;
+    private static NotificationStack stack;
     private static NotifyHandler notify;
 
     @BeforeAll
     static void createStack(MotoExtension.Emulator emulator) {
-        stack = OfferStack.create(emulator);
+        stack = NotificationStack.create(emulator);
         notify = new NotifyHandler(stack.settings, stack.dynamoDb, stack.sns, stack.sqs, CLOCK);
     }
 
@@ -116,7 +117,7 @@ class NotifyHandlerIT {
             stack.dynamoDb, stack.sns, stack.sqs, CLOCK);
         stack.customer("nt-two", Consent.State.GRANTED, Consent.State.GRANTED, "en-ZA", SAST, MIDDAY);
 
-        StreamsEventResponse response = two.handleRequest(OfferStack.batch(List.of(stack.interest("nt-two",
+        StreamsEventResponse response = two.handleRequest(NotificationStack.batch(List.of(stack.interest("nt-two",
             "electronics", "Cape Town", "ev-two-1", MIDDAY, false))), null);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
@@ -157,6 +158,7 @@ class NotifyHandlerIT {
     }
 
     private static void notify(DynamodbEvent.DynamodbStreamRecord... records) {
-        assertThat(notify.handleRequest(OfferStack.batch(List.of(records)), null).getBatchItemFailures()).isEmpty();
+        assertThat(notify.handleRequest(NotificationStack.batch(List.of(records)), null).getBatchItemFailures())
+            .isEmpty();
     }
 }

@@ -1,4 +1,4 @@
-package za.co.personalisation.replay.replay;
+package za.co.personalisation.replay.playback;
 
 /** Where replayed records go: a Kinesis stream or the event API. Used by one thread. */
 public interface ReplayTarget {

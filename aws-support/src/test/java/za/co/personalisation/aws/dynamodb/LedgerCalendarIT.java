@@ -1,4 +1,4 @@
-package za.co.personalisation.deliver;
+package za.co.personalisation.aws.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,11 +14,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.core.notify.FrequencyCaps;
 import za.co.personalisation.core.notify.Notification;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.local.emulator.MotoExtension;
+import za.co.personalisation.aws.testing.NotificationStack;
 
 /**
  * The notifications table's time rules on the emulator at fixed instants a year apart and either side of
@@ -31,7 +31,7 @@ class LedgerCalendarIT {
 
     private static final ZoneId JOHANNESBURG = ZoneId.of("Africa/Johannesburg");
     private static final FrequencyCaps CAPS = new FrequencyCaps(Map.of(Channel.SMS, 1), Map.of(Channel.SMS, 3));
-    private static OfferStack stack;
+    private static NotificationStack stack;
     private static NotificationLedger ledger;
 
     static List<Instant> instants() {
@@ -42,7 +42,7 @@ class LedgerCalendarIT {
 
     @BeforeAll
     static void createStack(MotoExtension.Emulator emulator) {
-        stack = OfferStack.create(emulator);
+        stack = NotificationStack.create(emulator);
         ledger = stack.ledger();
     }
 

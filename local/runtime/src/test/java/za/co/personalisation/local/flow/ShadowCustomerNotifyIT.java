@@ -1,4 +1,4 @@
-package za.co.personalisation.deliver;
+package za.co.personalisation.local.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import za.co.personalisation.core.profile.Consent;
 import za.co.personalisation.local.emulator.MotoExtension;
 import za.co.personalisation.notify.NotifyHandler;
+import za.co.personalisation.aws.testing.TestClock;
+import za.co.personalisation.deliver.DeliverHandler;
+import za.co.personalisation.deliver.OfferStack;
+import za.co.personalisation.notify.NotifyHandlers;
 
 /**
  * Issue 12, item 5, the notify and deliver half of the rule in docs/replay.md: whatever changed a shadow customer's
@@ -34,8 +38,8 @@ class ShadowCustomerNotifyIT {
     static void createStack(MotoExtension.Emulator emulator) {
         TestClock clock = new TestClock(MIDDAY);
         stack = OfferStack.create(emulator);
-        notify = new NotifyHandler(stack.settings, stack.dynamoDb, stack.sns, stack.sqs, clock);
-        deliver = new DeliverHandler(stack.settings, stack.dynamoDb, stack.sns, stack.ses, stack.sqs, clock);
+        notify = NotifyHandlers.onStack(stack, stack.sns, clock);
+        deliver = stack.deliverHandler(clock);
     }
 
     @Test

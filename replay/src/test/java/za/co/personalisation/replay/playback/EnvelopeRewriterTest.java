@@ -1,4 +1,4 @@
-package za.co.personalisation.replay.replay;
+package za.co.personalisation.replay.playback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

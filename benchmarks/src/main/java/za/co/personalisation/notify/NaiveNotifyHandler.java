@@ -1,15 +1,15 @@
-package za.co.personalisation.benchmarks.coldstart;
+package za.co.personalisation.notify;
 
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import za.co.personalisation.aws.config.Settings;
-import za.co.personalisation.notify.NotifyHandler;
 
 /**
  * For the cold-start comparison only: notify's handler with clients from the SDK's defaults ({@code create()}: the
- * default HTTP client, credential and region chains, the SDK's retries), nothing primed.
+ * default HTTP client, credential and region chains, the SDK's retries), nothing primed. Lives in notify's package
+ * because the handler's constructor that takes clients is package-private.
  */
 public final class NaiveNotifyHandler {
 

@@ -36,6 +36,7 @@ import za.co.personalisation.core.notify.Notification;
 import za.co.personalisation.core.notify.NotificationCodec;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Consent;
+import za.co.personalisation.local.emulator.FaultProxy;
 import za.co.personalisation.local.emulator.MotoExtension;
 
 /**

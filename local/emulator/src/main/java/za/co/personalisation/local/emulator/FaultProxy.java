@@ -1,4 +1,4 @@
-package za.co.personalisation.deliver;
+package za.co.personalisation.local.emulator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A small HTTP proxy in front of the emulator, for tests: it forwards every call, and answers the calls a rule
- * matches the way a failing provider or network does.
+ * A small HTTP proxy in front of the emulator, for tests and the local chaos run: it forwards every call, and
+ * answers the calls a rule matches the way a failing provider or network does.
  * <ul>
  *   <li>{@link Fault#DROP_RESPONSE}: the call is forwarded and applied by the emulator, then the connection is
  *   closed without an answer, as when a response is lost after the provider accepted the request;</li>
@@ -32,20 +32,20 @@ import java.util.function.Predicate;
  * Clients reach it through {@code AWS_ENDPOINT_URL} (see {@link #endpoint()}), so they are built exactly as in
  * production, SDK retries and timeouts included.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
 
-    enum Fault { DROP_RESPONSE, SERVER_ERROR }
+    public enum Fault { DROP_RESPONSE, SERVER_ERROR }
 
     /** One call as the proxy sees it. */
-    record Call(String method, String path, String target, String body) {
+    public record Call(String method, String path, String target, String body) {
 
         /** The DynamoDB (JSON protocol) operation, e.g. {@code UpdateItem}; empty for other protocols. */
-        String operation() {
+        public String operation() {
             int dot = target.lastIndexOf('.');
             return dot < 0 ? target : target.substring(dot + 1);
         }
 
-        boolean contains(String text) {
+        public boolean contains(String text) {
             return body.contains(text);
         }
     }
@@ -67,7 +67,7 @@ final class FaultProxy implements AutoCloseable {
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<Call> injected = new CopyOnWriteArrayList<>();
 
-    FaultProxy(String upstream) throws IOException {
+    public FaultProxy(String upstream) throws IOException {
         this.upstream = upstream.endsWith("/") ? upstream.substring(0, upstream.length() - 1) : upstream;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         server.createContext("/", this::handle);
@@ -76,21 +76,21 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** The URL to give clients as {@code AWS_ENDPOINT_URL}. */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Answers the next {@code times} calls that match with {@code fault}. */
-    void inject(Predicate<Call> which, Fault fault, int times) {
+    public void inject(Predicate<Call> which, Fault fault, int times) {
         rules.add(new Rule(which, fault, new AtomicInteger(times)));
     }
 
     /** The calls a fault was injected into, in order. */
-    List<Call> injected() {
+    public List<Call> injected() {
         return List.copyOf(injected);
     }
 
-    void clear() {
+    public void clear() {
         rules.clear();
         injected.clear();
     }

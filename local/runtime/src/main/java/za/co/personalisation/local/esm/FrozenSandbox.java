@@ -27,8 +27,11 @@ public final class FrozenSandbox implements ExecutionInterceptor {
     public FrozenSandbox() {
     }
 
-    /** From now on, every AWS call from {@code thread} fails before it is sent. */
-    static void freeze(Thread thread) {
+    /**
+     * From now on, every AWS call from {@code thread} fails before it is sent. Public for the chaos run, whose
+     * injected crash freezes the invocation's thread before it throws.
+     */
+    public static void freeze(Thread thread) {
         if (thread != null) {
             FROZEN.add(thread);
         }

@@ -3,11 +3,13 @@ package za.co.personalisation.local.esm;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import java.time.Duration;
 import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,8 +46,14 @@ public final class LocalFunction {
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong coldStarts = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger peakRunning = new AtomicInteger();
     private final Deque<Instance> idle = new ConcurrentLinkedDeque<>();
     private final Tracer tracer;
+    /** The invocation running on each worker thread, by thread: what {@link #timeOutNow} cuts short. */
+    private static final Map<Thread, Running> RUNNING = new ConcurrentHashMap<>();
+
+    private record Running(String functionId, CompletableFuture<Object> outcome) {
+    }
 
     /**
      * Wraps each invocation as Lambda's active tracing does: a segment around the handler, on the thread that runs
@@ -115,9 +123,40 @@ public final class LocalFunction {
         return coldStarts.get();
     }
 
+    /** The most invocations that ran at the same time so far. */
+    public int peakRunning() {
+        return peakRunning.get();
+    }
+
     /** Invocations running right now. */
     public int running() {
         return running.get();
+    }
+
+    /** The logical id of the function whose invocation runs on {@code thread}, or {@code null}. */
+    public static String functionOn(Thread thread) {
+        Running running = RUNNING.get(thread);
+        return running == null ? null : running.functionId();
+    }
+
+    /**
+     * Ends the invocation running on {@code thread} now, exactly as when its Timeout runs out: the invoker sees
+     * {@link FunctionTimeoutException}, the thread is frozen and interrupted. For the chaos run's "timeout during a
+     * send". Returns false when no invocation runs on that thread.
+     */
+    public static boolean timeOutNow(Thread thread) {
+        Running running = RUNNING.get(thread);
+        return running != null && running.outcome().completeExceptionally(new TimeoutException("cut short"));
+    }
+
+    /** Lambda's "Runtime exited with error": the handler threw an {@link Error}; a function error. */
+    public static final class FunctionCrashedException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        FunctionCrashedException(Error cause) {
+            super("Runtime exited with error: " + cause.getClass().getName(), cause);
+        }
     }
 
     /** Lambda's "Task timed out after N seconds": the invocation is a function error. */
@@ -145,19 +184,33 @@ public final class LocalFunction {
         /** Invokes the handler; a thrown exception (or a timeout) is the function error Lambda would see. */
         public synchronized Object invoke(Object event) {
             invocations.incrementAndGet();
-            running.incrementAndGet();
+            peakRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
                 Long initMs = handler == null ? init() : null;
                 LocalContext context = new LocalContext(definition.name(), arn, definition.memoryMb(),
                     definition.timeout());
                 long started = System.nanoTime();
                 RequestHandler<Object, Object> current = handler;
-                Future<Object> result = worker.submit(() -> {
-                    this.invocationThread = Thread.currentThread();
-                    return tracer.trace(definition.name(), event, () -> current.handleRequest(event, context));
+                CompletableFuture<Object> result = new CompletableFuture<>();
+                worker.execute(() -> {
+                    Thread thread = Thread.currentThread();
+                    this.invocationThread = thread;
+                    RUNNING.put(thread, new Running(definition.logicalId(), result));
+                    try {
+                        result.complete(tracer.trace(definition.name(), event,
+                            () -> current.handleRequest(event, context)));
+                    } catch (Throwable thrown) {
+                        if (thrown instanceof Error) {
+                            // Lambda's runtime exits: nothing this sandbox still tries may happen.
+                            FrozenSandbox.freeze(thread);
+                        }
+                        result.completeExceptionally(thrown);
+                    } finally {
+                        RUNNING.remove(thread);
+                    }
                 });
                 try {
-                    Object response = result.get(definition.timeout().toNanos(), TimeUnit.NANOSECONDS);
+                    Object response = outcome(result, definition.timeout());
                     report(context, started, initMs, "success");
                     return response;
                 } catch (TimeoutException e) {
@@ -171,13 +224,15 @@ public final class LocalFunction {
                     throw new FunctionTimeoutException(definition.timeout());
                 } catch (ExecutionException e) {
                     errors.incrementAndGet();
-                    report(context, started, initMs, "error");
                     Throwable cause = e.getCause();
+                    if (cause instanceof Error error) {
+                        discard();
+                        report(context, started, initMs, "crash");
+                        throw new FunctionCrashedException(error);
+                    }
+                    report(context, started, initMs, "error");
                     if (cause instanceof RuntimeException runtime) {
                         throw runtime;
-                    }
-                    if (cause instanceof Error error) {
-                        throw error;
                     }
                     throw new IllegalStateException(cause);
                 } catch (InterruptedException e) {
@@ -189,6 +244,19 @@ public final class LocalFunction {
                 }
             } finally {
                 running.decrementAndGet();
+            }
+        }
+
+        /** The invocation's result within {@code timeout}; a cut ({@link #timeOutNow}) is a timeout too. */
+        private Object outcome(CompletableFuture<Object> result, Duration timeout) throws TimeoutException,
+            ExecutionException, InterruptedException {
+            try {
+                return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TimeoutException cut) {
+                    throw cut;
+                }
+                throw e;
             }
         }
 

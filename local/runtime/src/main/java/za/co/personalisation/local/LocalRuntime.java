@@ -240,6 +240,11 @@ public final class LocalRuntime implements AutoCloseable {
         return outbox;
     }
 
+    /** The sample customers seeded at start-up. */
+    public List<String> seededCustomers() {
+        return seededCustomers;
+    }
+
     /** The physical name (Ref) of a template resource, e.g. a table name or queue URL. */
     public String ref(String logicalId) {
         return resources.ref(logicalId);

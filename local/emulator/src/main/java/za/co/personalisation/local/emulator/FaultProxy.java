@@ -130,6 +130,11 @@ public final class FaultProxy implements AutoCloseable {
         return List.copyOf(injected);
     }
 
+    /** Stops injecting; what was injected stays counted. */
+    public void clearRules() {
+        rules.clear();
+    }
+
     public void clear() {
         rules.clear();
         injected.clear();

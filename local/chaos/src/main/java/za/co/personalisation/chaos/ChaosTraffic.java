@@ -8,12 +8,12 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import za.co.personalisation.aws.retry.Sleeper;
 import za.co.personalisation.core.event.InterestEvent;
 import za.co.personalisation.core.event.InterestEventCodec;
 import za.co.personalisation.core.location.Gazetteer;
-import za.co.personalisation.replay.kinesis.Backoff;
 import za.co.personalisation.replay.kinesis.KinesisPutter;
-import za.co.personalisation.replay.kinesis.Sleeper;
+import za.co.personalisation.replay.kinesis.ReplayBackoff;
 import za.co.personalisation.replay.load.LoadEvent;
 import za.co.personalisation.replay.load.LoadPlan;
 import za.co.personalisation.replay.load.ZipfSampler;
@@ -49,7 +49,7 @@ final class ChaosTraffic {
     private final List<StackAccounting.SentEvent> shadow = new ArrayList<>();
 
     ChaosTraffic(KinesisClient kinesis, String stream, LoadPlan plan, List<String> sampleCustomers) {
-        this.putter = new KinesisPutter(kinesis, stream, Backoff.standard(), 20, Sleeper.SYSTEM,
+        this.putter = new KinesisPutter(kinesis, stream, ReplayBackoff.STANDARD, 20, Sleeper.SYSTEM,
             new SplittableRandom(plan.seed()));
         this.plan = plan;
         this.sampleCustomers = List.copyOf(sampleCustomers);

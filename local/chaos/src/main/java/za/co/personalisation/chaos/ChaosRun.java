@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -101,7 +102,17 @@ public final class ChaosRun {
                 new StackAccounting.Names(names.profilesTable(), names.contactsTable(), names.notificationsTable(),
                     names.stream(), runtime.ref("FailedEventsQueue"), runtime.ref("EnrichFailureQueue"),
                     runtime.ref("NotifyFailureQueue"), runtime.ref("DeliveryDeadLetterQueue")));
-            StackAccounting.Accounting figures = accounting.read(traffic.live(), traffic.shadow(), moto.outboxJson());
+            StackAccounting.Accounting figures = null;
+            for (int attempt = 1; figures == null; attempt++) {
+                try {
+                    figures = accounting.read(traffic.live(), traffic.shadow(), moto.outboxJson());
+                } catch (SdkException e) {
+                    if (attempt == 5) {
+                        throw e;
+                    }
+                    out.println("chaos: reading the stack failed (" + e.getMessage() + "); reading it again");
+                }
+            }
             int peak = deliverPeak(runtime);
             return new Result(figures, injected, peak, drained, Duration.ofNanos(System.nanoTime() - started));
         } finally {
@@ -140,8 +151,17 @@ public final class ChaosRun {
         long lastReport = 0;
         while (System.nanoTime() < deadline) {
             long inFlight = inFlight(runtime);
-            long queued = queueDepth(sqs, runtime.ref("SmsQueue")) + queueDepth(sqs, runtime.ref("EmailQueue"));
-            Map<String, Integer> statuses = ledgerStatuses(dynamoDb, ledger);
+            long queued;
+            Map<String, Integer> statuses;
+            try {
+                queued = queueDepth(sqs, runtime.ref("SmsQueue")) + queueDepth(sqs, runtime.ref("EmailQueue"));
+                statuses = ledgerStatuses(dynamoDb, ledger);
+            } catch (SdkException e) {
+                // the emulator is slow to answer (a loaded machine): look again
+                quiet = 0;
+                Thread.sleep(2_000);
+                continue;
+            }
             int unsettled = StackAccounting.unsettled(statuses);
             quiet = inFlight == 0 && queued == 0 && unsettled == 0 ? quiet + 1 : 0;
             if (quiet >= 3) {

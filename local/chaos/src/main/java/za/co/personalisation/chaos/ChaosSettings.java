@@ -16,7 +16,7 @@ import java.util.function.BiFunction;
  * @param serverErrorRate share answered with HTTP 500, not forwarded
  * @param dropRate        share forwarded and applied, whose response is then dropped
  * @param latencyRate     share forwarded after up to 400 ms
- * @param crashRate       share of enrich's and notify's writes after which the invocation crashes
+ * @param crashRate       share of enrich's and notify's invocations that crash right after their first write
  * @param timeoutRate     share of deliver's accepted sends after which the invocation times out
  * @param maxTimeouts     at most this many timeouts (each holds its batch for the queue's 180 s visibility timeout)
  * @param duplicateRate   share of PutRecords batches written twice
@@ -135,7 +135,7 @@ public record ChaosSettings(int events, double rate, double throttleRate, double
     List<String> describe() {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(java.util.Locale.ROOT, "proxy: throttle %.3f, 5xx %.3f, drop response %.3f, latency"
-            + " %.3f; crash %.3f of enrich/notify writes; timeout %.3f of deliver sends (at most %d); duplicate"
+            + " %.3f; crash %.3f of enrich/notify invocations; timeout %.3f of deliver sends (at most %d); duplicate"
             + " PutRecords %.3f; replays %d; revoke %.3f", throttleRate, serverErrorRate, dropRate, latencyRate,
             crashRate, timeoutRate, maxTimeouts, duplicateRate, replays, revokeRate));
         return lines;

@@ -1,7 +1,10 @@
 package za.co.personalisation.chaos;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -16,9 +19,9 @@ import za.co.personalisation.local.esm.LocalFunction;
  * The chaos run's faults inside a function invocation, injected where the invocation talks to AWS (a global SDK
  * interceptor, active only on the threads the local runtime runs invocations on, and only while {@link #arm}ed):
  * <ul>
- *   <li><b>crash mid-batch</b>: right after a write of enrich or notify has been applied, the invocation's sandbox is
- *   frozen and an {@link InjectedCrash} (an {@link Error}) thrown, as when the runtime dies: the writes made so far
- *   stay, nothing after them happens, and the event source retries the batch;</li>
+ *   <li><b>crash mid-batch</b>: a share of enrich's and notify's invocations crash right after their first write has
+ *   been applied: the invocation's sandbox is frozen and an {@link InjectedCrash} (an {@link Error}) thrown, as when
+ *   the runtime dies; the write made stays, nothing after it happens, and the event source retries the batch;</li>
  *   <li><b>timeout during a send</b>: right after deliver's Publish (SMS) or SendEmail has been accepted, the
  *   invocation is cut short as if its Timeout ran out then ({@link LocalFunction#timeOutNow}): the provider took
  *   the message, and the ledger never hears of it.</li>
@@ -48,14 +51,16 @@ public final class InvocationFaults implements ExecutionInterceptor {
     private static volatile long maxTimeouts;
     private static final AtomicLong CRASHES = new AtomicLong();
     private static final AtomicLong TIMEOUTS = new AtomicLong();
+    /** The invocations already past their first write, by thread: each is decided once. */
+    private static final Map<Thread, Object> DECIDED = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** The SDK creates global interceptors through this constructor. */
     public InvocationFaults() {
     }
 
     /**
-     * Starts injecting: {@code crashRate} of enrich's and notify's writes crash their invocation, {@code timeoutRate}
-     * of deliver's sends time theirs out, at most {@code maxTimeouts} times. Resets the counts.
+     * Starts injecting: {@code crashRate} of enrich's and notify's invocations crash after their first write,
+     * {@code timeoutRate} of deliver's sends time theirs out, at most {@code maxTimeouts} times. Resets the counts.
      */
     public static void arm(double crashRate, double timeoutRate, long maxTimeouts) {
         CRASHES.set(0);
@@ -89,7 +94,10 @@ public final class InvocationFaults implements ExecutionInterceptor {
             return;
         }
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        Thread thread = Thread.currentThread();
+        Object invocation = LocalFunction.invocationOn(thread);
         if (CRASHING_FUNCTIONS.contains(function) && WRITES.contains(operation)
+            && DECIDED.put(thread, invocation) != invocation
             && ThreadLocalRandom.current().nextDouble() < crashRate) {
             CRASHES.incrementAndGet();
             FrozenSandbox.freeze(Thread.currentThread());

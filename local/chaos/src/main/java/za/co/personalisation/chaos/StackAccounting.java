@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.core.event.StreamEventCodec;
@@ -296,22 +297,28 @@ public final class StackAccounting {
         return records;
     }
 
-    /** Reads every message of a queue without deleting any; each is then invisible for a minute. */
+    /**
+     * Reads every message of a queue without deleting any or hiding it (visibility timeout 0), so that reading
+     * again reads the same; stops when it has seen as many as the queue holds, or nothing new comes in 20 tries.
+     */
     private int readQueue(String url, Consumer<Message> each) {
+        Map<QueueAttributeName, String> depth = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        long held = Long.parseLong(depth.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"))
+            + Long.parseLong(depth.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"));
         Set<String> seen = new HashSet<>();
-        int empty = 0;
-        while (empty < 2) {
+        int fruitless = 0;
+        while (seen.size() < held && fruitless < 20) {
             List<Message> received = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
-                .visibilityTimeout(60).waitTimeSeconds(0).messageAttributeNames("All")).messages();
-            if (received.isEmpty()) {
-                empty++;
-                continue;
-            }
+                .visibilityTimeout(0).waitTimeSeconds(0).messageAttributeNames("All")).messages();
+            int before = seen.size();
             for (Message message : received) {
                 if (seen.add(message.messageId())) {
                     each.accept(message);
                 }
             }
+            fruitless = seen.size() == before ? fruitless + 1 : 0;
         }
         return seen.size();
     }

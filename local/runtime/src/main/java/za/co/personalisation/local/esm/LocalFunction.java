@@ -52,7 +52,23 @@ public final class LocalFunction {
     /** The invocation running on each worker thread, by thread: what {@link #timeOutNow} cuts short. */
     private static final Map<Thread, Running> RUNNING = new ConcurrentHashMap<>();
 
-    private record Running(String functionId, CompletableFuture<Object> outcome) {
+    private static final class Running {
+
+        private final String functionId;
+        private final CompletableFuture<Object> outcome;
+
+        Running(String functionId, CompletableFuture<Object> outcome) {
+            this.functionId = functionId;
+            this.outcome = outcome;
+        }
+
+        String functionId() {
+            return functionId;
+        }
+
+        CompletableFuture<Object> outcome() {
+            return outcome;
+        }
     }
 
     /**
@@ -137,6 +153,14 @@ public final class LocalFunction {
     public static String functionOn(Thread thread) {
         Running running = RUNNING.get(thread);
         return running == null ? null : running.functionId();
+    }
+
+    /**
+     * The invocation running on {@code thread}: an object equal only to itself, the same for the whole invocation,
+     * or {@code null} (the chaos run decides its faults once per invocation).
+     */
+    public static Object invocationOn(Thread thread) {
+        return RUNNING.get(thread);
     }
 
     /**

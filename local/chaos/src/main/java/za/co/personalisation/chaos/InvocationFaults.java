@@ -2,7 +2,6 @@ package za.co.personalisation.chaos;
 
 import java.time.Duration;
 import java.util.Collections;
-import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,7 +11,6 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import za.co.personalisation.local.esm.FrozenSandbox;
 import za.co.personalisation.local.esm.LocalFunction;
 
 /**
@@ -51,8 +49,9 @@ public final class InvocationFaults implements ExecutionInterceptor {
     private static volatile long maxTimeouts;
     private static final AtomicLong CRASHES = new AtomicLong();
     private static final AtomicLong TIMEOUTS = new AtomicLong();
-    /** The invocations already past their first write, by thread: each is decided once. */
-    private static final Map<Thread, Object> DECIDED = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The invocations already past their first write: each is decided once. */
+    private static final Set<Object> DECIDED = Collections.synchronizedSet(Collections.newSetFromMap(
+        new WeakHashMap<>()));
 
     /** The SDK creates global interceptors through this constructor. */
     public InvocationFaults() {
@@ -89,24 +88,25 @@ public final class InvocationFaults implements ExecutionInterceptor {
         if (crashRate == 0 && timeoutRate == 0) {
             return;
         }
-        String function = LocalFunction.functionOn(Thread.currentThread());
-        if (function == null) {
+        // the function whose invocation this thread works for: its worker thread, or one its handler started
+        String function = LocalFunction.currentFunction();
+        Object invocation = LocalFunction.currentInvocation();
+        if (function == null || invocation == null) {
             return;
         }
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        Thread thread = Thread.currentThread();
-        Object invocation = LocalFunction.invocationOn(thread);
-        if (CRASHING_FUNCTIONS.contains(function) && WRITES.contains(operation)
-            && DECIDED.put(thread, invocation) != invocation
+        if (CRASHING_FUNCTIONS.contains(function) && WRITES.contains(operation) && DECIDED.add(invocation)
             && ThreadLocalRandom.current().nextDouble() < crashRate) {
-            CRASHES.incrementAndGet();
-            FrozenSandbox.freeze(Thread.currentThread());
-            throw new InjectedCrash(function + " " + operation);
+            InjectedCrash crash = new InjectedCrash(function + " " + operation);
+            if (LocalFunction.crashNow(crash)) {
+                CRASHES.incrementAndGet();
+                throw crash;
+            }
         }
         if ("DeliverFunction".equals(function) && SENDS.contains(operation)
             && ThreadLocalRandom.current().nextDouble() < timeoutRate
             && TIMEOUTS.getAndUpdate(n -> n < maxTimeouts ? n + 1 : n) < maxTimeouts) {
-            if (LocalFunction.timeOutNow(Thread.currentThread())) {
+            if (LocalFunction.timeOutNow()) {
                 // The invoker now freezes and interrupts this thread; wait for that, as a send still in flight would.
                 try {
                     Thread.sleep(Duration.ofSeconds(60).toMillis());

@@ -51,6 +51,24 @@ public final class LocalFunction {
     private final Tracer tracer;
     /** The invocation running on each worker thread, by thread: what {@link #timeOutNow} cuts short. */
     private static final Map<Thread, Running> RUNNING = new ConcurrentHashMap<>();
+    /**
+     * The sandbox (execution environment) a thread belongs to: set on the environment's worker thread, and inherited
+     * by every thread the handler starts from it (a pool of writer threads, say), so that freezing the sandbox
+     * freezes them all, as Lambda freezes the whole sandbox, and the chaos run can tell whose call it sees.
+     */
+    private static final InheritableThreadLocal<Sandbox> SANDBOX = new InheritableThreadLocal<>();
+
+    /** One execution environment: frozen once it is discarded; {@code current} = the invocation it runs. */
+    private static final class Sandbox {
+
+        private final String functionId;
+        private volatile boolean frozen;
+        private volatile Running current;
+
+        Sandbox(String functionId) {
+            this.functionId = functionId;
+        }
+    }
 
     private static final class Running {
 
@@ -173,6 +191,49 @@ public final class LocalFunction {
         return running != null && running.outcome().completeExceptionally(new TimeoutException("cut short"));
     }
 
+    /** Whether the calling thread belongs to a sandbox that has been frozen (timed out, crashed, discarded). */
+    static boolean inFrozenSandbox() {
+        Sandbox sandbox = SANDBOX.get();
+        return sandbox != null && sandbox.frozen;
+    }
+
+    /**
+     * The logical id of the function whose invocation the calling thread works for (its worker thread or a thread
+     * the handler started), or {@code null}.
+     */
+    public static String currentFunction() {
+        Sandbox sandbox = SANDBOX.get();
+        return sandbox == null || sandbox.current == null ? null : sandbox.functionId;
+    }
+
+    /** The invocation the calling thread works for (an object equal only to itself), or {@code null}. */
+    public static Object currentInvocation() {
+        Sandbox sandbox = SANDBOX.get();
+        return sandbox == null ? null : sandbox.current;
+    }
+
+    /** {@link #timeOutNow(Thread)} for the invocation the calling thread works for. */
+    public static boolean timeOutNow() {
+        Sandbox sandbox = SANDBOX.get();
+        Running running = sandbox == null ? null : sandbox.current;
+        return running != null && running.outcome().completeExceptionally(new TimeoutException("cut short"));
+    }
+
+    /**
+     * Crashes the invocation the calling thread works for, as when the runtime dies: its sandbox is frozen at once
+     * (no thread of it reaches AWS any more) and the invoker sees {@link FunctionCrashedException}. For the chaos
+     * run's "crash mid-batch". Returns false when the thread works for no invocation.
+     */
+    public static boolean crashNow(Error cause) {
+        Sandbox sandbox = SANDBOX.get();
+        Running running = sandbox == null ? null : sandbox.current;
+        if (running == null) {
+            return false;
+        }
+        sandbox.frozen = true;
+        return running.outcome().completeExceptionally(cause);
+    }
+
     /** Lambda's "Runtime exited with error": the handler threw an {@link Error}; a function error. */
     public static final class FunctionCrashedException extends RuntimeException {
 
@@ -201,6 +262,8 @@ public final class LocalFunction {
         private ExecutorService worker;
         /** The thread running the current invocation, to freeze if it times out. */
         private volatile Thread invocationThread;
+        /** This environment's sandbox; a new one after each discard. */
+        private Sandbox sandbox;
 
         private Instance() {
         }
@@ -216,10 +279,14 @@ public final class LocalFunction {
                 long started = System.nanoTime();
                 RequestHandler<Object, Object> current = handler;
                 CompletableFuture<Object> result = new CompletableFuture<>();
+                Sandbox sandbox = this.sandbox;
                 worker.execute(() -> {
                     Thread thread = Thread.currentThread();
                     this.invocationThread = thread;
-                    RUNNING.put(thread, new Running(definition.logicalId(), result));
+                    Running running = new Running(definition.logicalId(), result);
+                    RUNNING.put(thread, running);
+                    SANDBOX.set(sandbox);
+                    sandbox.current = running;
                     try {
                         result.complete(tracer.trace(definition.name(), event,
                             () -> current.handleRequest(event, context)));
@@ -231,6 +298,7 @@ public final class LocalFunction {
                         result.completeExceptionally(thrown);
                     } finally {
                         RUNNING.remove(thread);
+                        sandbox.current = null;
                     }
                 });
                 try {
@@ -294,6 +362,7 @@ public final class LocalFunction {
                 throw e;
             }
             long initMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            sandbox = new Sandbox(definition.logicalId());
             worker = Executors.newSingleThreadExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "lambda-" + definition.logicalId());
                 thread.setDaemon(true);
@@ -307,6 +376,9 @@ public final class LocalFunction {
 
         /** After a timeout: the worker may still be running the old invocation; drop the whole environment. */
         private void discard() {
+            if (sandbox != null) {
+                sandbox.frozen = true;
+            }
             if (worker != null) {
                 worker.shutdownNow();
             }

@@ -179,6 +179,41 @@ class LocalFunctionTest {
     }
 
     @Test
+    void aThreadTheHandlerStarted_worksForItsInvocation_andIsFrozenWithItsSandbox() throws Exception {
+        CountDownLatch timedOut = new CountDownLatch(1);
+        CountDownLatch looked = new CountDownLatch(1);
+        List<Object> seen = Collections.synchronizedList(new ArrayList<>());
+        LocalFunction function = function(Duration.ofMillis(300), (event, context) -> {
+            Thread writer = new Thread(() -> {
+                seen.add(LocalFunction.currentFunction());
+                seen.add(LocalFunction.inFrozenSandbox());
+                try {
+                    timedOut.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                seen.add(LocalFunction.inFrozenSandbox());
+                looked.countDown();
+            });
+            writer.start();
+            try {
+                new CountDownLatch(1).await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "late";
+        });
+
+        assertThatThrownBy(() -> function.newInstance().invoke("x"))
+            .isInstanceOf(LocalFunction.FunctionTimeoutException.class);
+        timedOut.countDown();
+
+        assertThat(looked.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(seen).containsExactly("TestFunction", false, true);
+        assertThat(LocalFunction.currentFunction()).as("the test's own thread works for no invocation").isNull();
+    }
+
+    @Test
     void invokePooled_reusesAnIdleEnvironment_andAddsOneWhenAllAreBusy() throws Exception {
         CountDownLatch bothInside = new CountDownLatch(2);
         LocalFunction function = function(Duration.ofSeconds(30), (event, context) -> {

@@ -210,7 +210,8 @@ public final class ChaosRun {
         do {
             Map<String, AttributeValue> from = start;
             ScanResponse page = dynamoDb.scan(b -> b.tableName(table).exclusiveStartKey(from)
-                .projectionExpression("#status, notificationKey").expressionAttributeNames(Map.of("#status", "status")));
+                .projectionExpression("#status, notificationKey")
+                .expressionAttributeNames(Map.of("#status", "status")));
             for (Map<String, AttributeValue> item : page.items()) {
                 AttributeValue key = item.get("notificationKey");
                 AttributeValue status = item.get("status");

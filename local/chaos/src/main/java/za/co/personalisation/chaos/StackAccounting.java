@@ -64,7 +64,8 @@ public final class StackAccounting {
 
     /** Where the stack keeps things (physical names and queue URLs). */
     public record Names(String profilesTable, String contactsTable, String ledgerTable, String stream,
-        String failedEventsQueue, String enrichFailureQueue, String notifyFailureQueue, String deliveryDeadLetterQueue) {
+        String failedEventsQueue, String enrichFailureQueue, String notifyFailureQueue,
+        String deliveryDeadLetterQueue) {
     }
 
     /**

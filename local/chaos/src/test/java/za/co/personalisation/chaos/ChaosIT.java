@@ -15,9 +15,10 @@ import za.co.personalisation.local.emulator.MotoServer;
 import za.co.personalisation.local.emulator.ProjectRoot;
 
 /**
- * The chaos run, small: 600 events and one shadow replay of them (1,200 records) through the whole local pipeline with every fault on, the functions
- * reaching the emulator through the fault proxy. Asserts the three promises from the stack's own state (nothing
- * lost, no message twice, none without consent) and that every fault actually fired, so the run could have failed.
+ * The chaos run, small: 600 events and one shadow replay of them (1,200 records) through the whole local pipeline
+ * with every fault on, the functions reaching the emulator through the fault proxy. Asserts the three promises from
+ * the stack's own state (nothing lost, no message twice, none without consent) and that every fault actually fired,
+ * so the run could have failed.
  */
 @ExtendWith(MotoExtension.class)
 class ChaosIT {

@@ -175,7 +175,8 @@ public final class SqsEventSource implements EventSource {
     @Override
     public String describe() {
         return function.definition().logicalId() + " <- SQS " + queueUrl.substring(queueUrl.lastIndexOf('/') + 1)
-            + " (" + pollers + " pollers): " + delivered() + " messages" + (filtered() > 0 ? ", " + filtered() + " filtered out" : "");
+            + " (" + pollers + " pollers): " + delivered() + " messages"
+            + (filtered() > 0 ? ", " + filtered() + " filtered out" : "");
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import za.co.personalisation.aws.retry.Sleeper;
 import za.co.personalisation.core.event.InterestEvent;
-import za.co.personalisation.core.event.InterestEventCodec;
+import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.location.Gazetteer;
 import za.co.personalisation.replay.kinesis.KinesisPutter;
 import za.co.personalisation.replay.kinesis.ReplayBackoff;
@@ -84,7 +84,7 @@ final class ChaosTraffic {
             InterestEvent envelope = new InterestEvent(event.eventId(), customerId,
                 event.interest().toLowerCase(Locale.ROOT), gazetteer.resolve(event.place()), occurredAt, now, "",
                 false);
-            batch.add(new KinesisPutter.Entry(customerId, InterestEventCodec.encode(envelope), null));
+            batch.add(new KinesisPutter.Entry(customerId, StreamEventCodec.encode(envelope), null));
             live.add(new StackAccounting.SentEvent(event.eventId(), customerId, occurredAt));
             if (batch.size() == BATCH) {
                 put(batch, random.nextDouble() < duplicateRate);

@@ -209,7 +209,7 @@ public final class ChaosRun {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamoDb.scan(b -> b.tableName(table).exclusiveStartKey(from)
+            ScanResponse page = dynamoDb.scan(b -> b.tableName(table).limit(200).exclusiveStartKey(from)
                 .projectionExpression("#status, notificationKey")
                 .expressionAttributeNames(Map.of("#status", "status")));
             for (Map<String, AttributeValue> item : page.items()) {

@@ -82,7 +82,7 @@ final class Revoker implements AutoCloseable {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamoDb.scan(b -> b.tableName(ledgerTable).exclusiveStartKey(from)
+            ScanResponse page = dynamoDb.scan(b -> b.tableName(ledgerTable).limit(200).exclusiveStartKey(from)
                 .filterExpression("#status = :queued").expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(Map.of(":queued", AttributeValue.fromS(NotificationLedger.QUEUED))));
             for (Map<String, AttributeValue> item : page.items()) {

@@ -328,7 +328,9 @@ public final class StackAccounting {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamoDb.scan(b -> b.tableName(table).consistentRead(true).exclusiveStartKey(from));
+            // small pages: each call holds the emulator's lock briefly, so a busy stack still answers in time
+            ScanResponse page = dynamoDb.scan(b -> b.tableName(table).consistentRead(true).limit(200)
+                .exclusiveStartKey(from));
             page.items().forEach(each);
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);

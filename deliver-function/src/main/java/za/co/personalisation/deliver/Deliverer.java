@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import za.co.personalisation.aws.dynamodb.ConsentStatements;
 import za.co.personalisation.aws.dynamodb.ContactItems;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.aws.dynamodb.OfferRepository;
@@ -78,6 +79,7 @@ final class Deliverer {
     private final String profilesTable;
     private final String contactsTable;
     private final NotificationLedger ledger;
+    private final ConsentStatements statements;
     private final OfferRepository offers;
     private final MessageRenderer renderer;
     private final ChannelSender sender;
@@ -121,6 +123,7 @@ final class Deliverer {
         this.profilesTable = profilesTable;
         this.contactsTable = contactsTable;
         this.ledger = ledger;
+        this.statements = ledger.consentStatements();
         this.offers = offers;
         this.renderer = renderer;
         this.sender = sender;
@@ -313,6 +316,13 @@ final class Deliverer {
         }
         if (!profile.consentFor(notification.channel()).granted()) {
             suppress(notification, SuppressionReason.NO_CONSENT, Map.of(), unit);
+            return null;
+        }
+        if (statements.revoked(customerId, notification.channel())) {
+            // Revoked at the API (or by a STOP reply) and acknowledged, not yet applied to the profile by enrich:
+            // an opt-out is honoured from its acknowledgement, whatever the stream's backlog.
+            suppress(notification, SuppressionReason.NO_CONSENT, Map.of("detail", "revoked, profile not yet updated"),
+                unit);
             return null;
         }
         ContactItems.Contact contact = ContactItems.get(dynamoDb, contactsTable, customerId);

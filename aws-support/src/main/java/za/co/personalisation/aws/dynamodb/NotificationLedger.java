@@ -111,6 +111,11 @@ public final class NotificationLedger {
         this.retention = retention;
     }
 
+    /** The customers' latest consent statements, kept in this table ({@link ConsentStatements}). */
+    public ConsentStatements consentStatements() {
+        return new ConsentStatements(dynamoDb, table);
+    }
+
     /** Claims the notification's ledger entry with a put conditional on its absence. */
     public Claim claim(Notification notification) {
         Map<String, AttributeValue> item = new HashMap<>(key(notification.customerId(), notification.ledgerKey()));

@@ -32,7 +32,8 @@ import za.co.personalisation.core.location.Gazetteer;
  * {@link IngestApi}.
  *
  * <p>Environment (template.yaml): {@code EVENTS_STREAM} (stream name), {@code CONTACTS_TABLE},
- * {@code NOTIFICATIONS_TABLE} (consent statements only, deliver's opt-out check), {@code ERASURES_TABLE} and {@code ERASURE_KEY} (the erasure tombstones and their HMAC key, docs/privacy.md),
+ * {@code NOTIFICATIONS_TABLE} (consent statements only: deliver's opt-out check), {@code ERASURES_TABLE}
+ * and {@code ERASURE_KEY} (the erasure tombstones and their HMAC key, docs/privacy.md),
  * optional {@code ERASURE_TOMBSTONE_TTL} (default P90D, as enrich's: how long an erased id stays refused),
  * {@code WRITE_BUDGET} (ISO-8601, default PT3S: how long PutRecords retries may take within one request, cut to
  * what is left of the invocation), {@code MAX_EVENT_AGE} (default P7D, the stream's retention) and

@@ -129,6 +129,18 @@ class LoadIT {
         assertThat(report.path("machine").path("samples").path("rows").size()).as("machine samples").isPositive();
         assertThat(report.path("machine").path("samples").has("emulatorMbGrowth")).isTrue();
         assertThat(code).as("exit code (0 = sustained)").isZero();
+        // calls per applied event: one PutRecords per request; a new customer's profile is no transaction
+        JsonNode perApplied = report.path("cost").path("callsPerAppliedEvent");
+        assertThat(perApplied.path("appliedEvents").asLong()).isEqualTo(60L * MINUTE_RATE);
+        assertThat(perApplied.path("pipeline").path("kinesis").asDouble()).isBetween(1.0, 1.05);
+        assertThat(perApplied.path("pipeline").path("dynamodb").asDouble()).isPositive();
+        List<String> enrichCalls = new ArrayList<>();
+        report.path("calls").forEach(row -> {
+            if (row.path("caller").asText().equals("EnrichFunction")) {
+                enrichCalls.add(row.path("operation").asText());
+            }
+        });
+        assertThat(enrichCalls).contains("PutItem").doesNotContain("TransactWriteItems");
     }
 
     private JsonNode load(String target, String runId, int count) throws Exception {

@@ -23,7 +23,7 @@ import za.co.personalisation.aws.metrics.Metrics;
 import za.co.personalisation.core.event.ConsentEvent;
 import za.co.personalisation.core.event.ErasureEvent;
 import za.co.personalisation.core.event.InterestEvent;
-import za.co.personalisation.core.event.InterestEventCodec;
+import za.co.personalisation.core.event.InvalidRecordException;
 import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.profile.EventValidator;
@@ -236,7 +236,7 @@ final class ProfileEnricher {
                         .add(new Decoded(event, sequence, data, record));
                     continue;
                 }
-            } catch (InterestEventCodec.InvalidRecordException e) {
+            } catch (InvalidRecordException e) {
                 reason = e.getMessage();
             }
             total.invalid++;

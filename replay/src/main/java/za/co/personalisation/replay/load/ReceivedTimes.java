@@ -8,9 +8,10 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import za.co.personalisation.core.event.InterestEvent;
-import za.co.personalisation.core.event.InterestEventCodec;
+import za.co.personalisation.core.event.StreamEventCodec;
+import za.co.personalisation.core.event.InvalidRecordException;
 import za.co.personalisation.replay.kinesis.ShardMap;
-import za.co.personalisation.replay.kinesis.Sleeper;
+import za.co.personalisation.aws.retry.Sleeper;
 
 /**
  * After a run, reads the interest-events stream from just before the run's start (AT_TIMESTAMP) to its end and
@@ -60,8 +61,8 @@ public final class ReceivedTimes {
 
     private static InterestEvent decode(Record record) {
         try {
-            return InterestEventCodec.decode(record.data().asByteArrayUnsafe());
-        } catch (InterestEventCodec.InvalidRecordException e) {
+            return StreamEventCodec.decodeInterest(record.data().asByteArrayUnsafe());
+        } catch (InvalidRecordException e) {
             return null;
         }
     }

@@ -194,7 +194,8 @@ public final class LoadReport {
 
         double costRate = times.acceptedCount() / sendSeconds;
         CostModel.Inputs inputs = new CostModel.Inputs(times.acceptedCount(), outcome.calls(), outcome.apiRequests(),
-            outcome.invocations(), 1024, outcome.logBytes(), sendSeconds, outcome.shards(), 0.05);
+            outcome.invocations(), 1024, outcome.logBytes(), sendSeconds, outcome.shards(),
+            CostModel.TEMPLATE_XRAY_SAMPLED_SHARE);
         ObjectNode cost = CostModel.toJson(inputs, prices, costRate);
         cost.put("stackCallsCounted", outcome.stackCallsCounted());
         // the same calls over the events applied (issue 14): equal to the above when every accepted event was applied

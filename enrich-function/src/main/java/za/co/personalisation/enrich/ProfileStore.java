@@ -26,15 +26,15 @@ import za.co.personalisation.core.profile.Profile;
 /**
  * Profiles in DynamoDB, and the erasure tombstones that keep erased customers erased.
  *
- * <p>Optimistic locking: an update is a put conditional on the version read, so two invocations racing on one
- * customer cannot lose each other's update; the loser re-reads and merges again. A new profile is created with a
- * put conditional on there being none, between two strongly consistent reads of the customer's tombstone: one
- * before it, and one after it ({@link #erasedAfterCreation}), after which the caller withdraws the profile when the
- * customer turns out to be erased. An erasure writes the tombstone and deletes the profile in one transaction, so an erasure that lands
- * between the first read and the write is seen by the second read, and one after the second read deletes the
- * profile. Together: no profile outlives an erasure, and no transaction is on the path of a new customer (a
- * transaction costs twice a plain write). Besides, the erasure event follows on the stream every earlier event of
- * the customer and deletes whatever profile they created (docs/privacy.md, section 7).
+ * <p>Optimistic locking: an update is a put conditional on the version read, so two invocations racing on one customer
+ * cannot lose each other's update; the loser re-reads and merges again. A new profile is created with a put
+ * conditional on there being none, between two strongly consistent reads of the customer's tombstone: one before it,
+ * and one after it ({@link #erasedAfterCreation}), after which the caller withdraws the profile when the customer
+ * turns out to be erased. An erasure writes the tombstone and deletes the profile in one transaction, so an erasure
+ * that lands between the first read and the write is seen by the second read, and one after the second read deletes
+ * the profile. Together: no profile outlives an erasure, and no transaction is on the path of a new customer (a
+ * transaction costs twice a plain write). Besides, the erasure event follows on the stream every earlier event of the
+ * customer and deletes whatever profile they created (docs/privacy.md, section 7).
  *
  * <p>Tombstones ({@code erasures} table, layout owned by {@link ErasureTombstones}) are keyed by an HMAC of the
  * customer id under the stack's secret, so the table that outlives the erasure neither holds the id nor lets a

@@ -112,7 +112,8 @@ class LoadIT {
             "--target", "api", "--rate", Integer.toString(MINUTE_RATE), "--duration", "PT60S",
             "--reachable", "0.05", "--run-id", "mn" + Long.toString(Math.floorMod(System.nanoTime(), 100_000L), 36),
             "--idle-timeout", "PT30S", "--drain-timeout", "PT2M", "--settle-timeout", "PT30S",
-            "--fail-unless-sustained", "--function-log", ProjectRoot.find().resolve(".local-aws/logs/functions.log").toString(),
+            "--fail-unless-sustained",
+            "--function-log", ProjectRoot.find().resolve(".local-aws/logs/functions.log").toString(),
             "--out", out.toString());
         JsonNode report = JSON.readTree(Files.readAllBytes(out.resolve("report.json")));
 

@@ -108,10 +108,79 @@ final class ProfileEnricher {
         for (Tally tally : run(tasks)) {
             total.add(tally);
         }
+        confirmCreations(total, failures, now, deadlineNanos);
         Metrics.Unit unit = metrics.unit();
         total.emit(unit);
         unit.flush();
         return failures.streamsResponse();
+    }
+
+    /**
+     * The second tombstone read of every profile this batch created, after all the writes (one BatchGetItem per 50
+     * customers): a customer erased since the first read has the profile withdrawn and their events count as
+     * dropped. When the read fails, each created profile is withdrawn (unless written since by someone else) and its
+     * records are redelivered, so that no profile stays that was never checked. See {@link ProfileStore}.
+     */
+    private void confirmCreations(Tally total, BatchFailures failures, Instant now, long deadlineNanos) {
+        if (total.creations.isEmpty()) {
+            return;
+        }
+        List<String> created = new ArrayList<>(total.creations.size());
+        total.creations.forEach(c -> created.add(c.customerId));
+        Set<String> erased;
+        try {
+            erased = store.erasedAfterCreation(created, now, total, deadlineNanos);
+        } catch (SdkException | RetriesExhausted | ProfileStore.TombstoneUnread e) {
+            log.warn("profiles.creation_unchecked").with("customers", created.size()).error(e).log();
+            for (Tally.Creation creation : total.creations) {
+                withdrawUnchecked(creation, total, failures, deadlineNanos);
+            }
+            return;
+        }
+        for (Tally.Creation creation : total.creations) {
+            if (!erased.contains(creation.customerId)) {
+                continue;
+            }
+            total.applied -= creation.applied;
+            total.erasedDropped += creation.applied;
+            try {
+                store.delete(creation.customerId, total, deadlineNanos);
+            } catch (SdkException | RetriesExhausted e) {
+                // redelivered: the retry finds the profile, and the erasure event, which follows these records on
+                // the stream, deletes it in any case
+                failures.fail(creation.firstSequence);
+                total.writeFailed++;
+                log.warn("profile.write_failed").with("customerId", creation.customerId)
+                    .with("firstSequenceNumber", creation.firstSequence).error(e).log();
+            }
+            log.info("profile.creation_withdrawn").with("customerId", creation.customerId)
+                .with("reason", "the customer was erased while the profile was being created").log();
+            for (String eventId : creation.eventIds) {
+                log.info("event.dropped_erased").with("eventId", eventId).with("customerId", creation.customerId)
+                    .log();
+            }
+        }
+    }
+
+    private void withdrawUnchecked(Tally.Creation creation, Tally total, BatchFailures failures,
+        long deadlineNanos) {
+        try {
+            if (!store.withdraw(creation.customerId, creation.version, total, deadlineNanos)) {
+                return; // written since by another invocation: those events stand, and its own check covers them
+            }
+            total.applied -= creation.applied;
+        } catch (SdkException | RetriesExhausted e) {
+            log.warn("profile.write_failed").with("customerId", creation.customerId)
+                .with("firstSequenceNumber", creation.firstSequence).error(e).log();
+        }
+        failures.fail(creation.firstSequence);
+        total.writeFailed++;
+    }
+
+    private static List<String> eventIds(List<StreamEvent> events) {
+        List<String> ids = new ArrayList<>(events.size());
+        events.forEach(event -> ids.add(event.eventId()));
+        return ids;
     }
 
     private Map<String, Profile> loadProfiles(Map<String, List<Decoded>> byCustomer, Tally total,
@@ -283,7 +352,7 @@ final class ProfileEnricher {
         try {
             merge(customerId, records, loaded, now, tally, deadlineNanos);
             return true;
-        } catch (SdkException | RetriesExhausted | IllegalArgumentException e) {
+        } catch (SdkException | RetriesExhausted | ProfileStore.TombstoneUnread | IllegalArgumentException e) {
             log.warn("profile.combined_write_failed").with("customerId", customerId)
                 .with("firstSequenceNumber", records.get(0).sequence()).error(e).log();
             return false;
@@ -312,7 +381,7 @@ final class ProfileEnricher {
                 return PARKED;
             }
             return fail(customerId, part, tally, failures, e);
-        } catch (RetriesExhausted | OutOfTime | LedgerEraser.LedgerNotErased e) {
+        } catch (RetriesExhausted | OutOfTime | LedgerEraser.LedgerNotErased | ProfileStore.TombstoneUnread e) {
             return fail(customerId, part, tally, failures, e);
         } catch (IllegalArgumentException e) {
             // the stored profile does not fit the item layout: retrying cannot help; park the records with the reason
@@ -386,6 +455,8 @@ final class ProfileEnricher {
             if (outcome == ProfileStore.SaveOutcome.SAVED) {
                 tally.duplicatesSkipped += result.duplicates();
                 tally.applied += result.applied();
+                tally.wrote(customerId, current.isNew(), records.get(0).sequence(), result.profile().version() + 1,
+                    result.applied(), eventIds(result.appliedEvents()));
                 logApplied(result.appliedEvents(), result.profile().version() + 1);
                 return whole && !current.isNew() ? result.profile().withVersion(result.profile().version() + 1)
                     : null;
@@ -434,6 +505,8 @@ final class ProfileEnricher {
             if (outcome == ProfileStore.SaveOutcome.SAVED) {
                 countSkipped(customerId, result, tally);
                 tally.applied += result.applied();
+                tally.wrote(customerId, current.isNew(), records.get(0).sequence(), result.profile().version() + 1,
+                    result.applied(), eventIds(result.appliedEvents()));
                 if (result.evicted() > 0) {
                     tally.interestsEvicted += result.evicted();
                     log.info("profile.interests_evicted").with("customerId", customerId)

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import za.co.personalisation.core.profile.Channel;
@@ -22,7 +23,11 @@ import za.co.personalisation.core.profile.Consent;
  *
  * <pre>{"schema":"consent-event/1","eventId","customerId","channel":"sms|email","state":"granted|revoked",
  *  "occurredAt","receivedAt","traceId","replay"}
- * {"schema":"erasure-event/1","eventId","customerId","occurredAt","receivedAt","traceId","replay"}</pre>
+ * {"schema":"erasure-event/1","eventId","customerId","occurredAt","receivedAt","traceId","replay"}
+ * {"schema":"conversion-event/1","eventId","customerId","interest","offerId","value":"249.90","currency":"ZAR",
+ *  "occurredAt","receivedAt","traceId","replay"}</pre>
+ * A conversion's {@code value} is a decimal string, so that it stays exact; {@code offerId} and {@code currency} are
+ * empty and {@code value} is {@code "0"} when the client gave none.
  *
  * No kind carries a phone number, an email address or a name.
  */
@@ -30,6 +35,7 @@ public final class StreamEventCodec {
 
     public static final String CONSENT_SCHEMA = "consent-event/1";
     public static final String ERASURE_SCHEMA = "erasure-event/1";
+    public static final String CONVERSION_SCHEMA = "conversion-event/1";
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -52,6 +58,14 @@ public final class StreamEventCodec {
                 json.writeStringField("customerId", consent.customerId());
                 json.writeStringField("channel", consent.channel().wireName());
                 json.writeStringField("state", consent.state().wireName());
+            } else if (event instanceof ConversionEvent conversion) {
+                json.writeStringField("schema", CONVERSION_SCHEMA);
+                json.writeStringField("eventId", conversion.eventId());
+                json.writeStringField("customerId", conversion.customerId());
+                json.writeStringField("interest", conversion.interest());
+                json.writeStringField("offerId", conversion.offerId());
+                json.writeStringField("value", conversion.value().toPlainString());
+                json.writeStringField("currency", conversion.currency());
             } else {
                 json.writeStringField("schema", ERASURE_SCHEMA);
                 json.writeStringField("eventId", event.eventId());
@@ -86,8 +100,10 @@ public final class StreamEventCodec {
                 case ERASURE_SCHEMA -> new ErasureEvent(required(root, "eventId"), required(root, "customerId"),
                     Instant.parse(required(root, "occurredAt")), Instant.parse(required(root, "receivedAt")),
                     root.path("traceId").asText(""), root.path("replay").asBoolean(false));
+                case CONVERSION_SCHEMA -> conversion(root);
                 default -> throw new InterestEventCodec.InvalidRecordException("unsupported schema '" + schema
-                    + "', expected " + InterestEventCodec.SCHEMA + ", " + CONSENT_SCHEMA + " or " + ERASURE_SCHEMA);
+                    + "', expected " + InterestEventCodec.SCHEMA + ", " + CONSENT_SCHEMA + ", " + ERASURE_SCHEMA
+                    + " or " + CONVERSION_SCHEMA);
             };
         } catch (DateTimeParseException e) {
             throw new InterestEventCodec.InvalidRecordException("a timestamp is not ISO-8601: "
@@ -97,5 +113,23 @@ public final class StreamEventCodec {
         } catch (IllegalArgumentException e) {
             throw new InterestEventCodec.InvalidRecordException(e.getMessage());
         }
+    }
+
+    private static ConversionEvent conversion(JsonNode root) {
+        String value = root.path("value").asText("0");
+        BigDecimal amount;
+        try {
+            amount = new BigDecimal(value);
+        } catch (NumberFormatException e) {
+            throw new InterestEventCodec.InvalidRecordException("value '" + (value.length() > 20 ? value.substring(0,
+                20) + "…" : value) + "' is not a decimal number");
+        }
+        if (amount.precision() - amount.scale() > 12 || amount.scale() > 4) {
+            throw new InterestEventCodec.InvalidRecordException("value has more than 12 integer or 4 fraction digits");
+        }
+        return new ConversionEvent(required(root, "eventId"), required(root, "customerId"),
+            required(root, "interest"), root.path("offerId").asText(""), amount, root.path("currency").asText(""),
+            Instant.parse(required(root, "occurredAt")), Instant.parse(required(root, "receivedAt")),
+            root.path("traceId").asText(""), root.path("replay").asBoolean(false));
     }
 }

@@ -25,6 +25,8 @@ final class Tally {
     int parked;
     int interestsEvicted;
     int replayDropped;
+    int conversionsRecorded;
+    int conversionsNotCounted;
 
     void add(Tally other) {
         records += other.records;
@@ -44,6 +46,8 @@ final class Tally {
         parked += other.parked;
         interestsEvicted += other.interestsEvicted;
         replayDropped += other.replayDropped;
+        conversionsRecorded += other.conversionsRecorded;
+        conversionsNotCounted += other.conversionsNotCounted;
     }
 
     /** Writes every count, zeros included, so a dashboard sees 0 rather than a gap. */
@@ -64,6 +68,8 @@ final class Tally {
             .count("DeadLetterFailed", deadLetterFailed)
             .count("Parked", parked)
             .count("InterestsEvicted", interestsEvicted)
-            .count("ReplayDropped", replayDropped);
+            .count("ReplayDropped", replayDropped)
+            .count("ConversionsRecorded", conversionsRecorded)
+            .count("ConversionsNotCounted", conversionsNotCounted);
     }
 }

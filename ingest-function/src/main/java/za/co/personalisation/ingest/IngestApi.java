@@ -62,7 +62,8 @@ final class IngestApi {
         EVENTS("POST", "/events"),
         CONTACT("PUT", "/customers/{id}/contact"),
         CONSENT("PUT", "/customers/{id}/consent"),
-        CUSTOMER("DELETE", "/customers/{id}");
+        CUSTOMER("DELETE", "/customers/{id}"),
+        CONVERSIONS("POST", "/conversions");
 
         final String method;
         final String resource;
@@ -80,6 +81,9 @@ final class IngestApi {
             String[] parts = path.split("/", -1);
             if (parts.length == 2 && parts[1].equals("events")) {
                 return EVENTS;
+            }
+            if (parts.length == 2 && parts[1].equals("conversions")) {
+                return CONVERSIONS;
             }
             if (parts.length < 3 || !parts[1].equals("customers") || parts[2].isEmpty()) {
                 return null;
@@ -107,6 +111,7 @@ final class IngestApi {
     private final CustomerRequestParser customers;
     private final KinesisEventPublisher publisher;
     private final ContactStore contacts;
+    private final ConversionsEndpoint conversions;
     private final Duration writeBudget;
     private final String allowedOrigin;
     private final Clock clock;
@@ -114,12 +119,13 @@ final class IngestApi {
     private final Metrics metrics;
 
     IngestApi(EventRequestParser events, CustomerRequestParser customers, KinesisEventPublisher publisher,
-        ContactStore contacts, Duration writeBudget, String allowedOrigin, Clock clock, JsonLog log,
-        Metrics metrics) {
+        ContactStore contacts, ConversionsEndpoint conversions, Duration writeBudget, String allowedOrigin, Clock clock,
+        JsonLog log, Metrics metrics) {
         this.events = events;
         this.customers = customers;
         this.publisher = publisher;
         this.contacts = contacts;
+        this.conversions = conversions;
         this.writeBudget = writeBudget;
         this.allowedOrigin = allowedOrigin;
         this.clock = clock;
@@ -148,7 +154,7 @@ final class IngestApi {
             response = Responses.problem(500, "internal", "Internal error",
                 "The request failed unexpectedly; it is logged with requestId " + call.requestId() + ".", List.of());
         }
-        if (call.route == Route.EVENTS) {
+        if (call.route == Route.EVENTS || call.route == Route.CONVERSIONS) {
             response = cors(request, response);
         }
         finish(call, response);
@@ -177,14 +183,14 @@ final class IngestApi {
             return Responses.problem(404, "not-found", "Not found", "No route for " + method + " "
                 + safePath(request.getPath()) + "; see docs/openapi.yaml.", List.of());
         }
-        if (method.equals("OPTIONS") && route == Route.EVENTS) {
+        if (method.equals("OPTIONS") && (route == Route.EVENTS || route == Route.CONVERSIONS)) {
             return preflight(request);
         }
         if (!method.equals(route.method)) {
             call.reason("method_not_allowed");
             return Responses.withHeader(Responses.problem(405, "method-not-allowed", "Method not allowed",
                 method + " is not allowed on " + route.resource + "; use " + route.method + ".", List.of()),
-                "Allow", route == Route.EVENTS ? "POST, OPTIONS" : route.method);
+                "Allow", route == Route.EVENTS || route == Route.CONVERSIONS ? "POST, OPTIONS" : route.method);
         }
         if (route != Route.CUSTOMER) {
             APIGatewayProxyResponseEvent refused = checkContentType(request);
@@ -204,6 +210,8 @@ final class IngestApi {
             case CONTACT -> putContact(call, body);
             case CONSENT -> putConsent(call, body);
             case CUSTOMER -> deleteCustomer(call, body);
+            case CONVERSIONS -> conversions.post(body, call.received, traceId(call.request),
+                (events, title) -> streamWritten(call, events, title));
         };
     }
 

@@ -15,6 +15,7 @@ import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.lambda.SnapStartPriming;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
+import za.co.personalisation.core.event.ConversionRequestParser;
 import za.co.personalisation.core.event.CustomerRequestParser;
 import za.co.personalisation.core.event.EventLimits;
 import za.co.personalisation.core.event.EventRequestParser;
@@ -74,6 +75,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
             settings.require("ERASURES_TABLE"), ErasureTombstones.from(settings),
             settings.getDuration(ErasureTombstones.TTL_SETTING, Duration.ofDays(90)));
         this.api = new IngestApi(events, customers, publisher, contacts,
+            new ConversionsEndpoint(new ConversionRequestParser(rules, limits)),
             settings.getDuration("WRITE_BUDGET", Duration.ofSeconds(3)), settings.get("ALLOWED_ORIGIN", ""), clock,
             log, metrics);
         // SnapStart: parse, validate, normalise and encode one event before the snapshot; nothing is written.

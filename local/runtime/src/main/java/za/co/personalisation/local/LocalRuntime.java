@@ -102,7 +102,7 @@ public final class LocalRuntime implements AutoCloseable {
         AwsClients clients = new AwsClients(Settings.of(base));
         Template template = Template.load(options.root().resolve("template.yaml"));
         this.resources = new LocalResources(template, Map.of("Stage", options.stage(),
-            "ErasureKey", MotoServer.ERASURE_KEY), MotoServer.REGION,
+            "ErasureKey", MotoServer.ERASURE_KEY, "HoldoutKey", MotoServer.HOLDOUT_KEY), MotoServer.REGION,
             "personalisation-" + options.stage());
         resources.create(clients);
         var dynamoDb = clients.dynamoDb();

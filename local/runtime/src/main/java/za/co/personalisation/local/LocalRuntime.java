@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.xray.XRayClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.OfferReportSource;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
 import za.co.personalisation.local.api.ApiGateway;
@@ -166,6 +167,7 @@ public final class LocalRuntime implements AutoCloseable {
         DashboardView dashboard = new DashboardView(DashboardView.read(options.root().resolve(
             "cloudwatch/dashboard.json")), resources.parameters(), observability.store(), observability::alarmStates,
             clock, Duration.ofMinutes(15));
+        OfferReportSource offersReport = new OfferReportSource(dynamoDb, resources.ref("NotificationsTable"));
         LocalPages pages = new LocalPages(options.root().resolve("frontend"))
             .view("outbox", () -> Map.of("messages", outbox.messages()))
             .view("status", this::status)
@@ -173,6 +175,7 @@ public final class LocalRuntime implements AutoCloseable {
             .view("customers", this::customers)
             .view("suggestions", suggestions::get)
             .view("metrics", dashboard::render)
+            .view("offers-report", () -> offersReport.report(null, null).toJson())
             .journey(journeys::of);
         this.api = new ApiGateway(options.port(), apiDefinition, byId, pages, JsonLog.forFunction("api-gateway"),
             clock);

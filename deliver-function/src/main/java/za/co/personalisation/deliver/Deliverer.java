@@ -495,10 +495,8 @@ final class Deliverer {
         Map<String, String> next = new HashMap<>(attributes);
         next.put(Requeue.THROTTLED, Integer.toString(throttles + 1));
         next.remove(Requeue.NOT_BEFORE);
-        long ceiling = Math.min(settings.maxDelay().toMillis(),
-            settings.throttleBackoff().toMillis() << Math.min(throttles, 20));
-        long delay = ceiling <= 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
-        requeue.add(queueUrl(notification), message.getMessageId(), message.getBody(), next, Duration.ofMillis(delay));
+        Duration delay = settings.throttleDelay(throttles, ThreadLocalRandom.current());
+        requeue.add(queueUrl(notification), message.getMessageId(), message.getBody(), next, delay);
         unit.dimension("Channel", notification.channel().wireName(), "DeliveriesBackedOff", 1);
     }
 

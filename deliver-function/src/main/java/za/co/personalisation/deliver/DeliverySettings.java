@@ -7,7 +7,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.retry.Backoff;
 import za.co.personalisation.core.notify.FrequencyCaps;
 import za.co.personalisation.core.notify.PublicHolidays;
 import za.co.personalisation.core.notify.QuietHours;
@@ -51,6 +53,15 @@ record DeliverySettings(QuietHours quietHours, FrequencyCaps caps, ZoneId defaul
         if (maxReceives < 1) {
             throw new IllegalArgumentException("DELIVERY_MAX_RECEIVES must be at least 1");
         }
+    }
+
+    /**
+     * How long a message waits before its next try after its channel's provider throttled {@code throttles} times:
+     * full jitter, uniform in [0, min({@link #maxDelay}, {@link #throttleBackoff} × 2<sup>throttles</sup>)], so that
+     * the re-queued messages of a batch spread out instead of returning together.
+     */
+    Duration throttleDelay(int throttles, RandomGenerator random) {
+        return new Backoff(throttleBackoff, maxDelay).delay(throttles, random);
     }
 
     /** Settings that used to shape or switch off the quiet hours; set now, they stop the function at start-up. */

@@ -12,6 +12,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import za.co.personalisation.aws.log.JsonLog;
+import za.co.personalisation.aws.retry.Backoff;
+import za.co.personalisation.aws.retry.Sleeper;
 
 /**
  * Retries transient DynamoDB failures (throttling, 5xx, I/O errors, transaction conflicts) with exponential
@@ -29,18 +31,11 @@ final class DynamoDbRetry {
     private static final Set<String> TRANSIENT_CODES = Set.of("InternalServerError", "ServiceUnavailable",
         "TransactionInProgressException", "TransactionConflictException", "LimitExceededException");
 
-    /** Pause between attempts; tests pass one that records instead of sleeping. */
-    @FunctionalInterface
-    interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
     /** Whether a retry counts as a read or a write retry. */
     enum Kind { READ, WRITE }
 
     private final int maxAttempts;
-    private final Duration base;
-    private final Duration cap;
+    private final Backoff backoff;
     private final Sleeper sleeper;
     private final JsonLog log;
 
@@ -54,8 +49,7 @@ final class DynamoDbRetry {
             throw new IllegalArgumentException("DYNAMODB_MAX_ATTEMPTS must be at least 1, not " + maxAttempts);
         }
         this.maxAttempts = maxAttempts;
-        this.base = base;
-        this.cap = cap;
+        this.backoff = new Backoff(base, cap);
         this.sleeper = sleeper;
         this.log = log;
     }
@@ -93,9 +87,8 @@ final class DynamoDbRetry {
         if (attempt >= maxAttempts) {
             return false;
         }
-        long ceiling = Math.min(cap.toNanos(), base.toNanos() << Math.min(attempt - 1, 20));
-        long pause = ThreadLocalRandom.current().nextLong(ceiling + 1);
-        if (System.nanoTime() + pause > deadlineNanos) {
+        Duration pause = backoff.delay(attempt - 1, ThreadLocalRandom.current());
+        if (System.nanoTime() + pause.toNanos() > deadlineNanos) {
             return false;
         }
         if (kind == Kind.WRITE) {
@@ -104,7 +97,7 @@ final class DynamoDbRetry {
             tally.readRetries++;
         }
         try {
-            sleeper.sleep(Duration.ofNanos(pause));
+            sleeper.sleep(pause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw SdkClientException.create("interrupted while backing off before a DynamoDB retry", e);

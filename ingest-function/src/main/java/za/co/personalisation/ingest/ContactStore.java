@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import za.co.personalisation.aws.dynamodb.ContactHashes;
 import za.co.personalisation.aws.dynamodb.ContactItems;
 import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.core.event.ContactDetails;
@@ -20,6 +21,9 @@ import za.co.personalisation.core.event.ErasureEvent;
  *
  * <p>Ingest may put and delete contacts, never read them: the function's role allows exactly PutItem and DeleteItem
  * on the contacts table, with {@code dynamodb:ReturnValues} {@code NONE}, so not even the old item comes back.
+ *
+ * <p>A contact with a phone carries the phone's keyed hash ({@link ContactHashes}), the key by which an inbound SMS
+ * (a STOP reply) finds the customer.
  *
  * <p>Erasure is sticky from the moment the API answers it: {@link #erase} writes the customer's tombstone
  * ({@link ErasureTombstones}) and deletes the contact in one transaction, and {@link #put} writes a contact only in a
@@ -34,9 +38,11 @@ final class ContactStore {
     private final String erasuresTable;
     private final ErasureTombstones tombstones;
     private final Duration tombstoneTtl;
+    private final ContactHashes hashes;
 
     ContactStore(DynamoDbClient dynamoDb, String table, String erasuresTable, ErasureTombstones tombstones,
-        Duration tombstoneTtl) {
+        Duration tombstoneTtl, ContactHashes hashes) {
+        this.hashes = hashes;
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.erasuresTable = erasuresTable;
@@ -72,7 +78,7 @@ final class ContactStore {
         TransactWriteItem notErasedBefore = notErased(keys.get(1), now);
         TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName(table)
             .item(ContactItems.toItem(new ContactItems.Contact(contact.customerId(), contact.phone(),
-                contact.email(), contact.locale(), contact.timeZone())))).build();
+                contact.email(), contact.locale(), contact.timeZone()), hashes))).build();
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(notErased, notErasedBefore, put));
         } catch (TransactionCanceledException e) {

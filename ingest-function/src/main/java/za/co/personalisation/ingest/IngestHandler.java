@@ -6,15 +6,19 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ContactHashes;
 import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.lambda.SnapStartPriming;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
+import za.co.personalisation.aws.retry.Sleeper;
 import za.co.personalisation.core.event.ConversionRequestParser;
 import za.co.personalisation.core.event.CustomerRequestParser;
 import za.co.personalisation.core.event.EventLimits;
@@ -70,14 +74,19 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
             () -> UUID.randomUUID().toString());
         CustomerRequestParser customers = new CustomerRequestParser(rules, limits, () -> UUID.randomUUID().toString());
         KinesisEventPublisher publisher = new KinesisEventPublisher(kinesis, settings.require("EVENTS_STREAM"), clock,
-            duration -> Thread.sleep(duration.toMillis()), new Random());
+            Sleeper.SYSTEM, new Random());
         ContactStore contacts = new ContactStore(clients.dynamoDb(), settings.require("CONTACTS_TABLE"),
             settings.require("ERASURES_TABLE"), ErasureTombstones.from(settings),
-            settings.getDuration(ErasureTombstones.TTL_SETTING, Duration.ofDays(90)));
-        this.api = new IngestApi(events, customers, publisher, contacts,
-            new ConversionsEndpoint(new ConversionRequestParser(rules, limits)),
-            settings.getDuration("WRITE_BUDGET", Duration.ofSeconds(3)), settings.get("ALLOWED_ORIGIN", ""), clock,
-            log, metrics);
+            settings.getDuration(ErasureTombstones.TTL_SETTING, Duration.ofDays(90)), ContactHashes.from(settings));
+        StreamWriter stream = new StreamWriter(publisher, clock);
+        Map<Route, Endpoint> endpoints = new EnumMap<>(Route.class);
+        endpoints.put(Route.EVENTS, new EventsEndpoint(events, stream));
+        endpoints.put(Route.CONTACT, new ContactEndpoint(customers, contacts));
+        endpoints.put(Route.CONSENT, new ConsentEndpoint(customers, contacts, stream));
+        endpoints.put(Route.CUSTOMER, new EraseCustomerEndpoint(customers, contacts, stream));
+        endpoints.put(Route.CONVERSIONS, new ConversionsEndpoint(new ConversionRequestParser(rules, limits), stream));
+        this.api = new IngestApi(endpoints, settings.getDuration("WRITE_BUDGET", Duration.ofSeconds(3)),
+            new Cors(settings.get("ALLOWED_ORIGIN", "")), clock, new RequestLog(clock, log, metrics));
         // SnapStart: parse, validate, normalise and encode one event before the snapshot; nothing is written.
         this.priming = SnapStartPriming.register(settings.functionName("ingest-function"),
             () -> events.parse(PRIMING_EVENT, clock.instant(), "").accepted().forEach(StreamEventCodec::encode));

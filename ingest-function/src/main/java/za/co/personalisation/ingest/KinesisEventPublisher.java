@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.random.RandomGenerator;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -14,6 +14,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import za.co.personalisation.aws.retry.Backoff;
+import za.co.personalisation.aws.retry.Sleeper;
 import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.event.StreamEventCodec;
 
@@ -32,13 +34,8 @@ public final class KinesisEventPublisher {
     public static final int MAX_RECORDS_PER_CALL = 500;
     static final Duration BASE_DELAY = Duration.ofMillis(50);
     static final Duration MAX_DELAY = Duration.ofSeconds(1);
+    private static final Backoff BACKOFF = new Backoff(BASE_DELAY, MAX_DELAY);
     private static final Duration MIN_CALL_TIME = Duration.ofMillis(100);
-
-    /** Sleeps between retries; tests pass one that records instead. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
 
     /**
      * What happened to a publish.
@@ -64,10 +61,10 @@ public final class KinesisEventPublisher {
     private final String streamName;
     private final Clock clock;
     private final Sleeper sleeper;
-    private final Random jitter;
+    private final RandomGenerator jitter;
 
     public KinesisEventPublisher(KinesisClient kinesis, String streamName, Clock clock, Sleeper sleeper,
-        Random jitter) {
+        RandomGenerator jitter) {
         this.kinesis = kinesis;
         this.streamName = streamName;
         this.clock = clock;
@@ -85,7 +82,7 @@ public final class KinesisEventPublisher {
                 events.size())));
             for (int attempt = 0; !pending.isEmpty() && !attempts.permanent; attempt++) {
                 if (attempt > 0) {
-                    Duration delay = backoff(attempt);
+                    Duration delay = BACKOFF.delay(attempt, jitter);
                     if (Duration.between(clock.instant(), deadline).compareTo(delay.plus(MIN_CALL_TIME)) < 0) {
                         break;
                     }
@@ -149,12 +146,6 @@ public final class KinesisEventPublisher {
             }
         }
         return again;
-    }
-
-    /** Full jitter: uniform in [0, min(cap, base × 2^attempt)]. */
-    Duration backoff(int attempt) {
-        long ceiling = Math.min(MAX_DELAY.toMillis(), BASE_DELAY.toMillis() << Math.min(attempt, 16));
-        return Duration.ofMillis((long) (jitter.nextDouble() * (ceiling + 1)));
     }
 
     private void pause(Duration delay) {

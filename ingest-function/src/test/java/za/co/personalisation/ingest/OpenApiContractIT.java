@@ -43,7 +43,7 @@ class OpenApiContractIT {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "options", "head");
-    private static final String BIG = "{\"x\":\"" + "a".repeat(IngestApi.MAX_BODY_BYTES) + "\"}";
+    private static final String BIG = "{\"x\":\"" + "a".repeat(Requests.MAX_BODY_BYTES) + "\"}";
 
     private final Path root = projectRoot();
     private final JsonNode api = read(root.resolve("docs/openapi.yaml"));
@@ -86,7 +86,7 @@ class OpenApiContractIT {
     @Test
     void routes_areTheFunctionsAndTheTemplates() {
         Set<String> implemented = new TreeSet<>();
-        for (IngestApi.Route route : IngestApi.Route.values()) {
+        for (Route route : Route.values()) {
             implemented.add(route.method + " " + route.resource);
         }
         Set<String> templated = new TreeSet<>();

@@ -130,7 +130,7 @@ class SchemaEquivalenceTest {
         int compared = 0;
         for (Corpus.Case request : Corpus.all()) {
             String resource = request.request().getResource();
-            String contentType = IngestApi.header(request.request(), "content-type");
+            String contentType = Requests.header(request.request(), "content-type");
             if (request.expect() != 400 || contentType == null || !contentType.equals("application/json")) {
                 continue;
             }

@@ -6,11 +6,16 @@ import java.util.Objects;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The {@code contacts} table (KMS-encrypted): {@code customerId S | phone S | email S | locale S | timeZone S}.
+ * The {@code contacts} table (KMS-encrypted): {@code customerId S | phone S | email S | locale S | timeZone S |
+ * phoneHash S}. {@code phoneHash} is the keyed hash of the phone ({@link ContactHashes#phone}), the key of the table's
+ * index {@value #PHONE_INDEX}: it maps an inbound SMS to its customer without the number being readable there.
  * Personal data: only the customer endpoint that writes it and deliver-function may touch it, and it never goes
  * into a log line, a metric, a trace or a stream record.
  */
 public final class ContactItems {
+
+    public static final String PHONE_INDEX = "phoneHash-index";
+    public static final String PHONE_HASH = "phoneHash";
 
     private ContactItems() {
     }
@@ -31,6 +36,16 @@ public final class ContactItems {
         }
     }
 
+    /** The item with the phone's keyed hash, so an inbound SMS from that phone finds the customer. */
+    public static Map<String, AttributeValue> toItem(Contact contact, ContactHashes hashes) {
+        Map<String, AttributeValue> item = toItem(contact);
+        if (contact.phone() != null) {
+            item.put(PHONE_HASH, AttributeValue.fromS(hashes.phone(contact.phone())));
+        }
+        return item;
+    }
+
+    /** The item without the phone's hash: an inbound SMS from its phone maps to nobody. */
     public static Map<String, AttributeValue> toItem(Contact contact) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("customerId", AttributeValue.fromS(contact.customerId()));

@@ -1,5 +1,6 @@
 package za.co.personalisation.aws.dynamodb;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import za.co.personalisation.core.event.ConversionEvent;
 import za.co.personalisation.core.outcome.Attribution;
 import za.co.personalisation.core.outcome.DeliveryStates;
+import za.co.personalisation.core.outcome.OfferReport;
 
 /**
  * Conversions in the {@code notifications} table, beside the customer's ledger entries (docs/offers.md,
@@ -79,20 +81,24 @@ public final class ConversionLedger {
 
     /** A live ledger entry as attribution sees it, or {@code null} for any other item of the partition. */
     static Attribution.Candidate candidate(Map<String, AttributeValue> item) {
-        String key = text(item, "notificationKey");
-        if (!isLiveEntry(key) || item.get("replay") != null && Boolean.TRUE.equals(item.get("replay").bool())) {
+        LedgerEntry entry = liveEntry(item);
+        if (entry == null) {
             return null;
         }
-        String status = text(item, "status");
-        // reached the customer: when it was sent (the provider accepted it); held out: when notify decided
-        String at = DeliveryStates.HELD_OUT.equals(status) ? text(item, "createdAt") : text(item, "sentAt");
-        return new Attribution.Candidate(key, text(item, "offerId"), status, text(item, "interest"),
-            at.isEmpty() ? null : Instant.parse(at));
+        // sent: from when the provider accepted it; held out: from when notify decided (it would have been sent)
+        Instant at = DeliveryStates.HELD_OUT.equals(entry.status()) ? entry.createdAt() : entry.sentAt();
+        return new Attribution.Candidate(entry.ledgerKey(), entry.offerId(), entry.status(), entry.outcome(),
+            entry.interest() == null ? "" : entry.interest(), at);
     }
 
-    /** True for the key of a live notification entry ({@code offerId#channel}). */
-    static boolean isLiveEntry(String key) {
-        return !key.isEmpty() && !key.startsWith("cap#") && !key.startsWith(KEY_PREFIX) && !key.startsWith("replay#");
+    /** The item as a live notification's entry (read through {@link LedgerEntry}), or {@code null}. */
+    static LedgerEntry liveEntry(Map<String, AttributeValue> item) {
+        if (!LedgerEntry.isNotification(item) || text(item, "notificationKey").startsWith(KEY_PREFIX)) {
+            return null;
+        }
+        LedgerEntry entry = LedgerEntry.from(item);
+        return entry.replay() || entry.ledgerKey().startsWith("replay#") || entry.offerId() == null
+            || entry.status() == null ? null : entry;
     }
 
     /** Records a conversion with its credit, once per eventId. */
@@ -123,6 +129,19 @@ public final class ConversionLedger {
         } catch (ConditionalCheckFailedException e) {
             return Recorded.DUPLICATE;
         }
+    }
+
+    /** Whether an item of the notifications table is a recorded conversion. */
+    static boolean isConversion(Map<String, AttributeValue> item) {
+        return text(item, "notificationKey").startsWith(KEY_PREFIX);
+    }
+
+    /** A recorded conversion, as the offer report counts it. */
+    static OfferReport.Conversion conversion(Map<String, AttributeValue> item) {
+        AttributeValue value = item.get("value");
+        return new OfferReport.Conversion(text(item, "customerId"), text(item, "creditedKey"),
+            text(item, "creditedOfferId"), Attribution.Group.fromWire(text(item, "group")),
+            value == null || value.n() == null ? BigDecimal.ZERO : new BigDecimal(value.n()), text(item, "currency"));
     }
 
     static String text(Map<String, AttributeValue> item, String name) {

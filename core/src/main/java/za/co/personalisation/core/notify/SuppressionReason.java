@@ -22,7 +22,9 @@ public enum SuppressionReason {
     /** The offer's validity window closed between matching and sending. */
     OFFER_EXPIRED,
     /** Replayed traffic reached a real channel queue: never sent to a customer. */
-    REPLAYED_TRAFFIC;
+    REPLAYED_TRAFFIC,
+    /** The email address hard-bounced or complained before: suppressed, as SES's account-level list would. */
+    ADDRESS_SUPPRESSED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

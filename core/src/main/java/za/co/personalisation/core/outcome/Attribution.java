@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Objects;
 import za.co.personalisation.core.event.ConversionEvent;
+import za.co.personalisation.core.notify.DeliveryOutcome;
 
 /**
  * Which notification a conversion is credited to (docs/offers.md, "Attribution"): the customer's most recent
@@ -52,11 +53,13 @@ public final class Attribution {
      * A live ledger entry of the customer, as attribution needs it.
      *
      * @param ledgerKey the entry's key ({@code offerId#channel})
-     * @param status    its status
+     * @param status    its sending status
+     * @param outcome   what the delivery events said, or {@code null}
      * @param interest  the interest it was matched on
-     * @param at        when it reached the customer ({@code sentAt}), or when it was held out ({@code createdAt})
+     * @param at        when it was sent ({@code sentAt}), or when it was held out ({@code createdAt})
      */
-    public record Candidate(String ledgerKey, String offerId, String status, String interest, Instant at) {
+    public record Candidate(String ledgerKey, String offerId, String status, DeliveryOutcome outcome, String interest,
+        Instant at) {
 
         public Candidate {
             Objects.requireNonNull(ledgerKey, "ledgerKey");
@@ -91,7 +94,7 @@ public final class Attribution {
         Candidate best = null;
         Group bestGroup = Group.NONE;
         for (Candidate entry : entries) {
-            Group group = DeliveryStates.delivered(entry.status()) ? Group.SENT
+            Group group = DeliveryStates.delivered(entry.status(), entry.outcome()) ? Group.SENT
                 : DeliveryStates.HELD_OUT.equals(entry.status()) ? Group.CONTROL : Group.NONE;
             if (group == Group.NONE || entry.at() == null || entry.at().isBefore(from)
                 || entry.at().isAfter(conversion.occurredAt()) || !matches(conversion, entry)) {

@@ -1,34 +1,44 @@
 package za.co.personalisation.core.outcome;
 
-import java.util.Set;
+import za.co.personalisation.core.notify.DeliveryOutcome;
 
 /**
- * How a ledger entry's {@code status} counts in the offer report and in attribution (docs/offers.md): the one place
- * that maps the ledger's states to "sent", "delivered", "bounced", "opted out" and "held out".
+ * How a ledger entry counts in the offer report and in attribution (docs/offers.md): the one place that maps an
+ * entry's sending {@code status} and its delivery {@link DeliveryOutcome} (issue 17, section 1: written by the
+ * delivery feedback on the entry) to "sent", "delivered", "bounced", "opted out" and "held out".
  *
- * <p><b>Delivered, for now, is "accepted by the provider"</b> ({@code sent}): until delivery receipts are recorded on
- * the ledger (issue 17, section 1), a message the provider accepted is taken as delivered. When the ledger learns a
- * {@code delivered} state, {@link #DELIVERED} becomes {@code Set.of("delivered")}: attribution and the report follow
- * from that one line.
+ * <p><b>Delivered, for now, is "accepted by the provider"</b> ({@code status = sent}): until delivery receipts
+ * reach the ledger on every stack, a message the provider accepted is taken as delivered. When they do,
+ * {@link #delivered} returns {@code outcome != null && outcome.delivered()} instead (the commented line below):
+ * attribution and the report follow from that one line.
  */
 public final class DeliveryStates {
 
     /** Nothing sent: the customer is in the offer's control group. */
     public static final String HELD_OUT = "held_out";
-    /** Reached the customer: the stand-in is "accepted by the provider" (see the class comment). */
-    public static final Set<String> DELIVERED = Set.of("sent");
-    /** Handed to the provider, whatever happened after. */
-    public static final Set<String> SENT = Set.of("sent", "delivered", "bounced", "complained", "opted_out",
-        "undelivered");
-    /** The provider could not deliver it (a bounce, an SMS that failed on the network). */
-    public static final Set<String> BOUNCED = Set.of("bounced", "undelivered");
-    /** The customer opted out in answer to it (STOP, a complaint, the unsubscribe link). */
-    public static final Set<String> OPTED_OUT = Set.of("opted_out", "complained");
+    /** The provider accepted the message. */
+    public static final String SENT = "sent";
 
     private DeliveryStates() {
     }
 
-    public static boolean delivered(String status) {
-        return DELIVERED.contains(status);
+    /** Handed to the provider, whatever happened after. */
+    public static boolean sent(String status) {
+        return SENT.equals(status);
+    }
+
+    /** Reached the customer; the stand-in is "accepted by the provider" (see the class comment). */
+    public static boolean delivered(String status, DeliveryOutcome outcome) {
+        return sent(status); // with delivery receipts: return outcome != null && outcome.delivered();
+    }
+
+    /** The message could not be delivered: a hard bounce, a provider reject, an SMS that failed for good. */
+    public static boolean bounced(DeliveryOutcome outcome) {
+        return outcome != null && !outcome.delivered();
+    }
+
+    /** The customer opted out in answer to it: a STOP reply or a spam complaint. */
+    public static boolean optedOut(DeliveryOutcome outcome) {
+        return outcome == DeliveryOutcome.OPTED_OUT || outcome == DeliveryOutcome.COMPLAINED;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import za.co.personalisation.core.notify.DeliveryOutcome;
 
 /**
  * Did each offer earn its sends? Counts, per offer, from the ledger's live entries and the recorded conversions
@@ -32,7 +33,8 @@ public final class OfferReport {
      *
      * @param createdAt when notify decided it; the report's period selects on it
      */
-    public record Entry(String customerId, String ledgerKey, String offerId, String status, Instant createdAt) {
+    public record Entry(String customerId, String ledgerKey, String offerId, String status, DeliveryOutcome outcome,
+        Instant createdAt) {
 
         public Entry {
             Objects.requireNonNull(customerId, "customerId");
@@ -106,17 +108,17 @@ public final class OfferReport {
                 counts.heldOut++;
                 counts.control.add(entry.customerId());
             }
-            if (DeliveryStates.SENT.contains(status)) {
+            if (DeliveryStates.sent(status)) {
                 counts.sent++;
             }
-            if (DeliveryStates.DELIVERED.contains(status)) {
+            if (DeliveryStates.delivered(status, entry.outcome())) {
                 counts.delivered++;
                 counts.reached.add(entry.customerId());
             }
-            if (DeliveryStates.BOUNCED.contains(status)) {
+            if (DeliveryStates.bounced(entry.outcome())) {
                 counts.bounced++;
             }
-            if (DeliveryStates.OPTED_OUT.contains(status)) {
+            if (DeliveryStates.optedOut(entry.outcome())) {
                 counts.optedOut++;
             }
         }
@@ -155,8 +157,8 @@ public final class OfferReport {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("from", from == null ? null : from.toString());
         root.put("to", to == null ? null : to.toString());
-        root.put("delivered", "accepted by the provider (" + String.join(", ", new java.util.TreeSet<>(
-            DeliveryStates.DELIVERED)) + ")");
+        root.put("delivered", DeliveryStates.delivered(DeliveryStates.SENT, null)
+            ? "accepted by the provider (until delivery receipts count)" : "confirmed by a delivery receipt");
         root.put("interval", "95% Newcombe hybrid score interval of the difference of two proportions");
         ArrayNode offers = root.putArray("offers");
         for (Line line : lines) {

@@ -20,7 +20,7 @@ class AttributionTest {
     }
 
     private static Attribution.Candidate entry(String offerId, String status, String interest, Instant at) {
-        return new Attribution.Candidate(offerId + "#sms", offerId, status, interest, at);
+        return new Attribution.Candidate(offerId + "#sms", offerId, status, null, interest, at);
     }
 
     @Test

@@ -6,13 +6,14 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import za.co.personalisation.core.notify.DeliveryOutcome;
 
 class OfferReportTest {
 
     private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
 
     private static OfferReport.Entry entry(String customer, String status) {
-        return new OfferReport.Entry(customer, "O#sms", "O", status, T);
+        return new OfferReport.Entry(customer, "O#sms", "O", status, null, T);
     }
 
     @Test
@@ -42,9 +43,24 @@ class OfferReportTest {
     }
 
     @Test
+    void build_countsBouncesAndOptOutsFromTheDeliveryOutcome() {
+        List<OfferReport.Entry> entries = List.of(
+            new OfferReport.Entry("a", "O#email", "O", "sent", DeliveryOutcome.BOUNCED, T),
+            new OfferReport.Entry("b", "O#sms", "O", "sent", DeliveryOutcome.OPTED_OUT, T),
+            new OfferReport.Entry("c", "O#email", "O", "sent", DeliveryOutcome.COMPLAINED, T),
+            new OfferReport.Entry("d", "O#sms", "O", "sent", DeliveryOutcome.DELIVERED, T));
+
+        OfferReport.Line line = OfferReport.build(entries, List.of(), null, null).lines().get(0);
+
+        assertThat(line.sent()).isEqualTo(4);
+        assertThat(line.bounced()).isEqualTo(1);
+        assertThat(line.optedOut()).isEqualTo(2);
+    }
+
+    @Test
     void build_withAPeriod_countsOnlyEntriesCreatedInIt_andTheirConversions() {
         List<OfferReport.Entry> entries = List.of(entry("a", "sent"),
-            new OfferReport.Entry("b", "O#sms", "O", "sent", T.plusSeconds(3600)));
+            new OfferReport.Entry("b", "O#sms", "O", "sent", null, T.plusSeconds(3600)));
         List<OfferReport.Conversion> conversions = List.of(
             new OfferReport.Conversion("b", "O#sms", "O", Attribution.Group.SENT, BigDecimal.TEN, "ZAR"));
 

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.xray.XRayClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ContactHashes;
 import za.co.personalisation.aws.dynamodb.OfferReportSource;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
@@ -109,7 +110,7 @@ public final class LocalRuntime implements AutoCloseable {
         var dynamoDb = clients.dynamoDb();
         int offers = Seeder.offers(dynamoDb, resources.ref("OffersTable"), clock.instant());
         List<String> customers = Seeder.customers(dynamoDb, resources.ref("ProfilesTable"),
-            resources.ref("ContactsTable"), clock.instant());
+            resources.ref("ContactsTable"), new ContactHashes(MotoServer.ERASURE_KEY), clock.instant());
         this.outbox = new Outbox(moto, dynamoDb, resources.ref("NotificationsTable"));
         this.observability = new LocalObservability(apiName(template), options.stage(),
             MetricFilter.all(template, resources.intrinsics()), AlarmDefinition.all(template, resources.intrinsics()),

@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import za.co.personalisation.aws.dynamodb.ContactHashes;
 import za.co.personalisation.aws.dynamodb.ContactItems;
 import za.co.personalisation.aws.dynamodb.OfferRepository;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
@@ -78,7 +79,8 @@ final class Seeder {
     }
 
     /** @return the seeded customer ids */
-    static List<String> customers(DynamoDbClient dynamoDb, String profilesTable, String contactsTable, Instant now) {
+    static List<String> customers(DynamoDbClient dynamoDb, String profilesTable, String contactsTable,
+        ContactHashes hashes, Instant now) {
         JsonNode root;
         try (InputStream in = resource("customers.json")) {
             root = MAPPER.readTree(in);
@@ -91,7 +93,7 @@ final class Seeder {
             ContactItems.Contact contact = new ContactItems.Contact(id, text(customer, "phone"),
                 text(customer, "email"), customer.path("locale").asText("en-ZA"),
                 customer.path("timeZone").asText("Africa/Johannesburg"));
-            dynamoDb.putItem(b -> b.tableName(contactsTable).item(ContactItems.toItem(contact)));
+            dynamoDb.putItem(b -> b.tableName(contactsTable).item(ContactItems.toItem(contact, hashes)));
             Map<Channel, Consent> consent = new EnumMap<>(Channel.class);
             customer.path("consent").fields().forEachRemaining(entry -> consent.put(Channel.fromWire(entry.getKey()),
                 new Consent(Consent.State.fromWire(entry.getValue().asText()), now)));

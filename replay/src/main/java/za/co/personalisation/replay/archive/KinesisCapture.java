@@ -19,9 +19,9 @@ import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceed
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import za.co.personalisation.replay.kinesis.Backoff;
+import za.co.personalisation.replay.kinesis.ReplayBackoff;
 import za.co.personalisation.replay.kinesis.ShardMap;
-import za.co.personalisation.replay.kinesis.Sleeper;
+import za.co.personalisation.aws.retry.Sleeper;
 
 /**
  * Captures a window of a Kinesis stream, every shard (open, closed and those created while it runs), into a
@@ -189,7 +189,7 @@ public final class KinesisCapture {
             shard.iterator = null;
             return new Page(List.of(), false, false);
         } catch (ProvisionedThroughputExceededException e) {
-            shard.nextCall = clock.instant().plus(Backoff.standard().delay(shard.failures++, random));
+            shard.nextCall = clock.instant().plus(ReplayBackoff.STANDARD.delay(shard.failures++, random));
             return new Page(List.of(), false, false);
         }
     }

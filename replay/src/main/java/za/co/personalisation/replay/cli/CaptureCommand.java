@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import za.co.personalisation.replay.archive.ArchiveSource;
 import za.co.personalisation.replay.archive.CaptureWindow;
 import za.co.personalisation.replay.archive.KinesisCapture;
-import za.co.personalisation.replay.kinesis.Sleeper;
+import za.co.personalisation.aws.retry.Sleeper;
 
 /** {@code replay capture}: a window of a Kinesis stream into a gzip NDJSON archive, resumably. */
 @Command(name = "capture", mixinStandardHelpOptions = true, sortOptions = false,

@@ -23,15 +23,15 @@ import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.core.profile.ShadowCustomers;
+import za.co.personalisation.replay.kinesis.ReplayBackoff;
 import za.co.personalisation.replay.archive.ArchiveRecord;
 import za.co.personalisation.replay.archive.ArchiveSource;
 import za.co.personalisation.replay.archive.CaptureWindow;
 import za.co.personalisation.replay.archive.KinesisCapture;
-import za.co.personalisation.replay.kinesis.Backoff;
 import za.co.personalisation.replay.kinesis.KinesisPutter;
 import za.co.personalisation.replay.kinesis.ShardMap;
 import za.co.personalisation.replay.kinesis.ShardThrottle;
-import za.co.personalisation.replay.kinesis.Sleeper;
+import za.co.personalisation.aws.retry.Sleeper;
 import za.co.personalisation.replay.replay.ApiTarget;
 import za.co.personalisation.replay.replay.CustomerRemapper;
 import za.co.personalisation.replay.replay.EnvelopeRewriter;
@@ -217,7 +217,7 @@ final class ReplayCommand implements Callable<Integer> {
             return new ApiTarget(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), target.api,
                 batchSize, Sleeper.SYSTEM, random, stats);
         }
-        return new StreamTarget(target.stream, new KinesisPutter(kinesis, target.stream, Backoff.standard(), 10,
+        return new StreamTarget(target.stream, new KinesisPutter(kinesis, target.stream, ReplayBackoff.STANDARD, 10,
             Sleeper.SYSTEM, random), ShardMap.of(kinesis, target.stream), new ShardThrottle(shardRecords,
             shardBytes), Sleeper.SYSTEM, stats);
     }

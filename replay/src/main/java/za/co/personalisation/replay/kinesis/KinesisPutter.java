@@ -14,6 +14,8 @@ import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import za.co.personalisation.aws.retry.Backoff;
+import za.co.personalisation.aws.retry.Sleeper;
 
 /**
  * Writes records with PutRecords (at most {@value #MAX_RECORDS} a call, {@value #MAX_BYTES} bytes), retrying the

@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import za.co.personalisation.replay.kinesis.Backoff;
+import za.co.personalisation.replay.kinesis.ReplayBackoff;
 import za.co.personalisation.replay.replay.ApiTarget;
 
 /**
@@ -87,7 +87,7 @@ public final class ApiSink extends BatchingSink {
                 answered();
             } else {
                 times.retried(reason, again.size());
-                long delay = Backoff.standard().delay(attempt, random.split()).toMillis();
+                long delay = ReplayBackoff.STANDARD.delay(attempt, random.split()).toMillis();
                 retries.schedule(() -> send(again, attempt + 1), delay, TimeUnit.MILLISECONDS);
             }
         });

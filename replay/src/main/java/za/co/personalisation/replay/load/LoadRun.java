@@ -18,10 +18,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import za.co.personalisation.replay.kinesis.Backoff;
+import za.co.personalisation.replay.kinesis.ReplayBackoff;
 import za.co.personalisation.replay.kinesis.KinesisPutter;
 import za.co.personalisation.replay.kinesis.ShardMap;
-import za.co.personalisation.replay.kinesis.Sleeper;
+import za.co.personalisation.aws.retry.Sleeper;
 import za.co.personalisation.replay.meter.CallCounts;
 import za.co.personalisation.replay.meter.CallMeter;
 import za.co.personalisation.replay.meter.Caller;
@@ -220,7 +220,7 @@ public final class LoadRun {
             case API_BATCH -> new ApiSink(clients.http(), options.apiBase(), options.batchSize(), options.linger(),
                 options.maxInFlight(), times);
             case KINESIS -> new KinesisSink(new KinesisPutter(clients.kinesis(), options.names().stream(),
-                Backoff.standard(), 10, Sleeper.SYSTEM, new SplittableRandom()), options.names().stream(),
+                ReplayBackoff.STANDARD, 10, Sleeper.SYSTEM, new SplittableRandom()), options.names().stream(),
                 options.batchSize(), options.linger(), options.kinesisWriters(), times);
         };
     }

@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import za.co.personalisation.core.event.InterestEvent;
 import za.co.personalisation.core.event.InterestEventCodec;
 import za.co.personalisation.replay.kinesis.ShardMap;
-import za.co.personalisation.replay.kinesis.Sleeper;
+import za.co.personalisation.aws.retry.Sleeper;
 
 /**
  * After a run, reads the interest-events stream from just before the run's start (AT_TIMESTAMP) to its end and

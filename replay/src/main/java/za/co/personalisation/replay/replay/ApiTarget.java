@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import za.co.personalisation.core.event.InterestEvent;
-import za.co.personalisation.replay.kinesis.Backoff;
-import za.co.personalisation.replay.kinesis.Sleeper;
+import za.co.personalisation.aws.retry.Sleeper;
+import za.co.personalisation.replay.kinesis.ReplayBackoff;
 
 /**
  * Replays interest events through the event API ({@code POST /events}, batches of up to 500), as a client would
@@ -83,7 +83,7 @@ public final class ApiTarget implements ReplayTarget {
                 return;
             }
             if (attempt > 0) {
-                sleeper.sleep(Backoff.standard().delay(attempt - 1, random));
+                sleeper.sleep(ReplayBackoff.STANDARD.delay(attempt - 1, random));
             }
             pending = post(pending);
         }

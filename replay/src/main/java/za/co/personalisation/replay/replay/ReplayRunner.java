@@ -5,7 +5,7 @@ import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import za.co.personalisation.core.event.InterestEventCodec;
 import za.co.personalisation.replay.archive.ArchiveRecord;
-import za.co.personalisation.replay.kinesis.Sleeper;
+import za.co.personalisation.aws.retry.Sleeper;
 
 /**
  * Reads records in arrival order, rewrites each for replay (a record that cannot be marked as a replay is skipped,

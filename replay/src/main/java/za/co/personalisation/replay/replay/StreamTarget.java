@@ -6,7 +6,7 @@ import java.util.List;
 import za.co.personalisation.replay.kinesis.KinesisPutter;
 import za.co.personalisation.replay.kinesis.ShardMap;
 import za.co.personalisation.replay.kinesis.ShardThrottle;
-import za.co.personalisation.replay.kinesis.Sleeper;
+import za.co.personalisation.aws.retry.Sleeper;
 
 /**
  * Replays into a Kinesis stream with PutRecords, partition key = the (mapped) customerId as the pipeline writes

@@ -31,7 +31,7 @@ import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.local.emulator.MotoExtension;
 import za.co.personalisation.replay.cli.ReplayTool;
-import za.co.personalisation.replay.kinesis.Sleeper;
+import za.co.personalisation.aws.retry.Sleeper;
 
 /** Capture against a real (emulated) Kinesis stream of two shards, through the SDK. */
 @ExtendWith(MotoExtension.class)

@@ -42,8 +42,8 @@ class KinesisPutterIT {
                 AwsClients.ENDPOINT_URL, proxy.endpoint().toString()))).kinesis();
             ReplayStats stats = new ReplayStats();
             StreamTarget target = new StreamTarget("throttled", new KinesisPutter(throttled, "throttled",
-                Backoff.standard(), 10, backoffs::add, new SplittableRandom(3)), ShardMap.of(throttled, "throttled"),
-                ShardThrottle.kinesisLimits(), duration -> { }, stats);
+                ReplayBackoff.STANDARD, 10, backoffs::add, new SplittableRandom(3)),
+                ShardMap.of(throttled, "throttled"), ShardThrottle.kinesisLimits(), duration -> { }, stats);
             EnvelopeRewriter rewriter = new EnvelopeRewriter(CustomerRemapper.none(), "", Duration.ZERO);
 
             for (int i = 0; i < 40; i++) {

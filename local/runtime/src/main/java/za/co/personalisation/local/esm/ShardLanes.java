@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import za.co.personalisation.aws.retry.Sleeper;
 
 /**
  * ParallelizationFactor for one shard: up to that many batches of the shard in flight at once, each on an
@@ -26,12 +27,12 @@ final class ShardLanes<R> implements AutoCloseable {
     private final StreamBatchRunner.Adapter<R> adapter;
     private final Function<R, String> key;
     private final Clock clock;
-    private final StreamBatchRunner.Sleeper sleeper;
+    private final Sleeper sleeper;
     private final List<StreamBatchRunner<R>> runners = new ArrayList<>();
     private final ExecutorService executor;
 
     ShardLanes(EventSourceSettings settings, LocalFunction function, StreamBatchRunner.Adapter<R> adapter,
-        Function<R, String> key, Clock clock, StreamBatchRunner.Sleeper sleeper, String threadName) {
+        Function<R, String> key, Clock clock, Sleeper sleeper, String threadName) {
         this.settings = settings;
         this.function = function;
         this.adapter = adapter;

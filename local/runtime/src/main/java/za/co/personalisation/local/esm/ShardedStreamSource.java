@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import za.co.personalisation.aws.log.JsonLog;
+import za.co.personalisation.aws.retry.Sleeper;
 
 /**
  * The polling half of a stream event source mapping, shared by Kinesis and DynamoDB Streams, as Lambda's
@@ -101,7 +102,7 @@ abstract class ShardedStreamSource<R> implements EventSource {
     private void poll(String shardId) {
         StreamBatchRunner.Adapter<R> adapter = adapter(shardId);
         try (ShardLanes<R> lanes = new ShardLanes<>(settings, function, adapter, this::orderingKey, clock,
-            duration -> Thread.sleep(duration.toMillis()), "esm-" + function.definition().logicalId() + "-lane")) {
+            Sleeper.SYSTEM, "esm-" + function.definition().logicalId() + "-lane")) {
             pollShard(shardId, adapter, lanes);
         }
     }

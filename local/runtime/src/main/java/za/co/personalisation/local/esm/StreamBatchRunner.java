@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import za.co.personalisation.aws.retry.Sleeper;
 
 /**
  * What Lambda does with one batch from a Kinesis or DynamoDB stream: invoke; on a partial batch response resume
@@ -29,12 +30,6 @@ public final class StreamBatchRunner<R> {
 
         /** The batch is given up on: describe it to the on-failure destination. */
         void discard(List<R> batch, String condition, int retries, String lastError);
-    }
-
-    /** Pause between retries; tests pass one that does not sleep. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
     }
 
     private final EventSourceSettings settings;

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -133,6 +134,10 @@ public final class LocalResources implements Intrinsics.Resources {
                 .keyType(String.valueOf(k.get("KeyType"))).build());
         }
         request.attributeDefinitions(definitions).keySchema(keys);
+        List<GlobalSecondaryIndex> indexes = globalSecondaryIndexes(p.get("GlobalSecondaryIndexes"));
+        if (!indexes.isEmpty()) {
+            request.globalSecondaryIndexes(indexes);
+        }
         Map<String, Object> stream = Template.map(p.get("StreamSpecification"));
         if (!stream.isEmpty()) {
             request.streamSpecification(StreamSpecification.builder().streamEnabled(true)
@@ -151,6 +156,27 @@ public final class LocalResources implements Intrinsics.Resources {
             attrs.put("StreamArn", description.latestStreamArn());
         }
         attributes.put(table.logicalId(), attrs);
+    }
+
+    private static List<GlobalSecondaryIndex> globalSecondaryIndexes(Object declared) {
+        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+        if (!(declared instanceof List<?> list)) {
+            return indexes;
+        }
+        for (Object index : list) {
+            Map<String, Object> i = Template.map(index);
+            List<KeySchemaElement> keys = new ArrayList<>();
+            for (Object element : (List<?>) i.get("KeySchema")) {
+                Map<String, Object> k = Template.map(element);
+                keys.add(KeySchemaElement.builder().attributeName(String.valueOf(k.get("AttributeName")))
+                    .keyType(String.valueOf(k.get("KeyType"))).build());
+            }
+            Map<String, Object> projection = Template.map(i.get("Projection"));
+            indexes.add(GlobalSecondaryIndex.builder().indexName(String.valueOf(i.get("IndexName"))).keySchema(keys)
+                .projection(p -> p.projectionType(String.valueOf(projection.getOrDefault("ProjectionType", "ALL"))))
+                .build());
+        }
+        return indexes;
     }
 
     private void createStream(KinesisClient kinesis, Template.Resource stream) {

@@ -13,7 +13,7 @@ import pathlib
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BEGIN = "  # >>> cloudwatch: generated from cloudwatch/ by cloudwatch/sync-template.py; edit there, not here"
 END = "  # <<< cloudwatch"
-FUNCTIONS = ["Ingest", "Enrich", "Notify", "Deliver"]
+FUNCTIONS = ["Ingest", "Enrich", "Notify", "Deliver", "Feedback"]
 
 
 def indent(text, spaces):

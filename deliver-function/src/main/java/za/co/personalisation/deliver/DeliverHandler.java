@@ -18,6 +18,8 @@ import za.co.personalisation.core.notify.NotificationCodec;
 import za.co.personalisation.core.notify.Notification;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.aws.lambda.SnapStartPriming;
+import za.co.personalisation.aws.dynamodb.ContactHashes;
+import za.co.personalisation.aws.dynamodb.DeliveryOutcomes;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.aws.dynamodb.OfferRepository;
 import za.co.personalisation.aws.log.JsonLog;
@@ -86,16 +88,18 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
     private DeliverHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SesV2Client ses, SqsClient sqs,
         Clock clock, DeliverySettings delivery) {
         this.log = JsonLog.forFunction(settings.functionName("deliver-function"));
+        String notifications = settings.require("NOTIFICATIONS_TABLE");
         this.deliverer = new Deliverer(dynamoDb, settings.require("PROFILES_TABLE"),
             settings.require("CONTACTS_TABLE"),
-            new NotificationLedger(dynamoDb, settings.require("NOTIFICATIONS_TABLE"),
+            new NotificationLedger(dynamoDb, notifications,
                 settings.getDuration("LEDGER_RETENTION", Duration.ofDays(90))),
             new OfferRepository(dynamoDb, settings.require("OFFERS_TABLE"),
                 settings.getDuration("OFFER_CACHE_TTL", Duration.ofMinutes(1)), clock),
             new MessageRenderer(settings.require("UNSUBSCRIBE_URL")),
             new ChannelSender(sns, ses, settings.require("EMAIL_FROM")),
             sqs, delivery, clock, log,
-            Metrics.forService("deliver", clock));
+            Metrics.forService("deliver", clock),
+            new AddressSuppressions(new DeliveryOutcomes(dynamoDb, notifications), ContactHashes.from(settings)));
         // SnapStart: exercise the message codec and the profile layout before the snapshot; nothing is sent.
         this.priming = SnapStartPriming.register(settings.functionName("deliver-function"), () -> {
             NotificationCodec.decode(NotificationCodec.encode(new Notification("snapstart-priming", "offer",

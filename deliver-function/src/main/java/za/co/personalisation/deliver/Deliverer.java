@@ -23,7 +23,6 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
@@ -74,6 +73,7 @@ import za.co.personalisation.core.profile.ShadowCustomers;
  */
 final class Deliverer {
 
+    private final AddressSuppressions suppressions;
     private final DynamoDbClient dynamoDb;
     private final String profilesTable;
     private final String contactsTable;
@@ -115,7 +115,8 @@ final class Deliverer {
 
     Deliverer(DynamoDbClient dynamoDb, String profilesTable, String contactsTable, NotificationLedger ledger,
         OfferRepository offers, MessageRenderer renderer, ChannelSender sender, SqsClient sqs,
-        DeliverySettings settings, Clock clock, JsonLog log, Metrics metrics) {
+        DeliverySettings settings, Clock clock, JsonLog log, Metrics metrics, AddressSuppressions suppressions) {
+        this.suppressions = suppressions;
         this.dynamoDb = dynamoDb;
         this.profilesTable = profilesTable;
         this.contactsTable = contactsTable;
@@ -218,13 +219,38 @@ final class Deliverer {
      */
     private boolean deliver(SQSEvent.SQSMessage message, Notification notification, Map<String, String> attributes,
         Attempt attempt, Requeue requeue, Metrics.Unit unit) {
-        String customerId = notification.customerId();
-        String key = notification.ledgerKey();
         Instant now = clock.instant();
-        NotificationLedger.DeliveryClaim claim = ledger.claimDelivery(customerId, key, attempt.owner, now,
-            settings.lease());
+        if (!claim(message, notification, attributes, attempt, requeue, unit, now)) {
+            return true;
+        }
+        Recipient recipient = stillWanted(notification, unit, now);
+        if (recipient == null
+            || !scheduled(message, notification, attributes, attempt, recipient, requeue, unit, now)) {
+            return true;
+        }
+        return send(message, notification, attempt, recipient, unit);
+    }
+
+    /** Whom a claimed notification goes to, where, and with which offer: what the checks before a send found. */
+    private record Recipient(ContactItems.Contact contact, String address, Offer offer) {
+    }
+
+    /**
+     * Claims the ledger entry for this attempt.
+     *
+     * @return false when this attempt is not the one to deliver it: another holds it (the message comes back when
+     *     its lease ends), it was settled before (a duplicate), or its outcome is unknown
+     */
+    private boolean claim(SQSEvent.SQSMessage message, Notification notification, Map<String, String> attributes,
+        Attempt attempt, Requeue requeue, Metrics.Unit unit, Instant now) {
+        String customerId = notification.customerId();
+        NotificationLedger.DeliveryClaim claim = ledger.claimDelivery(customerId, notification.ledgerKey(),
+            attempt.owner, now, settings.lease());
         switch (claim) {
-            case CLAIMED -> attempt.claimed = true;
+            case CLAIMED -> {
+                attempt.claimed = true;
+                return true;
+            }
             case IN_PROGRESS -> {
                 // Another live attempt holds it, or one whose release failed: look again once its lease is over,
                 // when it is either finished (then this copy is a duplicate) or free to take over.
@@ -234,14 +260,14 @@ final class Deliverer {
                 requeue.add(queueUrl(notification), message.getMessageId(), message.getBody(), next,
                     delayUntil(now, leaseEnd));
                 skipped(notification, "in_progress", unit);
-                return true;
+                return false;
             }
             case ABANDONED -> {
                 unit.count("DeliveryOutcomeUnknown", 1);
                 log.warn("delivery.outcome_unknown").with("customerId", customerId)
                     .with("offerId", notification.offerId()).with("channel", notification.channel().wireName())
                     .with("eventId", notification.eventId()).with("reason", "lease_expired_after_dispatch").log();
-                return true;
+                return false;
             }
             default -> {
                 skipped(notification, switch (claim) {
@@ -249,88 +275,127 @@ final class Deliverer {
                     case UNKNOWN -> "outcome_unknown";
                     default -> "duplicate";
                 }, unit);
-                return true;
+                return false;
             }
         }
+    }
+
+    /**
+     * The checks that can suppress a claimed notification: replayed or shadow traffic, an erased customer, no
+     * consent, no contact address, an offer withdrawn or expired.
+     *
+     * @return whom to send it to, or {@code null} when it was suppressed (and recorded so)
+     */
+    private Recipient stillWanted(Notification notification, Metrics.Unit unit, Instant now) {
+        String customerId = notification.customerId();
         if (notification.replay() || ShadowCustomers.isShadow(customerId)) {
             // replayed traffic, or a shadow customer's (docs/replay.md): never sent to anyone
             suppress(notification, SuppressionReason.REPLAYED_TRAFFIC, Map.of(), unit);
-            return true;
+            return null;
         }
-        Map<String, AttributeValue> profileItem = item(profilesTable, ProfileItems.KEY, customerId);
-        if (profileItem == null || profileItem.containsKey("erasedAt") || profileItem.containsKey("erased")) {
+        Map<String, AttributeValue> profileItem = ProfileItems.get(dynamoDb, profilesTable, customerId);
+        if (profileItem == null) {
             // Erased after notify read the change: send nothing, and keep nothing about them (the erasure's own
             // deletes ran before this entry was claimed, or it would not be here).
-            ledger.forget(customerId, key);
+            ledger.forget(customerId, notification.ledgerKey());
             unit.dimension("Reason", SuppressionReason.NO_PROFILE.wireName(), "NotificationsSuppressed", 1);
             log.info("delivery.suppressed").with("customerId", customerId).with("offerId", notification.offerId())
                 .with("channel", notification.channel().wireName()).with("eventId", notification.eventId())
                 .with("reason", SuppressionReason.NO_PROFILE.wireName()).with("ledgerEntry", "deleted").log();
-            return true;
+            return null;
         }
         Profile profile;
         try {
             profile = ProfileItems.fromItem(profileItem);
         } catch (IllegalArgumentException e) {
             suppress(notification, SuppressionReason.NO_CONSENT, Map.of("detail", "profile unreadable"), unit);
-            return true;
+            return null;
         }
         if (!profile.consentFor(notification.channel()).granted()) {
             suppress(notification, SuppressionReason.NO_CONSENT, Map.of(), unit);
-            return true;
+            return null;
         }
-        Map<String, AttributeValue> contactItem = item(contactsTable, "customerId", customerId);
-        ContactItems.Contact contact = contactItem == null ? null : ContactItems.fromItem(contactItem);
+        ContactItems.Contact contact = ContactItems.get(dynamoDb, contactsTable, customerId);
         String address = contact == null ? null
             : notification.channel() == Channel.SMS ? contact.phone() : contact.email();
         if (address == null || address.isBlank()) {
             suppress(notification, SuppressionReason.NO_CONTACT, Map.of(), unit);
+            return null;
+        }
+        String suppressedBecause = suppressions.reason(customerId, notification.channel(), address);
+        if (suppressedBecause != null) {
+            suppress(notification, SuppressionReason.ADDRESS_SUPPRESSED, Map.of("detail", suppressedBecause), unit);
             return true;
         }
         Offer offer = offers.catalog().byId(notification.offerId());
         if (offer == null || !offer.isValidAt(now)) {
             suppress(notification, offer == null ? SuppressionReason.OFFER_WITHDRAWN : SuppressionReason.OFFER_EXPIRED,
                 Map.of(), unit);
-            return true;
+            return null;
         }
-        ZoneId zone = zone(contact.timeZone());
+        return new Recipient(contact, address, offer);
+    }
+
+    /**
+     * When it may go: deferred past quiet hours or a full cap (or suppressed as capped when the offer ends first);
+     * otherwise counted in the customer's caps and marked dispatched, in one transaction.
+     *
+     * @return true when it is to be sent now
+     */
+    private boolean scheduled(SQSEvent.SQSMessage message, Notification notification, Map<String, String> attributes,
+        Attempt attempt, Recipient recipient, Requeue requeue, Metrics.Unit unit, Instant now) {
+        ZoneId zone = zone(recipient.contact().timeZone());
         Instant allowedAt = settings.quietHours().deferUntil(now, zone);
         if (allowedAt != null) {
             defer(message, notification, attributes, allowedAt, "quiet_hours", Map.of(), requeue, unit);
-            return true;
+            return false;
         }
         List<FrequencyCaps.Window> windows = settings.caps().windows(notification.channel(), now, zone);
         FrequencyCaps.Window full;
         try {
-            full = ledger.beginSend(customerId, key, attempt.owner, windows, clock.instant());
+            full = ledger.beginSend(notification.customerId(), notification.ledgerKey(), attempt.owner, windows,
+                clock.instant());
         } catch (NotificationLedger.EntryGone e) {
             // erased since the profile was read: the erasure took the entry; send nothing, count nothing
             unit.dimension("Reason", "erased", "DeliveriesSkipped", 1);
-            log.info("delivery.skipped").with("customerId", customerId).with("offerId", notification.offerId())
-                .with("channel", notification.channel().wireName()).with("eventId", notification.eventId())
-                .with("reason", "erased").log();
-            return true;
+            log.info("delivery.skipped").with("customerId", notification.customerId())
+                .with("offerId", notification.offerId()).with("channel", notification.channel().wireName())
+                .with("eventId", notification.eventId()).with("reason", "erased").log();
+            return false;
         }
         if (full != null) {
             // A marketer expects the offer to arrive once the customer's cap allows it, as after quiet hours, if
             // the offer is still valid then; only an offer that ends first is suppressed as capped.
             Instant nextWindow = full.endsAt();
-            if (offer.isValidAt(nextWindow)) {
+            if (recipient.offer().isValidAt(nextWindow)) {
                 defer(message, notification, attributes, nextWindow, "capped", Map.of("cap", full.key()), requeue,
                     unit);
             } else {
                 suppress(notification, SuppressionReason.CAPPED, Map.of("cap", full.key(), "capLimit",
                     Integer.toString(full.limit()), "detail", "the offer ends before the cap window does"), unit);
             }
-            return true;
+            return false;
         }
         attempt.counted = windows;
-        MessageRenderer.Rendered rendered = renderer.render(offer, notification.channel(), contact.locale(),
-            customerId);
+        return true;
+    }
+
+    /**
+     * Renders and sends a dispatched notification and records the outcome: sent, failed (the provider refused it
+     * for good) or unknown (it may have reached the customer); a throttling or a failure before the provider was
+     * reached is thrown for the batch to handle.
+     *
+     * @return false when the message must go back to SQS
+     */
+    private boolean send(SQSEvent.SQSMessage message, Notification notification, Attempt attempt,
+        Recipient recipient, Metrics.Unit unit) {
+        String customerId = notification.customerId();
+        MessageRenderer.Rendered rendered = renderer.render(recipient.offer(), notification.channel(),
+            recipient.contact().locale(), customerId);
         String providerMessageId;
         try {
-            providerMessageId = notification.channel() == Channel.SMS ? sender.sms(address, rendered)
-                : sender.email(address, rendered);
+            providerMessageId = notification.channel() == Channel.SMS ? sender.sms(recipient.address(), rendered)
+                : sender.email(recipient.address(), rendered);
         } catch (AwsServiceException e) {
             if (e.isThrottlingException()) {
                 throw new Throttled(e);
@@ -565,12 +630,6 @@ final class Deliverer {
             .with("reason", reason.wireName())
             .with("cap", details.getOrDefault("cap", ""))
             .log();
-    }
-
-    private Map<String, AttributeValue> item(String table, String keyName, String customerId) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(GetItemRequest.builder().tableName(table)
-            .key(Map.of(keyName, AttributeValue.fromS(customerId))).consistentRead(true).build()).item();
-        return item == null || item.isEmpty() ? null : item;
     }
 
     private ZoneId zone(String timeZone) {

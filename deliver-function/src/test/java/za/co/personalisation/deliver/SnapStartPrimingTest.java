@@ -23,7 +23,8 @@ class SnapStartPrimingTest {
             Map.entry("EMAIL_FROM", "offers@personalisation.example"),
             Map.entry("SMS_QUEUE_URL", "http://127.0.0.1:9/sms"),
             Map.entry("EMAIL_QUEUE_URL", "http://127.0.0.1:9/email"),
-            Map.entry("UNSUBSCRIBE_URL", "https://personalisation.example/unsubscribe/")));
+            Map.entry("UNSUBSCRIBE_URL", "https://personalisation.example/unsubscribe/"),
+            Map.entry("ERASURE_KEY", "a-secret-of-at-least-thirty-two-characters")));
         DeliverHandler handler = new DeliverHandler(settings);
 
         assertThatCode(() -> handler.priming().primeNow()).doesNotThrowAnyException();

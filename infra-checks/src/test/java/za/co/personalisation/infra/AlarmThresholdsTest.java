@@ -24,7 +24,7 @@ class AlarmThresholdsTest {
 
     @Test
     void lambdaErrorRate_alarmsAboveOnePercent_forEveryFunction() {
-        for (String function : List.of("Ingest", "Enrich", "Notify", "Deliver")) {
+        for (String function : List.of("Ingest", "Enrich", "Notify", "Deliver", "Feedback")) {
             Map<String, Object> alarm = alarms.get(function + "ErrorRateAlarm");
             assertThat(alarm).as(function).isNotNull();
             assertThat(number(alarm, "Threshold")).isEqualTo(1.0);
@@ -66,7 +66,7 @@ class AlarmThresholdsTest {
     void iteratorAgeAndDeadLetterQueues_areWatched_andEveryAlarmNotifiesTheAlertsTopic() {
         assertThat(alarms).containsKeys("EnrichIteratorAgeAlarm", "NotifyIteratorAgeAlarm",
             "FailedEventsQueueDepthAlarm", "EnrichFailureQueueDepthAlarm", "NotifyFailureQueueDepthAlarm",
-            "DeliveryDeadLetterQueueDepthAlarm");
+            "DeliveryDeadLetterQueueDepthAlarm", "FeedbackDeadLetterQueueDepthAlarm");
         alarms.forEach((id, alarm) -> assertThat(alarm.get("AlarmActions")).as(id)
             .isEqualTo(List.of(Map.of("Ref", "AlertsTopic"))));
     }

@@ -14,11 +14,12 @@ import za.co.personalisation.local.template.Template;
  * Issue 12, item 8: template.yaml's IAM, read as data. Every function has its own role (so SAM adds no managed
  * policy with {@code Resource: *}); no statement names {@code *} but X-Ray's; the event sources are read through
  * statements scoped to this stack's stream, table stream and queues; ingest cannot get old contact items back; the
- * contacts table has a key that only ingest (encrypt) and deliver (decrypt) may use.
+ * contacts table has a key that only ingest (encrypt) and deliver (decrypt) may use, and feedback only to Query the
+ * phone-hash index (issue 17).
  */
 class LeastPrivilegeTest {
 
-    private static final List<String> FUNCTIONS = List.of("Ingest", "Enrich", "Notify", "Deliver");
+    private static final List<String> FUNCTIONS = List.of("Ingest", "Enrich", "Notify", "Deliver", "Feedback");
     private static Template template;
 
     @BeforeAll
@@ -61,6 +62,8 @@ class LeastPrivilegeTest {
                 "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility");
         }
         assertThat(actionsOn("Deliver", "{Fn::GetAtt=[AuditQueue, Arn]}")).isEmpty();
+        assertThat(actionsOn("Feedback", "{Fn::GetAtt=[FeedbackQueue, Arn]}")).contains("sqs:ReceiveMessage",
+            "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility");
     }
 
     @Test
@@ -72,13 +75,26 @@ class LeastPrivilegeTest {
             assertThat(statement.get("Condition")).isEqualTo(Map.of("StringEqualsIfExists",
                 Map.of("dynamodb:ReturnValues", "NONE")));
         });
-        for (String other : List.of("Enrich", "Notify")) {
+        for (String other : List.of("Enrich", "Notify", "Feedback")) {
             assertThat(statementsOn(other, "{Fn::GetAtt=[ContactsTable, Arn]}")).as(other).isEmpty();
         }
     }
 
     @Test
-    void contactsTable_hasItsOwnKey_usableOnlyByIngestToEncryptAndDeliverToDecrypt() {
+    void feedback_mayOnlyQueryThePhoneHashIndex_ofTheContactsTable() {
+        List<String> onContacts = new ArrayList<>();
+        for (Map<String, Object> statement : statements(map(resource("FeedbackPolicy").properties()
+            .get("PolicyDocument")))) {
+            if (targets(statement).stream().anyMatch(target -> target.contains("ContactsTable"))) {
+                assertThat(targets(statement)).containsExactly("{Fn::Sub=${ContactsTable.Arn}/index/phoneHash-index}");
+                onContacts.addAll(actions(statement));
+            }
+        }
+        assertThat(onContacts).containsExactly("dynamodb:Query");
+    }
+
+    @Test
+    void contactsTable_hasItsOwnKey_usableOnlyByIngestToEncryptAndDeliverAndFeedbackToDecrypt() {
         Map<String, Object> table = resource("ContactsTable").properties();
         assertThat(map(table.get("SSESpecification")).get("KMSMasterKeyId")).isEqualTo(Map.of("Ref", "ContactsKey"));
 
@@ -91,7 +107,8 @@ class LeastPrivilegeTest {
             if (Map.of("Fn::GetAtt", List.of("IngestRole", "Arn")).equals(principal)) {
                 assertThat(actions).containsExactlyInAnyOrder("kms:Encrypt", "kms:GenerateDataKey*",
                     "kms:DescribeKey");
-            } else if (Map.of("Fn::GetAtt", List.of("DeliverRole", "Arn")).equals(principal)) {
+            } else if (Map.of("Fn::GetAtt", List.of("DeliverRole", "Arn")).equals(principal)
+                || Map.of("Fn::GetAtt", List.of("FeedbackRole", "Arn")).equals(principal)) {
                 assertThat(actions).containsExactlyInAnyOrder("kms:Decrypt", "kms:DescribeKey");
             } else if (actions.contains("kms:CreateGrant")) {
                 assertThat(map(statement.get("Condition")).get("Bool"))

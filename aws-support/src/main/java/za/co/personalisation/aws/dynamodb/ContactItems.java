@@ -3,6 +3,7 @@ package za.co.personalisation.aws.dynamodb;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -14,10 +15,23 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class ContactItems {
 
+    public static final String KEY = "customerId";
     public static final String PHONE_INDEX = "phoneHash-index";
     public static final String PHONE_HASH = "phoneHash";
 
     private ContactItems() {
+    }
+
+    /** The key of a customer's contact item. */
+    public static Map<String, AttributeValue> key(String customerId) {
+        return Map.of(KEY, AttributeValue.fromS(customerId));
+    }
+
+    /** A customer's contact details, read strongly consistent; {@code null} when there are none. */
+    public static Contact get(DynamoDbClient dynamoDb, String table, String customerId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).key(key(customerId))
+            .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? null : fromItem(item);
     }
 
     /** A customer's contact details; {@code phone} (E.164) or {@code email} may be {@code null}. */
@@ -48,7 +62,7 @@ public final class ContactItems {
     /** The item without the phone's hash: an inbound SMS from its phone maps to nobody. */
     public static Map<String, AttributeValue> toItem(Contact contact) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("customerId", AttributeValue.fromS(contact.customerId()));
+        item.put(KEY, AttributeValue.fromS(contact.customerId()));
         if (contact.phone() != null) {
             item.put("phone", AttributeValue.fromS(contact.phone()));
         }
@@ -61,7 +75,7 @@ public final class ContactItems {
     }
 
     public static Contact fromItem(Map<String, AttributeValue> item) {
-        return new Contact(item.get("customerId").s(), text(item, "phone"), text(item, "email"),
+        return new Contact(item.get(KEY).s(), text(item, "phone"), text(item, "email"),
             Objects.requireNonNullElse(text(item, "locale"), "en-ZA"),
             Objects.requireNonNullElse(text(item, "timeZone"), "Africa/Johannesburg"));
     }

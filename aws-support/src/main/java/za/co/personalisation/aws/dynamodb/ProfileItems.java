@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import za.co.personalisation.core.location.Location;
 import za.co.personalisation.core.profile.AppliedEvents;
@@ -47,6 +48,37 @@ public final class ProfileItems {
     static final Duration LEGACY_FUTURE_SKEW = Duration.ofMinutes(5);
 
     private ProfileItems() {
+    }
+
+    /** The key of a customer's profile item. */
+    public static Map<String, AttributeValue> key(String customerId) {
+        return Map.of(KEY, s(customerId));
+    }
+
+    /**
+     * A customer's profile item, read strongly consistent (a decision to send must see the latest consent);
+     * {@code null} when there is none (never written, or erased). Map it with {@link #fromItem}.
+     */
+    public static Map<String, AttributeValue> get(DynamoDbClient dynamoDb, String table, String customerId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).key(key(customerId))
+            .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    /**
+     * Only the consent of a profile item, by channel, for readers that need nothing else; a channel whose entry
+     * does not fit the layout is left out.
+     */
+    public static Map<Channel, Consent> consentOf(Map<String, AttributeValue> item) {
+        Map<Channel, Consent> consent = new EnumMap<>(Channel.class);
+        map(item, "consent").forEach((channel, value) -> {
+            try {
+                consent.put(Channel.fromWire(channel), consent(value.m()));
+            } catch (RuntimeException e) {
+                // left out: the profile's own reader reports it
+            }
+        });
+        return consent;
     }
 
     public static Map<String, AttributeValue> toItem(Profile profile) {

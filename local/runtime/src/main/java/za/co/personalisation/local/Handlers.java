@@ -7,6 +7,7 @@ import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.core.notify.QuietHours;
 import za.co.personalisation.deliver.DeliverHandler;
 import za.co.personalisation.enrich.EnrichHandler;
+import za.co.personalisation.feedback.FeedbackHandler;
 import za.co.personalisation.ingest.IngestHandler;
 import za.co.personalisation.notify.NotifyHandler;
 
@@ -21,7 +22,8 @@ final class Handlers {
         EnrichHandler.class.getName(), EnrichHandler::new,
         NotifyHandler.class.getName(), NotifyHandler::new,
         // the local stack sends at any hour (docs/privacy.md, item 9); a deployed stage cannot: see DeliverHandler
-        DeliverHandler.class.getName(), settings -> new DeliverHandler(settings, QuietHours.NONE));
+        DeliverHandler.class.getName(), settings -> new DeliverHandler(settings, QuietHours.NONE),
+        FeedbackHandler.class.getName(), FeedbackHandler::new);
 
     private Handlers() {
     }

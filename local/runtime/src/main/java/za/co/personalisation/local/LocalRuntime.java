@@ -31,6 +31,7 @@ import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
 import za.co.personalisation.local.api.ApiGateway;
 import za.co.personalisation.local.api.LocalPages;
+import za.co.personalisation.local.feedback.LocalFeedback;
 import za.co.personalisation.local.journey.Journeys;
 import za.co.personalisation.local.emulator.MotoServer;
 import za.co.personalisation.local.emulator.ProjectRoot;
@@ -84,14 +85,12 @@ public final class LocalRuntime implements AutoCloseable {
     private final ApiDefinition apiDefinition;
     private final LocalObservability observability;
     private final XRayRelay xray;
+    private final LocalFeedback feedback;
 
     private LocalRuntime(Options options) throws IOException {
         this.options = options;
         Path logs = options.root().resolve(".local-aws/logs");
-        Files.createDirectories(logs);
-        this.functionLog = Files.newBufferedWriter(logs.resolve("functions.log"), StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
-        JsonLog.setDefaultSink(fileSink(functionLog, options.console()));
+        this.functionLog = openFunctionLog(logs, options.console());
         this.ownsMoto = options.moto() == null;
         this.moto = ownsMoto ? MotoServer.start(options.root(), options.motoPort(), logs.resolve("moto.log"))
             : options.moto();
@@ -107,21 +106,51 @@ public final class LocalRuntime implements AutoCloseable {
             "ErasureKey", MotoServer.ERASURE_KEY, "HoldoutKey", MotoServer.HOLDOUT_KEY), MotoServer.REGION,
             "personalisation-" + options.stage());
         resources.create(clients);
-        var dynamoDb = clients.dynamoDb();
+        this.dynamoDb = clients.dynamoDb();
+        this.profilesTable = resources.ref("ProfilesTable");
+        this.contactsTable = resources.ref("ContactsTable");
         int offers = Seeder.offers(dynamoDb, resources.ref("OffersTable"), clock.instant());
-        List<String> customers = Seeder.customers(dynamoDb, resources.ref("ProfilesTable"),
-            resources.ref("ContactsTable"), new ContactHashes(MotoServer.ERASURE_KEY), clock.instant());
+        this.seededCustomers = List.copyOf(Seeder.customers(dynamoDb, profilesTable, contactsTable,
+            new ContactHashes(MotoServer.ERASURE_KEY), clock.instant()));
         this.outbox = new Outbox(moto, dynamoDb, resources.ref("NotificationsTable"));
+        this.feedback = new LocalFeedback(outbox, clients.sns(), resources.ref("FeedbackTopic"), clock,
+            LocalFeedback.RECEIPT_DELAY);
         this.observability = new LocalObservability(apiName(template), options.stage(),
             MetricFilter.all(template, resources.intrinsics()), AlarmDefinition.all(template, resources.intrinsics()),
             clients.configure(CloudWatchClient.builder()).build(), options.console(), clock);
         JsonLog.setDefaultSink(observability.tap(fileSink(functionLog, options.console())));
         this.xray = new XRayRelay(clients.configure(XRayClient.builder()).build(), options.console());
-        XRayTracer tracer = new XRayTracer(xray.address());
-        this.seededCustomers = List.copyOf(customers);
-        this.profilesTable = resources.ref("ProfilesTable");
-        this.contactsTable = resources.ref("ContactsTable");
-        this.dynamoDb = dynamoDb;
+        Map<String, LocalFunction> byId = wireFunctions(template, clients, base, new XRayTracer(xray.address()),
+            clock);
+        this.apiDefinition = ApiDefinition.read(template, resources.intrinsics());
+        this.api = new ApiGateway(options.port(), apiDefinition, byId, pages(logs, clock),
+            JsonLog.forFunction("api-gateway"), clock);
+        this.console = new ConsoleReporter(outbox, this::status, options.console());
+        sources.forEach(EventSource::start);
+        feedback.start();
+        api.start();
+        watchQueueDepths(template, clients.sqs());
+        console.start();
+        printBanner(logs, offers);
+    }
+
+    /** The file every function's log lines go to (warnings and errors also to the console). */
+    private static BufferedWriter openFunctionLog(Path logs, PrintStream console) throws IOException {
+        Files.createDirectories(logs);
+        BufferedWriter log = Files.newBufferedWriter(logs.resolve("functions.log"), StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+        JsonLog.setDefaultSink(fileSink(log, console));
+        return log;
+    }
+
+    /**
+     * One {@link LocalFunction} per function in the template, with the environment it declares, and the event
+     * source mappings that invoke it (its API events are routed by the API Gateway emulation instead).
+     *
+     * @return the functions by logical id
+     */
+    private Map<String, LocalFunction> wireFunctions(Template template, AwsClients clients, Map<String, String> base,
+        XRayTracer tracer, Clock clock) {
         JsonLog log = JsonLog.forFunction("local-runtime");
         Map<String, LocalFunction> byId = new LinkedHashMap<>();
         for (FunctionDefinition definition : FunctionDefinition.all(template, resources)) {
@@ -146,7 +175,7 @@ public final class LocalRuntime implements AutoCloseable {
                 }
                 switch (event.type()) {
                     case "Api" -> {
-                        // routed by the API Gateway emulation below, from ApiDefinition
+                        // routed by the API Gateway emulation, from ApiDefinition
                     }
                     case "Kinesis" -> sources.add(new KinesisEventSource(EventSourceSettings.of(event), function,
                         clients.kinesis(), destination(clients, event), MotoServer.REGION, arn, clock, log));
@@ -160,7 +189,11 @@ public final class LocalRuntime implements AutoCloseable {
                 }
             }
         }
-        this.apiDefinition = ApiDefinition.read(template, resources.intrinsics());
+        return byId;
+    }
+
+    /** The page and its local views: outbox, status, config, customers, suggestions, metrics, journeys. */
+    private LocalPages pages(Path logs, Clock clock) throws IOException {
         Map<String, List<String>> suggested = Seeder.suggestions();
         java.util.function.Supplier<Object> suggestions = () -> suggested;
         Journeys journeys = new Journeys(logs.resolve("functions.log"), dynamoDb, resources.ref(
@@ -169,7 +202,7 @@ public final class LocalRuntime implements AutoCloseable {
             "cloudwatch/dashboard.json")), resources.parameters(), observability.store(), observability::alarmStates,
             clock, Duration.ofMinutes(15));
         OfferReportSource offersReport = new OfferReportSource(dynamoDb, resources.ref("NotificationsTable"));
-        LocalPages pages = new LocalPages(options.root().resolve("frontend"))
+        return feedback.routes(new LocalPages(options.root().resolve("frontend")))
             .view("outbox", () -> Map.of("messages", outbox.messages()))
             .view("status", this::status)
             .view("config", this::config)
@@ -178,19 +211,19 @@ public final class LocalRuntime implements AutoCloseable {
             .view("metrics", dashboard::render)
             .view("offers-report", () -> offersReport.report(null, null).toJson())
             .journey(journeys::of);
-        this.api = new ApiGateway(options.port(), apiDefinition, byId, pages, JsonLog.forFunction("api-gateway"),
-            clock);
-        this.console = new ConsoleReporter(outbox, this::status, options.console());
-        sources.forEach(EventSource::start);
-        api.start();
-        SqsClient sqs = clients.sqs();
+    }
+
+    /** Every 10 s, each queue's depth, as CloudWatch's ApproximateNumberOfMessagesVisible for the alarms. */
+    private void watchQueueDepths(Template template, SqsClient sqs) {
         List<String> queues = template.resourcesOfType("AWS::SQS::Queue").stream().map(Template.Resource::logicalId)
             .toList();
         observability.start(10, () -> queues.forEach(queue -> observability.queueDepth(
             resources.attribute(queue, "QueueName"), Long.parseLong(sqs.getQueueAttributes(b -> b
                 .queueUrl(resources.ref(queue)).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)))));
-        console.start();
+    }
+
+    private void printBanner(Path logs, int offers) {
         options.console().printf("%nPersonalisation pipeline running locally%n"
                 + "  API and page  http://localhost:%d/   (POST /events; API key header x-api-key: %s)%n"
                 + "  outbox        http://localhost:%d/local/outbox%n"
@@ -203,8 +236,7 @@ public final class LocalRuntime implements AutoCloseable {
                 + "  guide         docs/local-runtime.md%n"
                 + "Press Ctrl-C to stop.%n%n",
             api.port(), ApiGateway.LOCAL_API_KEY, api.port(), api.port(), api.port(), api.port(), moto.endpoint(),
-            offers,
-            customers, logs.resolve("functions.log"));
+            offers, seededCustomers, logs.resolve("functions.log"));
     }
 
     public static LocalRuntime start(Options options) {
@@ -387,6 +419,7 @@ public final class LocalRuntime implements AutoCloseable {
             console.close();
         }
         api.close();
+        feedback.close();
         sources.forEach(EventSource::close);
         if (ownsMoto) {
             moto.close();

@@ -112,6 +112,6 @@ class LocalAlarmsIT {
         assertThat(local).as("local state of " + alarm + " judged at " + periodEnd).isEqualTo("ALARM");
         assertThat(emulated).as("the emulator's state of " + alarm).isEqualTo(StateValue.ALARM);
         assertThat(CONSOLE.toString(StandardCharsets.UTF_8)).contains("ALARM " + alarm + " -> ALARM");
-        assertThat(runtime.observability().alarmStates()).hasSize(14);
+        assertThat(runtime.observability().alarmStates()).hasSize(16);
     }
 }

@@ -26,6 +26,8 @@ import za.co.personalisation.aws.http.Problem;
  *   <li>{@code GET /local/journey/{eventId}}: one event's stages and timings;</li>
  *   <li>{@code GET /local/offers-report}: the offer report (docs/offers.md), as {@code ./pipeline report offers}.</li>
  * </ul>
+ * and the few actions that stand in for the outside world ({@link #action}): {@code POST /local/inbound-sms} and
+ * {@code POST /local/email-events}, the replies and mail events a provider would publish.
  */
 public final class LocalPages {
 
@@ -39,9 +41,20 @@ public final class LocalPages {
         "png", "image/png",
         "ico", "image/x-icon");
     private static final String JOURNEY = "/local/journey/";
+    private static final int MAX_ACTION_BODY = 16_384;
 
     private final Path frontend;
     private final Map<String, Supplier<Object>> views = new LinkedHashMap<>();
+    private final Map<String, Action> actions = new LinkedHashMap<>();
+
+    /** A {@code POST /local/<name>}: the request body in, a status, a content type and a body out. */
+    public interface Action {
+        Reply handle(byte[] body);
+    }
+
+    /** What an {@link Action} answers. */
+    public record Reply(int status, String contentType, byte[] body) {
+    }
     private Function<String, Object> journey = id -> Map.of("eventId", id, "outcome", "pending", "stages", List.of());
 
     public LocalPages(Path frontend) {
@@ -51,6 +64,12 @@ public final class LocalPages {
     /** Serves {@code GET /local/<name>} as the supplier's value in JSON. */
     public LocalPages view(String name, Supplier<Object> value) {
         views.put("/local/" + name, value);
+        return this;
+    }
+
+    /** Serves {@code POST /local/<name>} with the action. */
+    public LocalPages action(String name, Action action) {
+        actions.put("/local/" + name, action);
         return this;
     }
 
@@ -67,6 +86,25 @@ public final class LocalPages {
 
     void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
+        Action action = actions.get(path);
+        if (action != null) {
+            if (!exchange.getRequestMethod().equals("POST")) {
+                exchange.getResponseHeaders().put("Allow", List.of("POST"));
+                send(exchange, 405, Problem.CONTENT_TYPE, Problem.json(405, "gateway", "Method not allowed",
+                    path + " takes POST.", List.of()).getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            byte[] body;
+            try (var in = exchange.getRequestBody()) {
+                body = in.readNBytes(MAX_ACTION_BODY + 1);
+            }
+            Reply reply = body.length > MAX_ACTION_BODY
+                ? new Reply(413, Problem.CONTENT_TYPE, Problem.json(413, "request-too-large", "Request too large",
+                    "At most " + MAX_ACTION_BODY + " bytes.", List.of()).getBytes(StandardCharsets.UTF_8))
+                : action.handle(body);
+            send(exchange, reply.status(), reply.contentType(), reply.body());
+            return;
+        }
         if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
             send(exchange, 405, Problem.CONTENT_TYPE, Problem.json(405, "gateway", "Method not allowed",
                 "The local pages are read-only: use GET.", List.of()).getBytes(StandardCharsets.UTF_8));

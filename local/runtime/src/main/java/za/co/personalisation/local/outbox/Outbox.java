@@ -11,7 +11,9 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import za.co.personalisation.aws.dynamodb.LedgerEntry;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
+import za.co.personalisation.core.notify.DeliveryOutcome;
 import za.co.personalisation.local.emulator.MotoServer;
 
 /**
@@ -25,9 +27,17 @@ public final class Outbox {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** One delivered message. {@code subject} is empty for SMS. */
+    /**
+     * One delivered message. {@code subject} is empty for SMS. {@code delivery} is what the delivery events said
+     * (the ledger entry's outcome: {@code delivered}, {@code bounced}, {@code complained}, {@code opted_out}, …),
+     * {@code awaiting} while none has arrived.
+     */
     public record Message(String channel, String providerMessageId, String recipient, String subject, String text,
-        String customerId, String offerId, String eventId, String sentAt) {
+        String customerId, String offerId, String eventId, String sentAt, String delivery) {
+    }
+
+    /** A message the emulator recorded as sent, without the ledger: what a provider would send receipts for. */
+    public record Sent(String channel, String providerMessageId, String recipient) {
     }
 
     private final MotoServer moto;
@@ -40,14 +50,32 @@ public final class Outbox {
         this.ledgerTable = ledgerTable;
     }
 
-    /** Messages in the order the emulator recorded them. */
-    public List<Message> messages() {
-        JsonNode recorded;
+    /** What the emulator recorded as sent, in order, without reading the ledger. */
+    public List<Sent> sent() {
+        JsonNode recorded = recorded();
+        List<Sent> sent = new ArrayList<>();
+        for (JsonNode sms : recorded.path("sms")) {
+            sent.add(new Sent("sms", sms.path("messageId").asText(), sms.path("phoneNumber").asText()));
+        }
+        for (JsonNode email : recorded.path("email")) {
+            List<String> to = new ArrayList<>();
+            email.path("destinations").path("ToAddresses").forEach(address -> to.add(address.asText()));
+            sent.add(new Sent("email", email.path("messageId").asText(), String.join(", ", to)));
+        }
+        return sent;
+    }
+
+    private JsonNode recorded() {
         try {
-            recorded = MAPPER.readTree(moto.outboxJson());
+            return MAPPER.readTree(moto.outboxJson());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Messages in the order the emulator recorded them. */
+    public List<Message> messages() {
+        JsonNode recorded = recorded();
         Map<String, Map<String, AttributeValue>> ledger = sentByProviderId();
         List<Message> messages = new ArrayList<>();
         for (JsonNode sms : recorded.path("sms")) {
@@ -71,7 +99,13 @@ public final class Outbox {
             entry == null ? "" : entry.get("customerId").s(),
             entry == null ? "" : entry.get("offerId").s(),
             entry == null ? "" : entry.get("eventId").s(),
-            entry == null ? "" : entry.get("updatedAt").s());
+            entry == null ? "" : entry.get("updatedAt").s(),
+            entry == null ? "" : delivery(entry));
+    }
+
+    private static String delivery(Map<String, AttributeValue> item) {
+        DeliveryOutcome outcome = LedgerEntry.from(item).outcome();
+        return outcome == null ? "awaiting" : outcome.wireName();
     }
 
     private Map<String, Map<String, AttributeValue>> sentByProviderId() {

@@ -325,7 +325,7 @@ final class Deliverer {
         String suppressedBecause = suppressions.reason(customerId, notification.channel(), address);
         if (suppressedBecause != null) {
             suppress(notification, SuppressionReason.ADDRESS_SUPPRESSED, Map.of("detail", suppressedBecause), unit);
-            return true;
+            return null;
         }
         Offer offer = offers.catalog().byId(notification.offerId());
         if (offer == null || !offer.isValidAt(now)) {

@@ -50,17 +50,22 @@ import za.co.personalisation.local.outbox.Outbox;
 /**
  * The loop closed on the local stack, through the HTTP API as clients see it (docs/offers.md): a message goes
  * out, a conversion comes back and is credited to it once, whatever is replayed; an offer with a control share of
- * 50 % over a few hundred synthetic customers holds out exactly those its keyed draw says, and the report (the
+ * 50 % over 200 synthetic customers holds out exactly those its keyed draw says, and the report (the
  * local page's view and {@code ./pipeline report offers}) counts both groups as expected.
  */
 @ExtendWith(MotoExtension.class)
 class OfferLoopIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Generous: 300 customers through moto on a shared machine took about 4 minutes (2026-12-06, 2 cores). */
-    private static final Duration TIMEOUT = Duration.ofSeconds(600);
+    /**
+     * Generous: on 2026-12-06 (2 cores shared with other builds, load average 25 to 27) the local stack delivered
+     * about one message every 5 s, and 300 customers did not finish in 10 minutes.
+     */
+    private static final Duration TIMEOUT = Duration.ofMinutes(15);
+    /** Between reads of the table: every read is a Scan of moto's table, which slows the stack it waits for. */
+    private static final Duration POLL = Duration.ofSeconds(2);
     private static final String OFFER = "LOOP-HALF-01";
-    private static final int CUSTOMERS = 300;
+    private static final int CUSTOMERS = 200;
     /** Statuses a send passes through; any other is where it ends. */
     private static final java.util.Set<String> OPEN = java.util.Set.of("pending", "queued", "sending", "deferred");
 
@@ -136,7 +141,7 @@ class OfferLoopIT {
     }
 
     @Test
-    void controlShareOfHalf_overThreeHundredCustomers_holdsOutWhomTheDrawSays_andTheReportCountsBothGroups()
+    void controlShareOfHalf_overTwoHundredCustomers_holdsOutWhomTheDrawSays_andTheReportCountsBothGroups()
         throws Exception {
         Holdout holdout = new Holdout(MotoServer.HOLDOUT_KEY);
         Instant now = Instant.now();
@@ -154,7 +159,7 @@ class OfferLoopIT {
                 new Profile(id, 1, Map.of(), null, Instant.EPOCH, consent, List.of(), now))));
         }
         long expectedSent = CUSTOMERS - expectedControl;
-        for (int from = 0; from < CUSTOMERS; from += 100) {
+        for (int from = 0; from < CUSTOMERS; from += 100) { // CUSTOMERS is a multiple of 100
             StringBuilder batch = new StringBuilder("{\"events\":[");
             for (int i = from; i < from + 100; i++) {
                 batch.append(i == from ? "" : ",").append("{\"customerId\":\"").append(customers.get(i))
@@ -190,7 +195,7 @@ class OfferLoopIT {
         await("every conversion recorded", () -> item(last, "conversion#buy-" + last), item -> item != null);
         JsonNode line = reportLine(OFFER);
 
-        assertThat(expectedControl).as("both groups are there").isBetween(100L, 200L);
+        assertThat(expectedControl).as("both groups are there").isBetween(60L, 140L);
         assertThat(line.path("matched").asLong()).isEqualTo(CUSTOMERS);
         assertThat(line.path("heldOut").asLong()).isEqualTo(expectedControl);
         assertThat(line.path("sent").asLong()).isEqualTo(delivered);
@@ -291,7 +296,7 @@ class OfferLoopIT {
             if (done.test(last)) {
                 return last;
             }
-            Thread.sleep(250);
+            Thread.sleep(POLL.toMillis());
         }
         throw new AssertionError(what + ": not within " + TIMEOUT.toSeconds() + " s; last seen: " + last);
     }

@@ -23,7 +23,8 @@ import za.co.personalisation.core.outcome.UpliftInterval;
  * local page shows ({@code --json}).
  *
  * <pre>java -cp notify-function/target/notify-function.jar za.co.personalisation.aws.report.OfferReportCommand \
- *     [--stage dev | --table notifications-dev] [--endpoint-url URL] [--region REGION] [--from T] [--to T] [--json]</pre>
+ *     [--stage dev | --table notifications-dev] [--endpoint-url URL] [--region REGION] [--from T] [--to T]
+ *     [--json]</pre>
  */
 public final class OfferReportCommand {
 

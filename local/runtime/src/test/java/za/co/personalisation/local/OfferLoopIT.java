@@ -84,8 +84,9 @@ class OfferLoopIT {
         Instant now = Instant.now();
         String catalog = "{\"version\":\"loop-test-1\",\"offers\":[{\"offerId\":\"" + OFFER + "\","
             + "\"interests\":[\"loopwidgets\"],\"locations\":[\"*\"],\"channels\":[\"email\"],"
-            + "\"validFrom\":\"" + now.minus(1, ChronoUnit.DAYS) + "\",\"validUntil\":\"" + now.plus(30, ChronoUnit.DAYS)
-            + "\",\"controlShare\":0.5,\"messages\":{\"en-ZA\":{\"sms\":\"Loop widgets, half price.\","
+            + "\"validFrom\":\"" + now.minus(1, ChronoUnit.DAYS) + "\","
+            + "\"validUntil\":\"" + now.plus(30, ChronoUnit.DAYS) + "\",\"controlShare\":0.5,"
+            + "\"messages\":{\"en-ZA\":{\"sms\":\"Loop widgets, half price.\","
             + "\"emailSubject\":\"Loop widgets\",\"emailBody\":\"Half price on loop widgets this week.\"}}}]}";
         OfferRepository.load(dynamoDb, runtime.ref("OffersTable"), catalog.getBytes(StandardCharsets.UTF_8), false);
     }

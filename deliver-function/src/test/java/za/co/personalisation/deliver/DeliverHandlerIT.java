@@ -22,11 +22,11 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.core.notify.FrequencyCaps;
-import za.co.personalisation.core.notify.MessageRenderer;
 import za.co.personalisation.core.notify.Notification;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Consent;
 import za.co.personalisation.local.emulator.MotoExtension;
+import za.co.personalisation.core.offer.SmsText;
 
 /**
  * deliver-function against the emulator: rendering per locale, provider throttling, provider refusals, transient
@@ -85,8 +85,8 @@ class DeliverHandlerIT {
         assertThat(stack.deliver(deliver, stack.smsQueue, stack.receive(stack.smsQueue))).isEmpty();
 
         String text = sms("dl-sms").get(0).path("message").asText();
-        assertThat(text).endsWith(MessageRenderer.SMS_OPT_OUT);
-        assertThat(MessageRenderer.gsm7Septets(text)).isBetween(1, MessageRenderer.SMS_SEGMENT);
+        assertThat(text).endsWith(SmsText.OPT_OUT);
+        assertThat(SmsText.gsm7Septets(text)).isBetween(1, SmsText.SEGMENT);
     }
 
     @Test
@@ -137,7 +137,8 @@ class DeliverHandlerIT {
         assertThat(entry.get("reason").s()).isEqualTo("provider_rejected");
         assertThat(entry.get("providerError").s()).isEqualTo("InvalidParameter");
         assertThat(stack.ledger().counted("dl-refused", capWindow())).isZero();
-        assertThat(stack.receive(stack.smsQueue)).isEmpty();
+        // only this test's customer: a copy another test re-queued with a delay can become visible in between
+        assertThat(stack.receive(stack.smsQueue)).noneMatch(message -> message.body().contains("\"dl-refused\""));
     }
 
     @Test

@@ -24,7 +24,7 @@ import za.co.personalisation.core.event.ConsentEvent;
 import za.co.personalisation.core.event.ConversionEvent;
 import za.co.personalisation.core.event.ErasureEvent;
 import za.co.personalisation.core.event.InterestEvent;
-import za.co.personalisation.core.event.InterestEventCodec;
+import za.co.personalisation.core.event.InvalidRecordException;
 import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.profile.EventValidator;
@@ -171,7 +171,7 @@ final class ProfileEnricher {
                         .add(new Decoded(event, sequence, data, record));
                     continue;
                 }
-            } catch (InterestEventCodec.InvalidRecordException e) {
+            } catch (InvalidRecordException e) {
                 reason = e.getMessage();
             }
             total.invalid++;

@@ -26,12 +26,13 @@ import za.co.personalisation.core.offer.OfferMatch;
 import za.co.personalisation.core.offer.OfferMatcher;
 import za.co.personalisation.core.outcome.Holdout;
 import za.co.personalisation.core.profile.Channel;
+import za.co.personalisation.core.profile.InterestStat;
 import za.co.personalisation.core.profile.Profile;
 import za.co.personalisation.core.profile.ShadowCustomers;
 
 /**
  * Turns profile changes (DynamoDB Streams, NEW_AND_OLD_IMAGES) into notifications: match offers for meaningful
- * changes, apply the policy (consent per channel, channel preference), claim the ledger entry (the conditional
+ * changes, apply the policy (consent per channel, the offer's channel order), claim the ledger entry (the conditional
  * put that makes a notification happen once), publish to SNS in batches of ten for the whole invocation, and
  * confirm the ledger entries as queued.
  *
@@ -131,21 +132,21 @@ final class OfferNotifier {
             }
             return List.of();
         }
-        List<Channel> preference = ProfileHints.channelPreference(newImage);
         List<Notification> notifications = new ArrayList<>();
         for (OfferMatch match : matcher.match(catalog, before, after, now, reachable)) {
             unit.count("OffersMatched", 1);
-            NotificationPolicy.Decision decision = policy.decide(after, match.offer(), preference);
+            NotificationPolicy.Decision decision = policy.decide(after, match.offer());
             if (!decision.send()) {
                 suppressed(unit, after.customerId(), match, decision.suppressedBecause());
                 continue;
             }
+            InterestStat credited = after.interests().get(match.interest());
             Notification notification = new Notification(after.customerId(), match.offer().offerId(),
                 decision.channel(), match.causeEventId(), match.interest(), match.locationRule(),
                 match.catalogVersion(), match.trigger().wireName(),
                 // a shadow customer's notifications are always replayed traffic: sandbox only (docs/replay.md)
-                ShadowCustomers.isShadow(after.customerId()) || ProfileHints.replayed(newImage, match.interest()), now,
-                ProfileHints.traceId(newImage, match.interest()));
+                ShadowCustomers.isShadow(after.customerId()) || credited != null && credited.lastEventReplay(), now,
+                credited == null ? "" : credited.lastTraceId());
             if (holdout.inControl(after.customerId(), match.offer().offerId(), match.offer().controlShare())) {
                 heldOut(unit, notification, match);
                 continue;

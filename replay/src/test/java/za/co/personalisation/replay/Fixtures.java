@@ -2,7 +2,7 @@ package za.co.personalisation.replay;
 
 import java.time.Instant;
 import za.co.personalisation.core.event.InterestEvent;
-import za.co.personalisation.core.event.InterestEventCodec;
+import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.location.Gazetteer;
 import za.co.personalisation.replay.archive.ArchiveRecord;
 
@@ -22,6 +22,6 @@ public final class Fixtures {
     /** Customer 12345's electronics event in Cape Town, archived. */
     public static ArchiveRecord record(String eventId, Instant arrival) {
         return new ArchiveRecord("shardId-000000000000", eventId, arrival, "12345",
-            InterestEventCodec.encode(interest(eventId, "12345", "electronics", "Cape Town", arrival)));
+            StreamEventCodec.encode(interest(eventId, "12345", "electronics", "Cape Town", arrival)));
     }
 }

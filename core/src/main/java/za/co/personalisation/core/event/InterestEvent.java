@@ -5,7 +5,7 @@ import java.util.Objects;
 import za.co.personalisation.core.location.Location;
 
 /**
- * A validated, normalised interest event: what goes onto the stream (see {@link InterestEventCodec}).
+ * A validated, normalised interest event: what goes onto the stream (see {@link StreamEventCodec}).
  *
  * @param eventId    the client's idempotency key, or one assigned at ingest
  * @param customerId pseudonymous customer id; never a phone number, email address or name

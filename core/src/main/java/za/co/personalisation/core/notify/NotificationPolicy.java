@@ -11,8 +11,9 @@ import za.co.personalisation.core.profile.Profile;
  * Decides whether, and on which channel, an offer may go to a customer. Pure.
  *
  * <p>POPIA s69: direct marketing by SMS or email only with the customer's consent for that channel. Among the
- * offer's channels with consent granted, the customer's own preference order wins when the profile states one;
- * otherwise the offer's order (the marketer's preference). With no consented channel the offer is suppressed for
+ * offer's channels with consent granted, a preference order given by the caller wins (no profile attribute holds
+ * one today: the unwritten {@code channelPreference} was removed in issue 16); otherwise the offer's order (the
+ * marketer's preference). With no consented channel the offer is suppressed for
  * lack of consent.
  */
 public final class NotificationPolicy {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import za.co.personalisation.core.notify.MessageRenderer;
 import za.co.personalisation.core.profile.Channel;
 
 /**
@@ -77,7 +76,7 @@ public record Offer(
             throw new IllegalArgumentException("offer " + offerId + " has no " + DEFAULT_LOCALE + " message");
         }
         for (Map.Entry<String, OfferMessage> message : messages.entrySet()) {
-            String problem = MessageRenderer.smsProblem(message.getValue().sms(), message.getKey());
+            String problem = SmsText.problem(message.getValue().sms(), message.getKey());
             if (problem != null) {
                 throw new IllegalArgumentException("offer " + offerId + " (" + message.getKey() + "): " + problem);
             }

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import za.co.personalisation.core.offer.Offer;
 import za.co.personalisation.core.offer.OfferMessage;
 import za.co.personalisation.core.profile.Channel;
+import za.co.personalisation.core.offer.SmsText;
 
 class MessageRendererTest {
 
@@ -75,44 +76,44 @@ class MessageRendererTest {
     void smsProblem_whenTextFillsTheSegmentExactly_isNull() {
         String text = "a".repeat(137);
 
-        assertThat(MessageRenderer.smsProblem(text)).isNull();
-        assertThat(MessageRenderer.gsm7Septets(text + MessageRenderer.SMS_OPT_OUT)).isEqualTo(160);
+        assertThat(SmsText.problem(text)).isNull();
+        assertThat(SmsText.gsm7Septets(text + SmsText.OPT_OUT)).isEqualTo(160);
     }
 
     @Test
     void smsProblem_whenOneSeptetOver_reportsTheLength() {
-        assertThat(MessageRenderer.smsProblem("a".repeat(138)))
+        assertThat(SmsText.problem("a".repeat(138)))
             .isEqualTo("the SMS text with the opt-out is 161 GSM-7 characters; at most 160 fit one message");
     }
 
     @Test
     void smsProblem_whenExtendedCharacters_countsEachTwice() {
-        assertThat(MessageRenderer.smsProblem("a".repeat(135) + "€")).isNull();
-        assertThat(MessageRenderer.smsProblem("a".repeat(136) + "€"))
+        assertThat(SmsText.problem("a".repeat(135) + "€")).isNull();
+        assertThat(SmsText.problem("a".repeat(136) + "€"))
             .isEqualTo("the SMS text with the opt-out is 161 GSM-7 characters; at most 160 fit one message");
-        assertThat(MessageRenderer.smsProblem("[".repeat(69)))
+        assertThat(SmsText.problem("[".repeat(69)))
             .isEqualTo("the SMS text with the opt-out is 161 GSM-7 characters; at most 160 fit one message");
     }
 
     @Test
     void gsm7Septets_countsBasicOnceAndExtendedTwice() {
-        assertThat(MessageRenderer.gsm7Septets("Café R99.99 @ 50% off!")).isEqualTo(22);
-        assertThat(MessageRenderer.gsm7Septets("£$¥ ÄÖÑÜ äöñüà ¿¡ §")).isEqualTo(19);
-        assertThat(MessageRenderer.gsm7Septets("€")).isEqualTo(2);
-        assertThat(MessageRenderer.gsm7Septets("^{}\\[~]|")).isEqualTo(16);
-        assertThat(MessageRenderer.gsm7Septets("")).isZero();
+        assertThat(SmsText.gsm7Septets("Café R99.99 @ 50% off!")).isEqualTo(22);
+        assertThat(SmsText.gsm7Septets("£$¥ ÄÖÑÜ äöñüà ¿¡ §")).isEqualTo(19);
+        assertThat(SmsText.gsm7Septets("€")).isEqualTo(2);
+        assertThat(SmsText.gsm7Septets("^{}\\[~]|")).isEqualTo(16);
+        assertThat(SmsText.gsm7Septets("")).isZero();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"Braai specials 🔥", "It’s on", "Sale — today", "Crème brûlée", "Cost: ₹100",
         "tab\there"})
     void smsProblem_whenCharacterOutsideGsm7_saysSo(String text) {
-        assertThat(MessageRenderer.smsProblem(text)).isEqualTo(NOT_GSM);
+        assertThat(SmsText.problem(text)).isEqualTo(NOT_GSM);
     }
 
     @Test
     void smsProblem_whenShortGsmText_isNull() {
-        assertThat(MessageRenderer.smsProblem(ENGLISH.sms())).isNull();
-        assertThat(MessageRenderer.smsProblem(AFRIKAANS.sms())).isNull();
+        assertThat(SmsText.problem(ENGLISH.sms())).isNull();
+        assertThat(SmsText.problem(AFRIKAANS.sms())).isNull();
     }
 }

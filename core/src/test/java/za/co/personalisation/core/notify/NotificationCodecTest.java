@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import za.co.personalisation.core.offer.Offer;
 import za.co.personalisation.core.offer.OfferMessage;
 import za.co.personalisation.core.profile.Channel;
+import za.co.personalisation.core.offer.SmsText;
 
 class NotificationCodecTest {
 
@@ -59,6 +60,6 @@ class NotificationCodecTest {
         assertThat(email.locale()).isEqualTo("en-ZA");
         assertThat(email.body()).startsWith("Buy 3, pay 2.").endsWith("Unsubscribe: https://example/unsubscribe/c1");
         assertThat(email.listUnsubscribe()).isEqualTo("https://example/unsubscribe/c1");
-        assertThat(MessageRenderer.gsm7Septets("[€]")).isEqualTo(6);
+        assertThat(SmsText.gsm7Septets("[€]")).isEqualTo(6);
     }
 }

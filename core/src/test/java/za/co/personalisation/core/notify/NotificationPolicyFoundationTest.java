@@ -75,6 +75,6 @@ class NotificationPolicyFoundationTest {
         assertThat(SuppressionReason.DUPLICATE.wireName()).isEqualTo("duplicate");
         assertThat(Arrays.stream(SuppressionReason.values()).map(SuppressionReason::wireName))
             .containsExactly("no_consent", "duplicate", "capped", "no_profile", "no_contact", "offer_withdrawn",
-                "offer_expired", "replayed_traffic");
+                "offer_expired", "replayed_traffic", "address_suppressed");
     }
 }

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import za.co.personalisation.core.offer.SmsText;
 
 class OptOutRepliesTest {
 
     @Test
     void everyLanguagesOptOutLine_advertisesAWordThatOptsOut() {
         for (String language : List.of("en", "af", "zu")) {
-            String word = OptOutReplies.advertised(MessageRenderer.smsOptOut(language));
+            String word = OptOutReplies.advertised(SmsText.optOut(language));
             assertThat(word).as(language).isNotNull();
             assertThat(OptOutReplies.isOptOut(word)).as(language + ": " + word).isTrue();
         }

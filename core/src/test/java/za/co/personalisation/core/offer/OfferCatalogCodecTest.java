@@ -55,8 +55,8 @@ class OfferCatalogCodecTest {
             for (Offer offer : OfferCatalogCodec.read(in).offers()) {
                 for (String locale : offer.messages().keySet()) {
                     String sms = renderer.render(offer, Channel.SMS, locale, "c1").body();
-                    assertThat(MessageRenderer.gsm7Septets(sms)).as(offer.offerId() + " " + locale)
-                        .isBetween(1, MessageRenderer.SMS_SEGMENT);
+                    assertThat(SmsText.gsm7Septets(sms)).as(offer.offerId() + " " + locale)
+                        .isBetween(1, SmsText.SEGMENT);
                 }
             }
         }

@@ -26,7 +26,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.dynamodb.ContactHashes;
+import za.co.personalisation.aws.dynamodb.ContactItems;
 import za.co.personalisation.aws.dynamodb.OfferReportSource;
+import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
 import za.co.personalisation.local.api.ApiGateway;
@@ -363,32 +365,25 @@ public final class LocalRuntime implements AutoCloseable {
         for (String id : seededCustomers) {
             Map<String, Object> customer = new LinkedHashMap<>();
             customer.put("customerId", id);
-            var key = Map.of("customerId", AttributeValue.fromS(id));
-            Map<String, AttributeValue> profile = dynamoDb.getItem(b -> b.tableName(profilesTable).key(key)
-                .consistentRead(true)).item();
+            Map<String, AttributeValue> profile = ProfileItems.get(dynamoDb, profilesTable, id);
             Map<String, String> consent = new LinkedHashMap<>();
-            if (profile != null && profile.get("consent") != null && profile.get("consent").m() != null) {
-                profile.get("consent").m().forEach((channel, value) -> consent.put(channel,
-                    value.m() != null && value.m().get("state") != null ? value.m().get("state").s() : "unknown"));
+            if (profile != null) {
+                ProfileItems.consentOf(profile).forEach((channel, value) -> consent.put(channel.wireName(),
+                    value.state().wireName()));
             }
             customer.put("consent", consent);
-            customer.put("exists", profile != null && !profile.isEmpty());
-            Map<String, AttributeValue> contact = dynamoDb.getItem(b -> b.tableName(contactsTable).key(key)
-                .consistentRead(true)).item();
+            customer.put("exists", profile != null);
+            ContactItems.Contact contact = ContactItems.get(dynamoDb, contactsTable, id);
             Map<String, String> masked = new LinkedHashMap<>();
             if (contact != null) {
-                for (String field : List.of("phone", "email")) {
-                    AttributeValue value = contact.get(field);
-                    if (value != null && value.s() != null) {
-                        masked.put(field, Outbox.mask(value.s()));
-                    }
+                if (contact.phone() != null) {
+                    masked.put("phone", Outbox.mask(contact.phone()));
                 }
-                for (String field : List.of("locale", "timeZone")) {
-                    AttributeValue value = contact.get(field);
-                    if (value != null && value.s() != null) {
-                        masked.put(field, value.s());
-                    }
+                if (contact.email() != null) {
+                    masked.put("email", Outbox.mask(contact.email()));
                 }
+                masked.put("locale", contact.locale());
+                masked.put("timeZone", contact.timeZone());
             }
             customer.put("contact", masked);
             list.add(customer);

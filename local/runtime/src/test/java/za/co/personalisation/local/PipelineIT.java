@@ -154,6 +154,17 @@ class PipelineIT {
     }
 
     @Test
+    void seededCustomers_showTheirConsentPerChannel_andOnlyMaskedContactDetails() {
+        Map<String, Object> pieter = runtime.customers().stream()
+            .filter(customer -> customer.get("customerId").equals("23456")).findFirst().orElseThrow();
+
+        assertThat(pieter.get("exists")).isEqualTo(true);
+        assertThat(pieter.get("consent")).isEqualTo(Map.of("sms", "revoked", "email", "granted"));
+        assertThat(pieter.get("contact")).isEqualTo(Map.of("phone", "+27*****22", "email", "p***@example.co.za",
+            "locale", "af-ZA", "timeZone", "Africa/Johannesburg"));
+    }
+
+    @Test
     void unknownRouteAndWrongMethod_areProblems() throws Exception {
         HttpResponse<String> missing = post("/nothing-here", "application/json", "{}");
         assertThat(missing.statusCode()).isEqualTo(404);

@@ -9,13 +9,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.core.exception.SdkException;
 import za.co.personalisation.core.event.InterestEvent;
-import za.co.personalisation.core.event.InterestEventCodec;
+import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.location.Gazetteer;
 import za.co.personalisation.replay.kinesis.KinesisPutter;
 
 /**
  * Writes events straight into the interest-events stream, past the API, as ingest would: the same envelope
- * ({@link InterestEventCodec}, place resolved by the gazetteer, receivedAt = when it is sent), partition key =
+ * ({@link StreamEventCodec}, place resolved by the gazetteer, receivedAt = when it is sent), partition key =
  * customerId, PutRecords batches that leave when full ({@code batchSize}, at most 500) or after {@code linger},
  * on a few writer threads. Records Kinesis refuses are retried by the {@link KinesisPutter}.
  */
@@ -62,7 +62,7 @@ public final class KinesisSink extends BatchingSink {
             InterestEvent envelope = new InterestEvent(event.eventId(), event.customerId(),
                 event.interest().toLowerCase(Locale.ROOT), gazetteer.resolve(event.place()),
                 Instant.ofEpochSecond(0, times.intended(event.index()) * 1_000), now, "", false);
-            entries.add(new KinesisPutter.Entry(event.customerId(), InterestEventCodec.encode(envelope), event));
+            entries.add(new KinesisPutter.Entry(event.customerId(), StreamEventCodec.encode(envelope), event));
         }
         try {
             KinesisPutter.Outcome outcome = putter.put(entries, entry -> times.reached(EventTimes.Stage.ACCEPTED,

@@ -8,7 +8,8 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import za.co.personalisation.core.event.InterestEvent;
-import za.co.personalisation.core.event.InterestEventCodec;
+import za.co.personalisation.core.event.StreamEventCodec;
+import za.co.personalisation.core.event.InvalidRecordException;
 import za.co.personalisation.replay.kinesis.ShardMap;
 import za.co.personalisation.aws.retry.Sleeper;
 
@@ -60,8 +61,8 @@ public final class ReceivedTimes {
 
     private static InterestEvent decode(Record record) {
         try {
-            return InterestEventCodec.decode(record.data().asByteArrayUnsafe());
-        } catch (InterestEventCodec.InvalidRecordException e) {
+            return StreamEventCodec.decodeInterest(record.data().asByteArrayUnsafe());
+        } catch (InvalidRecordException e) {
             return null;
         }
     }

@@ -7,7 +7,7 @@ import za.co.personalisation.core.event.ConversionEvent;
 import za.co.personalisation.core.event.ErasureEvent;
 import za.co.personalisation.core.event.EventLimits;
 import za.co.personalisation.core.event.InterestEvent;
-import za.co.personalisation.core.event.InterestEventCodec;
+import za.co.personalisation.core.event.InvalidRecordException;
 import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.event.StreamEventCodec;
 
@@ -42,7 +42,7 @@ public final class EnvelopeRewriter {
         }
     }
 
-    /** @throws InterestEventCodec.InvalidRecordException when the record is not a valid envelope */
+    /** @throws InvalidRecordException when the record is not a valid envelope */
     public Rewritten rewrite(byte[] original) {
         StreamEvent event = StreamEventCodec.decode(original);
         StreamEvent replayed = mark(event);
@@ -72,7 +72,7 @@ public final class EnvelopeRewriter {
     private String eventId(String original) {
         String id = original + eventIdSuffix;
         if (id.length() > EventLimits.MAX_ID_LENGTH) {
-            throw new InterestEventCodec.InvalidRecordException("eventId '" + original + "' with suffix '"
+            throw new InvalidRecordException("eventId '" + original + "' with suffix '"
                 + eventIdSuffix + "' is longer than " + EventLimits.MAX_ID_LENGTH + " characters");
         }
         return id;

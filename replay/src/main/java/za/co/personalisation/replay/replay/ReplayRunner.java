@@ -3,7 +3,7 @@ package za.co.personalisation.replay.replay;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicBoolean;
-import za.co.personalisation.core.event.InterestEventCodec;
+import za.co.personalisation.core.event.InvalidRecordException;
 import za.co.personalisation.replay.archive.ArchiveRecord;
 import za.co.personalisation.aws.retry.Sleeper;
 
@@ -40,7 +40,7 @@ public final class ReplayRunner {
                 EnvelopeRewriter.Rewritten rewritten;
                 try {
                     rewritten = rewriter.rewrite(record.data());
-                } catch (InterestEventCodec.InvalidRecordException | IllegalArgumentException e) {
+                } catch (InvalidRecordException | IllegalArgumentException e) {
                     stats.skipped("cannot be marked as a replay: " + e.getMessage());
                     continue;
                 }

@@ -15,10 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import za.co.personalisation.core.Fixtures;
-import za.co.personalisation.core.event.InterestEventCodec.InvalidRecordException;
 import za.co.personalisation.core.location.Location;
 
-class InterestEventCodecTest {
+class StreamEventCodecTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String FIXTURE = "records/interest-event-v1.json";
@@ -28,19 +27,19 @@ class InterestEventCodecTest {
 
     @Test
     void encode_writesTheVersionedEnvelopeField_forField() throws IOException {
-        JsonNode encoded = MAPPER.readTree(InterestEventCodec.encode(FIXTURE_EVENT));
+        JsonNode encoded = MAPPER.readTree(StreamEventCodec.encode(FIXTURE_EVENT));
 
         assertThat(encoded).isEqualTo(MAPPER.readTree(Fixtures.bytes(FIXTURE)));
     }
 
     @Test
     void decode_whenFixtureRecord_readsEveryField() {
-        assertThat(InterestEventCodec.decode(Fixtures.bytes(FIXTURE))).isEqualTo(FIXTURE_EVENT);
+        assertThat(StreamEventCodec.decodeInterest(Fixtures.bytes(FIXTURE))).isEqualTo(FIXTURE_EVENT);
     }
 
     @Test
     void roundTrip_whenKnownLocation_returnsAnEqualEvent() {
-        assertThat(InterestEventCodec.decode(InterestEventCodec.encode(FIXTURE_EVENT))).isEqualTo(FIXTURE_EVENT);
+        assertThat(StreamEventCodec.decodeInterest(StreamEventCodec.encode(FIXTURE_EVENT))).isEqualTo(FIXTURE_EVENT);
     }
 
     @Test
@@ -49,7 +48,7 @@ class InterestEventCodecTest {
             Location.unknown("Atlantis Bay \"Ñandú\" ☀"), Instant.parse("2026-11-19T09:00:00.000000123Z"),
             Instant.parse("2026-11-25T10:00:00Z"), "", false).asReplay();
 
-        InterestEvent decoded = InterestEventCodec.decode(InterestEventCodec.encode(event));
+        InterestEvent decoded = StreamEventCodec.decodeInterest(StreamEventCodec.encode(event));
 
         assertThat(decoded).isEqualTo(event);
         assertThat(decoded.replay()).isTrue();
@@ -61,14 +60,15 @@ class InterestEventCodecTest {
         InterestEvent event = new InterestEvent("e1", "12345", "books", Location.unknown("Atlantis"),
             Instant.parse("2026-11-25T10:00:00Z"), Instant.parse("2026-11-25T10:00:00Z"), "", false);
 
-        JsonNode location = MAPPER.readTree(InterestEventCodec.encode(event)).path("location");
+        JsonNode location = MAPPER.readTree(StreamEventCodec.encode(event)).path("location");
 
         assertThat(location).isEqualTo(MAPPER.readTree("{\"key\":\"\",\"name\":\"Atlantis\",\"known\":false}"));
     }
 
     @Test
     void decode_whenTraceIdAndReplayAbsent_defaultsToEmptyAndFalse() {
-        InterestEvent decoded = InterestEventCodec.decode(record(json -> json.remove(List.of("traceId", "replay"))));
+        InterestEvent decoded = StreamEventCodec.decodeInterest(record(json -> json.remove(List.of("traceId",
+            "replay"))));
 
         assertThat(decoded.traceId()).isEmpty();
         assertThat(decoded.replay()).isFalse();
@@ -76,7 +76,7 @@ class InterestEventCodecTest {
 
     @Test
     void decode_whenLocationNotKnown_ignoresAnyKeyAndKeepsTheName() {
-        InterestEvent decoded = InterestEventCodec.decode(record(json -> json.withObjectProperty("location")
+        InterestEvent decoded = StreamEventCodec.decodeInterest(record(json -> json.withObjectProperty("location")
             .put("known", false).put("key", "ZA/WC").put("name", "Atlantis")));
 
         assertThat(decoded.location()).isEqualTo(Location.unknown("Atlantis"));
@@ -85,7 +85,7 @@ class InterestEventCodecTest {
     @ParameterizedTest
     @ValueSource(strings = {"{", "{\"schema\":\"interest-event/1\",\"schema\":\"interest-event/1\"}", "not json"})
     void decode_whenNotJson_saysSo(String data) {
-        assertThatThrownBy(() -> InterestEventCodec.decode(data.getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> StreamEventCodec.decodeInterest(data.getBytes(StandardCharsets.UTF_8)))
             .isInstanceOf(InvalidRecordException.class)
             .hasMessageStartingWith("not JSON: ");
     }
@@ -93,21 +93,22 @@ class InterestEventCodecTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "[]", "\"interest-event/1\"", "null"})
     void decode_whenNotAnObject_saysSo(String data) {
-        assertThatThrownBy(() -> InterestEventCodec.decode(data.getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> StreamEventCodec.decodeInterest(data.getBytes(StandardCharsets.UTF_8)))
             .isInstanceOf(InvalidRecordException.class)
             .hasMessage("not a JSON object");
     }
 
     @Test
     void decode_whenSchemaIsAnotherVersion_namesBothVersions() {
-        assertThatThrownBy(() -> InterestEventCodec.decode(record(json -> json.put("schema", "interest-event/2"))))
+        assertThatThrownBy(() -> StreamEventCodec.decodeInterest(record(json -> json.put("schema",
+            "interest-event/2"))))
             .isInstanceOf(InvalidRecordException.class)
             .hasMessage("unsupported schema 'interest-event/2', expected interest-event/1");
     }
 
     @Test
     void decode_whenSchemaMissing_rejectsIt() {
-        assertThatThrownBy(() -> InterestEventCodec.decode(record(json -> json.remove("schema"))))
+        assertThatThrownBy(() -> StreamEventCodec.decodeInterest(record(json -> json.remove("schema"))))
             .isInstanceOf(InvalidRecordException.class)
             .hasMessage("unsupported schema '', expected interest-event/1");
     }
@@ -115,16 +116,16 @@ class InterestEventCodecTest {
     @ParameterizedTest
     @ValueSource(strings = {"eventId", "customerId", "interest", "occurredAt", "receivedAt"})
     void decode_whenRequiredFieldMissing_namesIt(String field) {
-        assertThatThrownBy(() -> InterestEventCodec.decode(record(json -> json.remove(field))))
+        assertThatThrownBy(() -> StreamEventCodec.decodeInterest(record(json -> json.remove(field))))
             .isInstanceOf(InvalidRecordException.class)
             .hasMessage("field '" + field + "' is missing or not a non-empty string");
     }
 
     @Test
     void decode_whenFieldIsANumberOrBlank_namesIt() {
-        assertThatThrownBy(() -> InterestEventCodec.decode(record(json -> json.put("customerId", 12345))))
+        assertThatThrownBy(() -> StreamEventCodec.decodeInterest(record(json -> json.put("customerId", 12345))))
             .hasMessage("field 'customerId' is missing or not a non-empty string");
-        assertThatThrownBy(() -> InterestEventCodec.decode(record(json -> json.put("eventId", "  "))))
+        assertThatThrownBy(() -> StreamEventCodec.decodeInterest(record(json -> json.put("eventId", "  "))))
             .hasMessage("field 'eventId' is missing or not a non-empty string");
     }
 
@@ -132,21 +133,21 @@ class InterestEventCodecTest {
     void decode_whenKnownLocationHasNoKey_namesTheKey() {
         byte[] data = record(json -> json.withObjectProperty("location").remove("key"));
 
-        assertThatThrownBy(() -> InterestEventCodec.decode(data))
+        assertThatThrownBy(() -> StreamEventCodec.decodeInterest(data))
             .isInstanceOf(InvalidRecordException.class)
             .hasMessage("field 'key' is missing or not a non-empty string");
     }
 
     @Test
     void decode_whenLocationMissing_namesTheName() {
-        assertThatThrownBy(() -> InterestEventCodec.decode(record(json -> json.remove("location"))))
+        assertThatThrownBy(() -> StreamEventCodec.decodeInterest(record(json -> json.remove("location"))))
             .isInstanceOf(InvalidRecordException.class)
             .hasMessage("field 'name' is missing or not a non-empty string");
     }
 
     @Test
     void decode_whenTimestampNotIso_quotesIt() {
-        assertThatThrownBy(() -> InterestEventCodec.decode(record(json -> json.put("occurredAt", "yesterday"))))
+        assertThatThrownBy(() -> StreamEventCodec.decodeInterest(record(json -> json.put("occurredAt", "yesterday"))))
             .isInstanceOf(InvalidRecordException.class)
             .hasMessage("a timestamp is not ISO-8601: yesterday");
     }

@@ -10,7 +10,7 @@ const FINAL = new Set(['delivered', 'suppressed', 'failed', 'no offer', 'held ou
 const state = {
   config: { routes: [], customers: [], apiKey: '', apiKeyHeader: 'x-api-key' },
   customers: new Map(),
-  seenMessages: new Set(),
+  seenMessages: new Map(), // channel:providerMessageId -> the message's delivery-state element
   journeys: new Map(), // eventId -> { started, element, outcome }
 };
 
@@ -274,8 +274,13 @@ async function pollOutbox() {
     const list = $('offers');
     for (const message of messages) {
       const key = `${message.channel}:${message.providerMessageId}`;
-      if (state.seenMessages.has(key)) continue;
-      state.seenMessages.add(key);
+      if (state.seenMessages.has(key)) {
+        showDelivery(state.seenMessages.get(key), message.delivery);
+        continue;
+      }
+      const delivery = el('p', { class: 'delivery', role: 'status' });
+      showDelivery(delivery, message.delivery);
+      state.seenMessages.set(key, delivery);
       const item = el('li', {
         class: `offer ${message.customerId === selectedCustomer() ? 'mine' : ''}`,
         'data-customer-id': message.customerId,
@@ -289,7 +294,9 @@ async function pollOutbox() {
       message.subject ? el('p', { class: 'offer-subject', text: message.subject }) : null,
       el('p', { class: 'offer-text', text: message.subject ? firstLine(message.text) : message.text }),
       el('p', { class: 'offer-meta', text: `for event ${message.eventId || '?'}`
-        + (message.sentAt ? ` · sent ${new Date(message.sentAt).toLocaleTimeString()}` : '') }));
+        + (message.sentAt ? ` · sent ${new Date(message.sentAt).toLocaleTimeString()}` : '') }),
+      delivery,
+      feedbackButtons(message, delivery));
       list.prepend(item);
       $('offers-empty').hidden = true;
     }
@@ -297,6 +304,61 @@ async function pollOutbox() {
   } catch (error) {
     setHealth(false, error);
   }
+}
+
+// ---------------------------------------------------------------- delivery feedback
+
+const DELIVERY_LABELS = {
+  awaiting: 'awaiting the provider\'s receipt',
+  delivered: 'delivered',
+  bounced: 'bounced (address suppressed)',
+  complained: 'marked as spam (address suppressed)',
+  rejected: 'rejected by the provider',
+  failed: 'not delivered',
+  opted_out: 'opted out (SMS consent revoked)',
+};
+
+function showDelivery(element, delivery) {
+  const value = delivery || 'awaiting';
+  if (element.dataset.delivery === value) return;
+  element.dataset.delivery = value;
+  element.textContent = `Delivery: ${DELIVERY_LABELS[value] || value}`;
+}
+
+/** What the customer's phone or mail server could do next: reply STOP to an SMS, bounce an email. */
+function feedbackButtons(message, delivery) {
+  const actions = el('p', { class: 'offer-actions' });
+  const send = async (button, path, body) => {
+    button.disabled = true;
+    try {
+      const response = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body) });
+      if (!response.ok) {
+        const problem = await response.json().catch(() => ({}));
+        delivery.textContent = `${button.textContent} was refused: ${problem.detail || response.status}`;
+        button.disabled = false;
+      }
+    } catch (error) {
+      delivery.textContent = `${button.textContent} failed: ${error.message}`;
+      button.disabled = false;
+    }
+  };
+  if (message.channel === 'sms' && message.recipient) {
+    const stop = el('button', { type: 'button', class: 'secondary', text: 'Reply STOP' });
+    // the reply comes from the recipient's phone, as the customer's would; the page never shows the number
+    stop.addEventListener('click', () => send(stop, '/local/inbound-sms', { from: message.recipient, text: 'STOP' }));
+    actions.append(stop);
+  }
+  if (message.channel === 'email' && message.providerMessageId) {
+    const bounce = el('button', { type: 'button', class: 'secondary', text: 'Bounce' });
+    bounce.addEventListener('click', () => send(bounce, '/local/email-events',
+      { messageId: message.providerMessageId, type: 'bounce' }));
+    const complain = el('button', { type: 'button', class: 'secondary', text: 'Mark as spam' });
+    complain.addEventListener('click', () => send(complain, '/local/email-events',
+      { messageId: message.providerMessageId, type: 'complaint' }));
+    actions.append(bounce, ' ', complain);
+  }
+  return actions.childElementCount ? actions : null;
 }
 
 function firstLine(text) {

@@ -1,6 +1,7 @@
 // End-to-end test of the local page in headless Chromium (Debian's chromium driven by playwright-core):
 // a person picks customer 12345, types an interest and a location with the keyboard, submits, and sees the
-// offer arrive and its journey complete. Also checks labels, validation, the contact form's message, and that
+// offer arrive and its journey complete, its delivery receipt, and a "Reply STOP" that opts the customer out. Also
+// checks labels, validation, the contact form's message, and that
 // events the tracker (tracker.js) still holds when the page is left go in a beacon and are applied.
 //
 //   node frontend/test/e2e.mjs http://127.0.0.1:3000/ [screenshot-dir]
@@ -107,6 +108,16 @@ try {
       expect(stages.includes(stage), `stage ${stage} missing from ${stages.join(', ')}`);
     }
     expect((await journey.locator('.outcome').textContent()).startsWith('Delivered'), 'outcome text');
+  });
+
+  await check('the offer shows its delivery receipt, and Reply STOP marks it opted out', async () => {
+    expect(eventId, 'no event was accepted, so no offer arrived');
+    const offer = page.locator(`#offers li[data-event-id="${eventId}"]`);
+    await offer.locator('.delivery[data-delivery="delivered"]').waitFor({ timeout: ARRIVAL_MS });
+    await offer.getByRole('button', { name: 'Reply STOP' }).click();
+    await offer.locator('.delivery[data-delivery="opted_out"]').waitFor({ timeout: ARRIVAL_MS });
+    const text = await offer.locator('.delivery').textContent();
+    expect(text.includes('opted out'), `delivery state: ${text}`);
   });
 
   await check('saving contact details answers with a clear message either way', async () => {

@@ -87,6 +87,11 @@ final class FeedbackProcessor {
                     .with("errorType", e.getClass().getSimpleName()).log();
                 unit.count("FeedbackRetried", 1);
                 failures.fail(message.getMessageId());
+            } catch (RuntimeException e) {
+                // a bug or data no retry can fix: put it aside with its reason, the batch goes on
+                if (!deadLetter(message, "cannot_process", e.getClass().getSimpleName(), "", unit)) {
+                    failures.fail(message.getMessageId());
+                }
             }
         }
         unit.count("FeedbackMessages", batch.getRecords().size()).flush();

@@ -38,6 +38,6 @@ class ArtifactsIT {
             }
             functions++;
         }
-        assertThat(functions).isEqualTo(4);
+        assertThat(functions).isEqualTo(5);
     }
 }

@@ -70,6 +70,6 @@ class SamBuildIT {
             assertThat(Files.exists(artifact.resolve("Makefile"))).as("sources are not shipped").isFalse();
             functions++;
         }
-        assertThat(functions).isEqualTo(4);
+        assertThat(functions).isEqualTo(5);
     }
 }

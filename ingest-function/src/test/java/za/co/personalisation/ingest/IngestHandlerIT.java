@@ -13,7 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import za.co.personalisation.aws.dynamodb.ContactHashes;
+import za.co.personalisation.aws.dynamodb.ContactItems;
 import za.co.personalisation.local.emulator.MotoExtension;
+import za.co.personalisation.local.emulator.MotoServer;
 
 /** Every route of the function through the handler against moto, as API Gateway would call it. */
 @ExtendWith(MotoExtension.class)
@@ -104,6 +107,10 @@ class IngestHandlerIT {
         assertThat(item.get("phone").s()).isEqualTo("+27821234567");
         assertThat(item.get("email").s()).isEqualTo("thandi@example.co.za");
         assertThat(item.get("locale").s()).isEqualTo("zu-ZA");
+        // the keyed hash a STOP reply from this phone is mapped back to the customer by (issue 17)
+        assertThat(item.get(ContactItems.PHONE_HASH).s())
+            .isEqualTo(new ContactHashes(MotoServer.ERASURE_KEY).phone("+27821234567"))
+            .doesNotContain("27821234567").hasSize(64);
         assertThat(bed.records()).as("contact data never goes onto the stream").hasSize(records);
         assertThat(bed.lines).noneMatch(line -> line.contains("27821234567") || line.contains("thandi"));
         assertThat(bed.lines).anyMatch(line -> line.contains("\"route\":\"/customers/{id}/contact\"")

@@ -4,14 +4,15 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Which inbound SMS texts are opt-outs: the words the messages advertise ({@link za.co.personalisation.core.offer.SmsText#optOut}: "Reply
- * STOP to opt out.", "Antwoord STOP om te onttrek.") and the ones carriers and AWS End User Messaging treat as
+ * Which inbound SMS texts are opt-outs: the words the messages advertise
+ * ({@link za.co.personalisation.core.offer.SmsText#optOut}: "Reply STOP to opt out.", "Antwoord STOP om te
+ * onttrek.") and the ones carriers and AWS End User Messaging treat as
  * opt-out keywords by default. A reply is an opt-out when, ignoring case, surrounding space and closing punctuation,
  * it is one of these words and nothing else: "stop!" is, "don't stop" is not.
  */
 public final class OptOutReplies {
 
-    /** Every word an SMS advertises must be in here (MessageRendererTest checks each language's line). */
+    /** Every word an SMS advertises must be in here (OptOutRepliesTest checks each language's line). */
     public static final Set<String> KEYWORDS = Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
         "OPTOUT", "OPT-OUT");
 

@@ -2,7 +2,6 @@ package za.co.personalisation.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -100,6 +98,13 @@ class FeedbackLoopIT {
         // the receipts simulated later and the repeated bounce left the entry as it was
         Thread.sleep(3000);
         assertThat(ledger(customer, "TRVL-ZA-01#email")).isEqualTo(bounced);
+
+        // the suppression is the address's: a new address is emailed again
+        assertThat(put("/customers/" + customer + "/contact", "{\"email\":\"new-address@example.co.za\","
+            + "\"locale\":\"en-ZA\",\"timeZone\":\"Africa/Johannesburg\"}").statusCode()).isEqualTo(204);
+        String third = event(customer, "pets", "Kimberley");
+        Outbox.Message again = await("an email to the new address", () -> message(m -> m.eventId().equals(third)));
+        assertThat(again.recipient()).isEqualTo("new-address@example.co.za");
         assertThat(CONSOLE.toString(StandardCharsets.UTF_8)).doesNotContain("bounces@example.co.za");
     }
 

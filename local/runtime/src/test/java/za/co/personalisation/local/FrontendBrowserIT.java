@@ -18,7 +18,8 @@ import za.co.personalisation.local.emulator.ProjectRoot;
 /**
  * The page as a person uses it, in headless Chromium (Debian's chromium driven by playwright-core): the local
  * runtime serves frontend/ and the API, and frontend/test/e2e.mjs picks customer 12345, submits an interest and a
- * location with the keyboard, and waits for the offer and the event's journey to appear. The test installs what it
+ * location with the keyboard, and waits for the offer and the event's journey to appear, then for the offer's
+ * delivery receipt, and presses "Reply STOP" (issue 17). The test installs what it
  * needs by itself (frontend/test/ensure-browser.sh: apt-get chromium as root, npm ci for playwright-core); only
  * where that is impossible (not root and no chromium, or no Node.js) is it skipped, with the reason.
  * A screenshot of the page is left in local/runtime/target/e2e/local-page.png.
@@ -59,6 +60,7 @@ class FrontendBrowserIT {
         assertThat(e2e.exit()).as("the browser test failed:%n%s%nruntime console:%n%s", e2e.output(),
             CONSOLE.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(e2e.output()).contains("the offer arrives in the live list for customer 12345")
+            .contains("ok     the offer shows its delivery receipt, and Reply STOP marks it opted out")
             .contains("ok     events still waiting when the page is left go in one beacon")
             .contains("ok     the dashboard draws every widget from the local metrics")
             .containsPattern("e2e: \\d+ passed, 0 failed");

@@ -194,7 +194,8 @@ public final class LoadReport {
 
         double costRate = times.acceptedCount() / sendSeconds;
         CostModel.Inputs inputs = new CostModel.Inputs(times.acceptedCount(), outcome.calls(), outcome.apiRequests(),
-            outcome.invocations(), 1024, outcome.logBytes(), sendSeconds, outcome.shards(), 0.05);
+            outcome.invocations(), 1024, outcome.logBytes(), sendSeconds, outcome.shards(),
+            CostModel.TEMPLATE_XRAY_SAMPLED_SHARE);
         ObjectNode cost = CostModel.toJson(inputs, prices, costRate);
         cost.put("stackCallsCounted", outcome.stackCallsCounted());
         if (stats.applied < 0.98 * times.acceptedCount()) {

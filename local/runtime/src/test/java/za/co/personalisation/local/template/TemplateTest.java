@@ -77,6 +77,6 @@ class TemplateTest {
                 }
             }
         }
-        assertThat(mappings).isEqualTo(4);
+        assertThat(mappings).isEqualTo(5);
     }
 }

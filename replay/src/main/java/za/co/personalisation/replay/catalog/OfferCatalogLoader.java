@@ -1,4 +1,4 @@
-package za.co.personalisation.aws.catalog;
+package za.co.personalisation.replay.catalog;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,8 +21,9 @@ import za.co.personalisation.core.offer.OfferCatalogCodec;
  * ({@code AWS_ENDPOINT_URL}, {@code AWS_REGION} or the profile's region, {@code AWS_PROFILE} or access keys), or
  * from the options. See docs/offers.md.
  *
- * <pre>java -cp notify-function/target/notify-function.jar za.co.personalisation.aws.catalog.OfferCatalogLoader \
- *     [--stage dev | --table offers-dev] [--endpoint-url URL] [--region REGION] [--merge] [--dry-run] FILE</pre>
+ * <pre>./pipeline offers [--local] [--stage dev | --table offers-dev] [--endpoint-url URL] [--region REGION] [--merge]
+ *     [--dry-run] FILE</pre>
+ * A command-line tool, so it lives with the other tools in this module, in no function's jar.
  */
 public final class OfferCatalogLoader {
 

@@ -55,7 +55,7 @@ public final class NotifyHandler implements RequestHandler<DynamodbEvent, Stream
     }
 
     /** For tests: the clients (e.g. with a request-counting interceptor) and the clock are given. */
-    public NotifyHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SqsClient sqs, Clock clock) {
+    NotifyHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SqsClient sqs, Clock clock) {
         JsonLog log = JsonLog.forFunction(settings.functionName("notify-function"));
         this.log = log;
         this.notifier = new OfferNotifier(

@@ -45,7 +45,7 @@ public final class ColdStart {
         "COLDSTART jvmMs=(\\d+) initMs=([0-9.]+) firstMs=([0-9.]+) secondMs=([0-9.]+)");
     private static final Map<String, String> NAIVE = Map.of(
         "EnrichFunction", "za.co.personalisation.enrich.NaiveEnrichHandler",
-        "NotifyFunction", "za.co.personalisation.benchmarks.coldstart.NaiveNotifyHandler");
+        "NotifyFunction", "za.co.personalisation.notify.NaiveNotifyHandler");
 
     /** One fresh JVM's figures, in milliseconds. */
     record Sample(long jvm, double init, double first, double second) {

@@ -66,8 +66,17 @@ import za.co.personalisation.local.template.Template;
  */
 public final class LocalRuntime implements AutoCloseable {
 
-    /** How to start. {@code motoPort} 0 = any free port; {@code moto} non-null = use that emulator. */
-    public record Options(Path root, int port, int motoPort, String stage, MotoServer moto, PrintStream console) {
+    /**
+     * How to start. {@code motoPort} 0 = any free port; {@code moto} non-null = use that emulator;
+     * {@code functionsEndpoint} non-null = the AWS endpoint the functions' clients use instead of the emulator's
+     * (the chaos run's fault proxy in front of it); the event source pollers and the tools still use the emulator.
+     */
+    public record Options(Path root, int port, int motoPort, String stage, MotoServer moto, PrintStream console,
+        String functionsEndpoint) {
+
+        public Options(Path root, int port, int motoPort, String stage, MotoServer moto, PrintStream console) {
+            this(root, port, motoPort, stage, moto, console, null);
+        }
     }
 
     private final Options options;
@@ -158,6 +167,9 @@ public final class LocalRuntime implements AutoCloseable {
         for (FunctionDefinition definition : FunctionDefinition.all(template, resources)) {
             Map<String, String> environment = new HashMap<>(definition.environment());
             environment.putAll(base);
+            if (options.functionsEndpoint() != null) {
+                environment.put(AwsClients.ENDPOINT_URL, options.functionsEndpoint());
+            }
             environment.put("AWS_LAMBDA_FUNCTION_NAME", definition.name());
             environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(definition.memoryMb()));
             environment.put(AwsClients.XRAY_TRACING, "true");
@@ -184,8 +196,8 @@ public final class LocalRuntime implements AutoCloseable {
                     case "DynamoDB" -> sources.add(new DynamoDbStreamEventSource(EventSourceSettings.of(event),
                         function, clients.dynamoDbStreams(), destination(clients, event), MotoServer.REGION, arn,
                         clock, log));
-                    case "SQS" -> sources.add(new SqsEventSource(EventSourceSettings.of(event), function,
-                        clients.sqs(), MotoServer.REGION, clock, log));
+                    case "SQS" -> sources.add(new SqsEventSource(EventSourceSettings.of(event),
+                        EventSourceSettings.pollers(event), function, clients.sqs(), MotoServer.REGION, clock, log));
                     default -> throw new IllegalArgumentException("event type " + event.type() + " of "
                         + definition.logicalId() + " is not emulated locally");
                 }
@@ -266,6 +278,11 @@ public final class LocalRuntime implements AutoCloseable {
         return outbox;
     }
 
+    /** The sample customers seeded at start-up. */
+    public List<String> seededCustomers() {
+        return seededCustomers;
+    }
+
     /** The physical name (Ref) of a template resource, e.g. a table name or queue URL. */
     public String ref(String logicalId) {
         return resources.ref(logicalId);
@@ -289,7 +306,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /** Requests, events in flight per stage, notifications sent, alarms: what the console and the page show. */
-    Map<String, Object> status() {
+    public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("time", Instant.now().toString());
         status.put("apiRequests", api.requests());
@@ -315,6 +332,7 @@ public final class LocalRuntime implements AutoCloseable {
             counts.put("errors", function.errors());
             counts.put("timeouts", function.timeouts());
             counts.put("coldStarts", function.coldStarts());
+            counts.put("peakConcurrency", function.peakRunning());
             counts.put("filteredOut", filtered);
             byFunction.put(id, counts);
         }

@@ -21,6 +21,7 @@ import za.co.personalisation.aws.lambda.BatchFailures;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
 import za.co.personalisation.core.event.ConsentEvent;
+import za.co.personalisation.core.event.ConversionEvent;
 import za.co.personalisation.core.event.ErasureEvent;
 import za.co.personalisation.core.event.InterestEvent;
 import za.co.personalisation.core.event.InvalidRecordException;
@@ -58,6 +59,7 @@ final class ProfileEnricher {
 
     private final ProfileStore store;
     private final LedgerEraser ledger;
+    private final ConversionRecorder conversions;
     private final ProfileMerger merger;
     private final EventValidator validator;
     private final FailedEventsQueue failedEvents;
@@ -69,10 +71,12 @@ final class ProfileEnricher {
     /**
      * @param workers runs customers in parallel; {@code null} runs them one after another on the calling thread
      */
-    ProfileEnricher(ProfileStore store, LedgerEraser ledger, ProfileMerger merger, EventValidator validator,
-        FailedEventsQueue failedEvents, ExecutorService workers, Clock clock, JsonLog log, Metrics metrics) {
+    ProfileEnricher(ProfileStore store, LedgerEraser ledger, ConversionRecorder conversions, ProfileMerger merger,
+        EventValidator validator, FailedEventsQueue failedEvents, ExecutorService workers, Clock clock, JsonLog log,
+        Metrics metrics) {
         this.store = store;
         this.ledger = ledger;
+        this.conversions = conversions;
         this.merger = merger;
         this.validator = validator;
         this.failedEvents = failedEvents;
@@ -277,19 +281,33 @@ final class ProfileEnricher {
         }
         List<Decoded> decisions = new ArrayList<>();
         List<Decoded> interests = new ArrayList<>();
+        List<Decoded> purchases = new ArrayList<>();
         for (Decoded decoded : records) {
-            (decoded.event() instanceof ConsentEvent ? decisions : interests).add(decoded);
+            (decoded.event() instanceof ConsentEvent ? decisions
+                : decoded.event() instanceof ConversionEvent ? purchases : interests).add(decoded);
         }
-        if (!decisions.isEmpty() && !interests.isEmpty() && loaded != null
-            && mergedTogether(customerId, records, loaded, now, tally, deadlineNanos)) {
-            return;
+        // Conversions touch no profile: recorded apart, after the customer's profile changes of the batch.
+        boolean failed = !purchases.isEmpty() && attempt(customerId, purchases, tally, now, deadlineNanos, failures,
+            () -> {
+                List<ConversionEvent> events = new ArrayList<>(purchases.size());
+                purchases.forEach(decoded -> events.add((ConversionEvent) decoded.event()));
+                conversions.record(customerId, events, now, tally, deadlineNanos);
+                return null;
+            }) == FAILED;
+        if (!decisions.isEmpty() && !interests.isEmpty() && loaded != null) {
+            List<Decoded> profileRecords = new ArrayList<>(decisions.size() + interests.size());
+            records.stream().filter(decoded -> !(decoded.event() instanceof ConversionEvent))
+                .forEach(profileRecords::add);
+            if (mergedTogether(customerId, profileRecords, loaded, now, tally, deadlineNanos)) {
+                countFailed(tally, failed);
+                return;
+            }
         }
         Profile current = loaded;
-        boolean failed = false;
         if (!decisions.isEmpty()) {
             Object outcome = attempt(customerId, decisions, tally, now, deadlineNanos, failures,
                 () -> applyConsent(customerId, decisions, loaded, now, tally, deadlineNanos));
-            failed = outcome == FAILED;
+            failed |= outcome == FAILED;
             current = outcome instanceof Profile written ? written : null;
         }
         if (!interests.isEmpty()) {
@@ -331,7 +349,8 @@ final class ProfileEnricher {
     }
 
     private static String kind(StreamEvent event) {
-        return event instanceof InterestEvent ? "interest" : event instanceof ConsentEvent ? "consent" : "erasure";
+        return event instanceof InterestEvent ? "interest" : event instanceof ConsentEvent ? "consent"
+            : event instanceof ConversionEvent ? "conversion" : "erasure";
     }
 
     private static void countFailed(Tally tally, boolean failed) {

@@ -27,6 +27,8 @@ final class Tally {
     int parked;
     int interestsEvicted;
     int replayDropped;
+    int conversionsRecorded;
+    int conversionsNotCounted;
     /** Profiles this invocation created, to be checked against erasure once every customer is written. */
     final List<Creation> creations = new ArrayList<>();
 
@@ -84,6 +86,8 @@ final class Tally {
         interestsEvicted += other.interestsEvicted;
         replayDropped += other.replayDropped;
         creations.addAll(other.creations);
+        conversionsRecorded += other.conversionsRecorded;
+        conversionsNotCounted += other.conversionsNotCounted;
     }
 
     /** Writes every count, zeros included, so a dashboard sees 0 rather than a gap. */
@@ -104,6 +108,8 @@ final class Tally {
             .count("DeadLetterFailed", deadLetterFailed)
             .count("Parked", parked)
             .count("InterestsEvicted", interestsEvicted)
-            .count("ReplayDropped", replayDropped);
+            .count("ReplayDropped", replayDropped)
+            .count("ConversionsRecorded", conversionsRecorded)
+            .count("ConversionsNotCounted", conversionsNotCounted);
     }
 }

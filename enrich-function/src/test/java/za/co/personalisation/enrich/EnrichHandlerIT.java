@@ -139,7 +139,8 @@ class EnrichHandlerIT {
         assertThat(first.path("partitionKey").asText()).isEqualTo("c-1");
         assertThat(first.path("eventSourceArn").asText()).isEqualTo(EnrichFixture.STREAM_ARN);
         assertThat(failed).extracting(m -> m.path("reason").asText()).contains(
-            "unsupported schema 'interest-event/9', expected interest-event/1, consent-event/1 or erasure-event/1",
+            "unsupported schema 'interest-event/9', expected interest-event/1, consent-event/1, erasure-event/1 or"
+                + " conversion-event/1",
             "field 'state' is missing or not a non-empty string",
             "interest is longer than 64 characters");
         assertThat(fixture.metric("Invalid")).isEqualTo(4);

@@ -35,6 +35,11 @@ public final class MotoServer implements AutoCloseable {
      * deployed stack gets its own from the template parameter ErasureKey.
      */
     public static final String ERASURE_KEY = "local-erasure-key-not-a-secret-0000";
+    /**
+     * The control-group draw's HMAC key on the emulator (HOLDOUT_KEY): fixed, so that tests can work out who is
+     * held out; a deployed stack gets its own from the template parameter HoldoutKey.
+     */
+    public static final String HOLDOUT_KEY = "local-holdout-key-not-a-secret-000";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 

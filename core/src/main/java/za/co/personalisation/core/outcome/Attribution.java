@@ -94,7 +94,7 @@ public final class Attribution {
         Candidate best = null;
         Group bestGroup = Group.NONE;
         for (Candidate entry : entries) {
-            Group group = DeliveryStates.delivered(entry.status(), entry.outcome()) ? Group.SENT
+            Group group = DeliveryStates.attributable(entry.status(), entry.outcome()) ? Group.SENT
                 : DeliveryStates.HELD_OUT.equals(entry.status()) ? Group.CONTROL : Group.NONE;
             if (group == Group.NONE || entry.at() == null || entry.at().isBefore(from)
                 || entry.at().isAfter(conversion.occurredAt()) || !matches(conversion, entry)) {

@@ -7,10 +7,11 @@ import za.co.personalisation.core.notify.DeliveryOutcome;
  * entry's sending {@code status} and its delivery {@link DeliveryOutcome} (issue 17, section 1: written by the
  * delivery feedback on the entry) to "sent", "delivered", "bounced", "opted out" and "held out".
  *
- * <p><b>Delivered, for now, is "accepted by the provider"</b> ({@code status = sent}): until delivery receipts
- * reach the ledger on every stack, a message the provider accepted is taken as delivered. When they do,
- * {@link #delivered} returns {@code outcome != null && outcome.delivered()} instead (the commented line below):
- * attribution and the report follow from that one line.
+ * <p><b>Delivered</b> means confirmed: the provider accepted it and a delivery event says it reached the customer
+ * ({@link DeliveryOutcome#delivered()}). <b>Attributable</b> is what a conversion may be credited to: sent and not
+ * known to have failed. Receipts can come up to 72 hours late, so a conversion recorded before its message's receipt
+ * still finds the message, while a bounced, rejected or failed one never earns credit. The report's sent group (its
+ * customers, rates and uplift) is the attributable one, so numerator and denominator agree.
  */
 public final class DeliveryStates {
 
@@ -27,9 +28,14 @@ public final class DeliveryStates {
         return SENT.equals(status);
     }
 
-    /** Reached the customer; the stand-in is "accepted by the provider" (see the class comment). */
+    /** Confirmed as reached by a delivery event (a receipt, a delivery notice, a complaint or a STOP reply). */
     public static boolean delivered(String status, DeliveryOutcome outcome) {
-        return sent(status); // with delivery receipts: return outcome != null && outcome.delivered();
+        return sent(status) && outcome != null && outcome.delivered();
+    }
+
+    /** Sent and not known to have failed: confirmed delivered, or still waiting for its receipt. */
+    public static boolean attributable(String status, DeliveryOutcome outcome) {
+        return sent(status) && (outcome == null || outcome.delivered());
     }
 
     /** The message could not be delivered: a hard bounce, a provider reject, an SMS that failed for good. */

@@ -113,6 +113,8 @@ public final class OfferReport {
             }
             if (DeliveryStates.delivered(status, entry.outcome())) {
                 counts.delivered++;
+            }
+            if (DeliveryStates.attributable(status, entry.outcome())) {
                 counts.reached.add(entry.customerId());
             }
             if (DeliveryStates.bounced(entry.outcome())) {
@@ -157,8 +159,8 @@ public final class OfferReport {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("from", from == null ? null : from.toString());
         root.put("to", to == null ? null : to.toString());
-        root.put("delivered", DeliveryStates.delivered(DeliveryStates.SENT, null)
-            ? "accepted by the provider (until delivery receipts count)" : "confirmed by a delivery receipt");
+        root.put("delivered", "confirmed by a delivery event; the sent group is every message sent and not known to"
+            + " have failed");
         root.put("interval", "95% Newcombe hybrid score interval of the difference of two proportions");
         ArrayNode offers = root.putArray("offers");
         for (Line line : lines) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import za.co.personalisation.core.event.ConversionEvent;
+import za.co.personalisation.core.notify.DeliveryOutcome;
 
 class AttributionTest {
 
@@ -21,6 +22,10 @@ class AttributionTest {
 
     private static Attribution.Candidate entry(String offerId, String status, String interest, Instant at) {
         return new Attribution.Candidate(offerId + "#sms", offerId, status, null, interest, at);
+    }
+
+    private static Attribution.Candidate sent(String offerId, DeliveryOutcome outcome, Instant at) {
+        return new Attribution.Candidate(offerId + "#sms", offerId, "sent", outcome, "electronics", at);
     }
 
     @Test
@@ -77,5 +82,17 @@ class AttributionTest {
             entry("ELEC-4", "failed", "electronics", T.minus(Duration.ofDays(1))));
 
         assertThat(attribution.credit(conversion("electronics", "", T), entries)).isEqualTo(Attribution.Credit.NONE);
+    }
+
+    @Test
+    void credit_skipsAMessageKnownNotDelivered_butNotOneStillAwaitingItsReceipt() {
+        Attribution.Candidate awaiting = sent("ELEC-1", null, T.minus(Duration.ofDays(2)));
+        Attribution.Candidate failed = sent("ELEC-2", DeliveryOutcome.FAILED, T.minus(Duration.ofDays(1)));
+
+        assertThat(attribution.credit(conversion("electronics", "", T), List.of(awaiting, failed)).ledgerKey())
+            .as("the later message failed, so the earlier one, receipt still to come, is credited")
+            .isEqualTo("ELEC-1#sms");
+        assertThat(attribution.credit(conversion("electronics", "", T), List.of(failed)))
+            .isEqualTo(Attribution.Credit.NONE);
     }
 }

@@ -33,7 +33,7 @@ class OfferReportTest {
         assertThat(line.matched()).isEqualTo(8);
         assertThat(line.heldOut()).isEqualTo(2);
         assertThat(line.sent()).isEqualTo(4);
-        assertThat(line.delivered()).isEqualTo(4);
+        assertThat(line.delivered()).as("no delivery event yet").isZero();
         assertThat(line.convertedSent()).isEqualTo(2);
         assertThat(line.convertedControl()).isEqualTo(1);
         assertThat(line.rateSent()).isEqualTo(0.5);
@@ -53,8 +53,23 @@ class OfferReportTest {
         OfferReport.Line line = OfferReport.build(entries, List.of(), null, null).lines().get(0);
 
         assertThat(line.sent()).isEqualTo(4);
+        assertThat(line.delivered()).as("delivered, complained and opted out all reached the customer").isEqualTo(3);
         assertThat(line.bounced()).isEqualTo(1);
         assertThat(line.optedOut()).isEqualTo(2);
+        assertThat(line.sentCustomers()).as("the bounced message's customer is not in the sent group").isEqualTo(3);
+    }
+
+    @Test
+    void build_countsDeliveredOnlyWithADeliveryEvent_butASentMessageAwaitingItsReceiptIsInTheSentGroup() {
+        List<OfferReport.Entry> entries = List.of(entry("a", "sent"),
+            new OfferReport.Entry("b", "O#sms", "O", "sent", DeliveryOutcome.DELIVERED, T),
+            new OfferReport.Entry("c", "O#sms", "O", "sent", DeliveryOutcome.FAILED, T));
+
+        OfferReport.Line line = OfferReport.build(entries, List.of(), null, null).lines().get(0);
+
+        assertThat(line.sent()).isEqualTo(3);
+        assertThat(line.delivered()).isEqualTo(1);
+        assertThat(line.sentCustomers()).isEqualTo(2);
     }
 
     @Test

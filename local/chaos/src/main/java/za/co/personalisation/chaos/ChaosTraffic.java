@@ -17,8 +17,8 @@ import za.co.personalisation.replay.kinesis.ReplayBackoff;
 import za.co.personalisation.replay.load.LoadEvent;
 import za.co.personalisation.replay.load.LoadPlan;
 import za.co.personalisation.replay.load.ZipfSampler;
-import za.co.personalisation.replay.replay.CustomerRemapper;
-import za.co.personalisation.replay.replay.EnvelopeRewriter;
+import za.co.personalisation.replay.playback.CustomerRemapper;
+import za.co.personalisation.replay.playback.EnvelopeRewriter;
 
 /**
  * The chaos run's traffic into the interest-events stream, past the API as the load tool's Kinesis sink writes it

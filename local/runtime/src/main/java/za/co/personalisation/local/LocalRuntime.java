@@ -27,6 +27,7 @@ import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.dynamodb.ContactHashes;
 import za.co.personalisation.aws.dynamodb.ContactItems;
+import za.co.personalisation.aws.dynamodb.OfferReportSource;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
@@ -113,7 +114,7 @@ public final class LocalRuntime implements AutoCloseable {
         AwsClients clients = new AwsClients(Settings.of(base));
         Template template = Template.load(options.root().resolve("template.yaml"));
         this.resources = new LocalResources(template, Map.of("Stage", options.stage(),
-            "ErasureKey", MotoServer.ERASURE_KEY), MotoServer.REGION,
+            "ErasureKey", MotoServer.ERASURE_KEY, "HoldoutKey", MotoServer.HOLDOUT_KEY), MotoServer.REGION,
             "personalisation-" + options.stage());
         resources.create(clients);
         this.dynamoDb = clients.dynamoDb();
@@ -214,6 +215,7 @@ public final class LocalRuntime implements AutoCloseable {
         DashboardView dashboard = new DashboardView(DashboardView.read(options.root().resolve(
             "cloudwatch/dashboard.json")), resources.parameters(), observability.store(), observability::alarmStates,
             clock, Duration.ofMinutes(15));
+        OfferReportSource offersReport = new OfferReportSource(dynamoDb, resources.ref("NotificationsTable"));
         return feedback.routes(new LocalPages(options.root().resolve("frontend")))
             .view("outbox", () -> Map.of("messages", outbox.messages()))
             .view("status", this::status)
@@ -221,6 +223,7 @@ public final class LocalRuntime implements AutoCloseable {
             .view("customers", this::customers)
             .view("suggestions", suggestions::get)
             .view("metrics", dashboard::render)
+            .view("offers-report", () -> offersReport.report(null, null).toJson())
             .journey(journeys::of);
     }
 

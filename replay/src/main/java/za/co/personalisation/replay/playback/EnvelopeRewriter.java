@@ -3,6 +3,7 @@ package za.co.personalisation.replay.playback;
 import java.time.Duration;
 import java.time.Instant;
 import za.co.personalisation.core.event.ConsentEvent;
+import za.co.personalisation.core.event.ConversionEvent;
 import za.co.personalisation.core.event.ErasureEvent;
 import za.co.personalisation.core.event.EventLimits;
 import za.co.personalisation.core.event.InterestEvent;
@@ -60,6 +61,10 @@ public final class EnvelopeRewriter {
         if (event instanceof ConsentEvent consent) {
             return new ConsentEvent(eventId, customerId, consent.channel(), consent.state(), occurredAt, receivedAt,
                 consent.traceId(), true);
+        }
+        if (event instanceof ConversionEvent conversion) {
+            return new ConversionEvent(eventId, customerId, conversion.interest(), conversion.offerId(),
+                conversion.value(), conversion.currency(), occurredAt, receivedAt, conversion.traceId(), true);
         }
         return new ErasureEvent(eventId, customerId, occurredAt, receivedAt, event.traceId(), true);
     }

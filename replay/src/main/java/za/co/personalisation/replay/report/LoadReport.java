@@ -259,6 +259,14 @@ public final class LoadReport {
             CostModel.TEMPLATE_XRAY_SAMPLED_SHARE);
         ObjectNode cost = CostModel.toJson(inputs, prices, costRate);
         cost.put("stackCallsCounted", outcome.stackCallsCounted());
+        // the same calls over the events applied (issue 14): equal to the above when every accepted event was applied
+        ObjectNode perApplied = cost.putObject("callsPerAppliedEvent");
+        perApplied.put("appliedEvents", stats.applied);
+        for (CostModel.Use use : CostModel.Use.values()) {
+            ObjectNode byService = perApplied.putObject(use.name().toLowerCase(Locale.ROOT));
+            CostModel.callsPerEvent(outcome.calls(), use, stats.applied)
+                .forEach((service, calls) -> byService.put(service, round(calls * 1000) / 1000));
+        }
         if (stats.applied < 0.98 * times.acceptedCount()) {
             cost.put("incomplete", "only " + stats.applied + " of " + times.acceptedCount() + " accepted events were"
                 + " applied when the run ended: the work the pipeline had still to do for the others is missing, so"

@@ -3,11 +3,13 @@ package za.co.personalisation.replay.playback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import za.co.personalisation.core.event.ConsentEvent;
+import za.co.personalisation.core.event.ConversionEvent;
 import za.co.personalisation.core.event.ErasureEvent;
 import za.co.personalisation.core.event.InterestEvent;
 import za.co.personalisation.core.event.InvalidRecordException;
@@ -30,8 +32,11 @@ class EnvelopeRewriterTest {
         ConsentEvent consent = new ConsentEvent("e2", "12345", Channel.SMS, Consent.State.REVOKED, OCCURRED,
             RECEIVED, "", false);
         ErasureEvent erasure = new ErasureEvent("e3", "12345", OCCURRED, RECEIVED, "", false);
+        // a conversion stays a conversion: before it had its own case, it was rewritten into an erasure
+        ConversionEvent conversion = new ConversionEvent("e4", "12345", "electronics", "ELEC-CPT-01",
+            new BigDecimal("2499.00"), "ZAR", OCCURRED, RECEIVED, "", false);
 
-        for (StreamEvent original : new StreamEvent[] {interest, consent, erasure}) {
+        for (StreamEvent original : new StreamEvent[] {interest, consent, erasure, conversion}) {
             EnvelopeRewriter.Rewritten rewritten = rewriter.rewrite(StreamEventCodec.encode(original));
 
             StreamEvent decoded = StreamEventCodec.decode(rewritten.data());

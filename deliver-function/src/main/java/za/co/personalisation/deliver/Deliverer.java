@@ -363,8 +363,13 @@ final class Deliverer {
         List<FrequencyCaps.Window> windows = settings.caps().windows(notification.channel(), now, zone);
         FrequencyCaps.Window full;
         try {
-            full = ledger.beginSend(notification.customerId(), notification.ledgerKey(), attempt.owner, windows,
-                clock.instant());
+            full = ledger.beginSend(notification.customerId(), notification.ledgerKey(), notification.channel(),
+                attempt.owner, windows, clock.instant());
+        } catch (NotificationLedger.ConsentRevoked e) {
+            // revoked at the API between the consent checks and this mark: nothing was sent or counted
+            suppress(notification, SuppressionReason.NO_CONSENT, Map.of("detail", "revoked before the send began"),
+                unit);
+            return false;
         } catch (NotificationLedger.EntryGone e) {
             // erased since the profile was read: the erasure took the entry; send nothing, count nothing
             unit.dimension("Reason", "erased", "DeliveriesSkipped", 1);

@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import za.co.personalisation.aws.dynamodb.ConsentStatements;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.core.notify.Notification;
@@ -121,6 +127,32 @@ class OptOutAtOnceIT {
 
         assertThat(stack.ledgerEntry("oo-email", "ELEC-CPT-01#email").get("status").s())
             .isEqualTo(NotificationLedger.SENT);
+    }
+
+    @Test
+    void revocationAcknowledgedAfterTheChecks_butBeforeTheSendBegins_stillStopsIt() {
+        grantedProfile("oo-race");
+        queue("oo-race", "ELEC-CPT-01");
+        // The API acknowledges the revocation while deliver is between its consent checks and the send: just
+        // before the transaction that counts the caps and marks the entry dispatched.
+        AtomicBoolean revoked = new AtomicBoolean();
+        DynamoDbClient racing = stack.clients.configure(DynamoDbClient.builder()).overrideConfiguration(o -> o
+            .addExecutionInterceptor(new ExecutionInterceptor() {
+                @Override
+                public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                    if (context.request() instanceof TransactWriteItemsRequest && revoked.compareAndSet(false, true)) {
+                        statements.record("oo-race", Channel.SMS, Consent.State.REVOKED, MIDDAY);
+                    }
+                }
+            })).build();
+        DeliverHandler handler = new DeliverHandler(stack.settings, racing, stack.sns, stack.ses, stack.sqs, CLOCK);
+
+        assertThat(stack.deliver(handler, stack.smsQueue, stack.receive(stack.smsQueue))).isEmpty();
+
+        assertThat(revoked).isTrue();
+        assertThat(stack.smsTo("oo-race")).isEmpty();
+        assertSuppressedNoConsent("oo-race", "ELEC-CPT-01#sms");
+        assertThat(stack.ledgerEntry("oo-race", "ELEC-CPT-01#sms")).doesNotContainKey("dispatchedAt");
     }
 
     private static void grantedProfile(String customerId) {

@@ -80,7 +80,7 @@ class EventSourceSettingsTest {
                 }
             }
         }
-        assertThat(mappings).isEqualTo(4);
+        assertThat(mappings).isEqualTo(5);
     }
 
     @SuppressWarnings("unchecked")

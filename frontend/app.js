@@ -5,7 +5,7 @@
 
 const POLL_MS = 1000;
 const JOURNEY_GIVE_UP_MS = 90_000;
-const FINAL = new Set(['delivered', 'suppressed', 'failed', 'no offer']);
+const FINAL = new Set(['delivered', 'suppressed', 'failed', 'no offer', 'held out']);
 
 const state = {
   config: { routes: [], customers: [], apiKey: '', apiKeyHeader: 'x-api-key' },
@@ -421,6 +421,8 @@ function renderJourney(journey, data) {
     failed: `Delivery failed${total}: ${reasonOf(data)}.`,
     'no offer': 'Profile updated; this change triggered no offer (offers follow a new interest, a rising'
       + ' interest score or a new location).',
+    'held out': `Held out${total}: this customer is in the offer's control group, so nothing is sent; their`
+      + ' purchases measure what the offer adds (docs/offers.md).',
     pending: `In progress: ${(data.stages || []).length} stage(s) so far…`,
   };
   journey.outcome.textContent = texts[data.outcome] || texts.pending;

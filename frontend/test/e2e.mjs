@@ -145,6 +145,15 @@ try {
     expect(thresholds === 1, `${thresholds} threshold lines on the latency chart`);
     const alarms = await board.locator('.alarms li[data-state]').count();
     expect(alarms >= 8, `${alarms} alarms listed`);
+    // the offers panel: the message just delivered is counted in its offer's row, as the report says
+    await board.locator('#offers-report tr[data-offer]').first().waitFor({ timeout: 20_000 });
+    const report = await (await fetch(new URL('local/offers-report', url))).json();
+    const rows = await board.locator('#offers-report tr[data-offer]').evaluateAll((trs) => trs.map((tr) =>
+      [tr.dataset.offer, tr.querySelector('td[data-column="sent"]').textContent]));
+    // (sends go on while the test reads, so a row may lag the report by a refresh, never lead it)
+    expect(rows.some(([, sent]) => Number(sent) >= 1) && rows.every(([offer, sent]) =>
+      Number(sent) <= (report.offers.find((o) => o.offerId === offer) || { sent: -1 }).sent),
+    `offers panel rows: ${JSON.stringify(rows)}`);
     await board.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
     await board.close();
   });

@@ -14,7 +14,17 @@ Differences from `moto_server`:
   writers (a cancelled TransactWriteItems restores a deep copy of the table and loses writes other requests made
   meanwhile), and two concurrent PutRecords can take the same sequence number so that one overwrites the other;
   real DynamoDB and Kinesis do neither. One lock around those calls gives the guarantees the pipeline relies on.
-  Nothing else changes.
+- writes no access-log line per request (werkzeug's, on standard error): under load the line cost moto about a
+  tenth of its CPU (docs/benchmarks.md, "Load"), and it grew the emulator's log without bound. Errors still go
+  to the log.
+- keeps DynamoDB stream records for 5 minutes (MOTO_STREAM_RETENTION_SECONDS), not the 24 hours of AWS: moto
+  keeps every record with both item images as Python objects, tens of KB for a profile with its 200 remembered
+  events, so the emulator grew by about 50 KB for every event applied and never gave it back. The stream's readers
+  (notify, a load run's profile tail) read within seconds; a reader more than 5 minutes behind is given the oldest
+  record kept (AWS would answer TrimmedDataAccessException).
+- with MOTO_TRACEMALLOC=1 in its environment (diagnostics only: it slows moto down), traces Python allocations
+  and serves GET /_local/memory: the 30 source lines holding the most memory, to find what grows under load.
+Nothing else changes.
 """
 
 import argparse
@@ -147,22 +157,80 @@ def _serialise_dynamodb(app):
     return wrapped
 
 
+class _QuietRequestHandler(MotoRequestHandler):
+    """moto's request handler without the access-log line per request (error responses are still logged)."""
+
+    def log_request(self, code="-", size="-"):
+        try:
+            failed = int(getattr(code, "value", code)) >= 500
+        except (TypeError, ValueError):
+            failed = True
+        if failed:
+            super().log_request(code, size)
+
+
+def _trim_dynamodb_streams(retention_seconds):
+    from moto.dynamodb.models.table import StreamShard
+
+    original_add = StreamShard.add
+    original_get = StreamShard.get
+
+    def add(self, old, new):
+        original_add(self, old, new)
+        cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=retention_seconds)
+        items = self.items
+        expired = 0
+        while expired < len(items) and _created(items[expired]) < cutoff:
+            expired += 1
+        if expired:
+            del items[:expired]
+            # sequence numbers stay as they were: the first kept record is now the shard's start
+            self.starting_sequence_number += expired
+
+    def get(self, start, quantity):
+        return original_get(self, max(start, self.starting_sequence_number), quantity)
+
+    StreamShard.add = add
+    StreamShard.get = get
+
+
+def _created(stream_record):
+    created = stream_record.record["dynamodb"]["ApproximateCreationDateTime"]
+    if isinstance(created, datetime.datetime):
+        return created if created.tzinfo else created.replace(tzinfo=datetime.timezone.utc)
+    return datetime.datetime.fromtimestamp(float(created), tz=datetime.timezone.utc)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
 
+    _trim_dynamodb_streams(int(os.environ.get("MOTO_STREAM_RETENTION_SECONDS", "300")))
     moto_app = _serialise_dynamodb(_rpc_v2_cbor(DomainDispatcherApplication(create_backend_app)))
 
+    tracing = os.environ.get("MOTO_TRACEMALLOC") == "1"
+    if tracing:
+        import tracemalloc
+        tracemalloc.start(1)
+
     def app(environ, start_response):
+        if tracing and environ.get("PATH_INFO") == "/_local/memory":
+            import tracemalloc
+            stats = tracemalloc.take_snapshot().statistics("lineno")
+            lines = ["%10.1f KB %8d blocks  %s" % (s.size / 1024, s.count, s.traceback) for s in stats[:30]]
+            total = sum(s.size for s in stats)
+            body = ("traced %.1f MB\n" % (total / 1048576) + "\n".join(lines) + "\n").encode("utf-8")
+            start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+            return [body]
         if environ.get("PATH_INFO") == "/_local/outbox" and environ.get("REQUEST_METHOD") == "GET":
             body = json.dumps(_outbox()).encode("utf-8")
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
         return moto_app(environ, start_response)
 
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=_QuietRequestHandler)
 
     def watch_parent():
         try:

@@ -80,7 +80,7 @@ public final class DeliverHandler implements RequestHandler<SQSEvent, SQSBatchRe
      * For tests: the clients (e.g. with a throttling or counting interceptor) and the clock are given. The SNS and
      * SES clients must not retry (see {@link AwsClients#snsSender()}).
      */
-    public DeliverHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SesV2Client ses, SqsClient sqs,
+    DeliverHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SesV2Client ses, SqsClient sqs,
         Clock clock) {
         this(settings, dynamoDb, sns, ses, sqs, clock, DeliverySettings.from(settings));
     }

@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
@@ -36,6 +37,7 @@ import za.co.personalisation.core.notify.Notification;
 import za.co.personalisation.core.notify.NotificationCodec;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Consent;
+import za.co.personalisation.local.emulator.FaultProxy;
 import za.co.personalisation.local.emulator.MotoExtension;
 
 /**
@@ -319,6 +321,56 @@ class DeliveryFaultsIT {
         assertThat(stack.deliver(deliver, stack.smsQueue, stack.receive(stack.smsQueue))).isEmpty();
         assertThat(sms("fx-redrive")).hasSize(1);
         assertThat(entry(notification).get("status").s()).isEqualTo(NotificationLedger.SENT);
+    }
+
+    @Test
+    void movedByTheQueuesRedrivePolicy_hasNoReason_andTheRunbooksLoopWithoutTheMoveTaskDeliversIt() {
+        customer("fx-moved");
+        Notification notification = notification("fx-moved", "ELEC-CPT-01", Channel.SMS);
+        queue(notification);
+        Message queued = stack.receive(stack.smsQueue).get(0);
+        stack.sqs.deleteMessage(b -> b.queueUrl(stack.smsQueue).receiptHandle(queued.receiptHandle()));
+        // A queue with the template's kind of redrive policy (maxReceiveCount 2 here, 5 in the template): moto moves
+        // a message past it to the dead-letter queue, as SQS does, keeping its attributes and adding no reason.
+        String dlqArn = stack.sqs.getQueueAttributes(b -> b.queueUrl(stack.deadLetterQueue)
+            .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+        String policy = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"2\"}";
+        String source = stack.sqs.createQueue(b -> b.queueName("fx-moved-source").attributes(Map.of(
+            QueueAttributeName.REDRIVE_POLICY, policy))).queueUrl();
+        stack.sqs.sendMessage(b -> b.queueUrl(source).messageBody(queued.body())
+            .messageAttributes(queued.messageAttributes()));
+        for (int receive = 0; receive < 3; receive++) {
+            stack.sqs.receiveMessage(b -> b.queueUrl(source).visibilityTimeout(0).waitTimeSeconds(0));
+        }
+
+        List<Message> dead = stack.receive(stack.deadLetterQueue);
+        assertThat(dead).singleElement().satisfies(message -> assertThat(message.messageAttributes())
+            .containsKey("channel").doesNotContainKey("reason"));
+
+        // No move task in the emulator (moto 5.2.5): docs/runbook.md's loop for messages without a reason.
+        redriveMovedDeadLetters();
+
+        assertThat(stack.receive(stack.deadLetterQueue)).isEmpty();
+        assertThat(stack.deliver(deliver, stack.smsQueue, stack.receive(stack.smsQueue))).isEmpty();
+        assertThat(sms("fx-moved")).hasSize(1);
+        assertThat(entry(notification).get("status").s()).isEqualTo(NotificationLedger.SENT);
+    }
+
+    /**
+     * The runbook's redrive of messages the queues' redrive policy moved (no {@code reason}; SQS's move task is the
+     * first choice on AWS, this loop the alternative): each goes to the queue its {@code channel} names.
+     */
+    private static void redriveMovedDeadLetters() {
+        for (Message message : stack.receive(stack.deadLetterQueue)) {
+            MessageAttributeValue channel = message.messageAttributes().get("channel");
+            if (channel == null || message.messageAttributes().containsKey("reason")) {
+                continue;
+            }
+            String queue = "sms".equals(channel.stringValue()) ? stack.smsQueue : stack.emailQueue;
+            stack.sqs.sendMessage(b -> b.queueUrl(queue).messageBody(message.body())
+                .messageAttributes(message.messageAttributes()));
+            stack.sqs.deleteMessage(b -> b.queueUrl(stack.deadLetterQueue).receiptHandle(message.receiptHandle()));
+        }
     }
 
     /**

@@ -27,7 +27,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * {@code Throttling} error (HTTP 400, query protocol XML), which the SDK parses into an {@code SnsException} whose
  * {@code isThrottlingException()} is true, exactly as for the real service.
  */
-final class SdkCalls implements ExecutionInterceptor {
+public final class SdkCalls implements ExecutionInterceptor {
 
     private static final String HARMLESS = "Action=ListTopics&Version=2010-03-31";
     private static final ExecutionAttribute<Boolean> FAILED = new ExecutionAttribute<>("test.failed");
@@ -38,12 +38,12 @@ final class SdkCalls implements ExecutionInterceptor {
     private volatile int status = 400;
     private volatile String errorMessage = "injected by the test";
 
-    int count(String operation) {
+    public int count(String operation) {
         AtomicInteger count = counts.get(operation);
         return count == null ? 0 : count.get();
     }
 
-    void reset() {
+    public void reset() {
         counts.clear();
         throttle = request -> false;
         die = request -> false;
@@ -52,17 +52,17 @@ final class SdkCalls implements ExecutionInterceptor {
     }
 
     /** The text of the injected errors' {@code <Message>} (what the provider says, e.g. naming the recipient). */
-    void failWithMessage(String message) {
+    public void failWithMessage(String message) {
         this.errorMessage = message;
     }
 
     /** The HTTP status of the injected errors (400 unless set). */
-    void failWithStatus(int httpStatus) {
+    public void failWithStatus(int httpStatus) {
         this.status = httpStatus;
     }
 
     /** Makes the SNS calls that match fail with this error code (HTTP 400), until {@link #reset()}. */
-    void failSns(Predicate<SdkRequest> which, String code) {
+    public void failSns(Predicate<SdkRequest> which, String code) {
         this.errorCode = code;
         this.throttle = which;
     }
@@ -71,7 +71,7 @@ final class SdkCalls implements ExecutionInterceptor {
      * Makes the calls that match end the invocation after the service answered: an {@link Error} (as when the
      * sandbox dies), which no code in the function catches, until {@link #reset()}.
      */
-    void dieAfter(Predicate<SdkRequest> which) {
+    public void dieAfter(Predicate<SdkRequest> which) {
         this.die = which;
     }
 

@@ -1,40 +1,11 @@
 package za.co.personalisation.deliver;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
-/** A clock the test sets and moves: quiet hours, caps and validity windows are decided by it. */
-final class TestClock extends Clock {
-
-    private volatile Instant now;
+/** The shared test clock ({@link za.co.personalisation.aws.testing.TestClock}) under the name deliver's tests use. */
+final class TestClock extends za.co.personalisation.aws.testing.TestClock {
 
     TestClock(Instant start) {
-        this.now = start;
-    }
-
-    void set(Instant instant) {
-        now = instant;
-    }
-
-    void advance(Duration duration) {
-        now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-        return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
+        super(start);
     }
 }

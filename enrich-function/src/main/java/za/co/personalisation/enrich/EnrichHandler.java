@@ -19,11 +19,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ConversionLedger;
 import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
 import za.co.personalisation.aws.metrics.Metrics;
 import za.co.personalisation.core.event.EventLimits;
+import za.co.personalisation.core.outcome.Attribution;
 import za.co.personalisation.core.profile.EventValidator;
 import za.co.personalisation.aws.lambda.SnapStartPriming;
 import za.co.personalisation.core.event.InterestEvent;
@@ -45,6 +47,9 @@ import za.co.personalisation.core.profile.ProfileMerger;
  *   <li>{@code ERASURE_TOMBSTONE_TTL} (default P90D, at least {@value #MIN_TOMBSTONE_DAYS} days): how long an
  *       erased customer's events keep being dropped;</li>
  *   <li>{@code WRITE_CONCURRENCY} (default 8): customers of a batch applied in parallel;</li>
+ *   <li>{@code ATTRIBUTION_WINDOW} (ISO-8601, default P7D): how long after a notification reached a customer (or
+ *       they were held out) a conversion is credited to it; {@code LEDGER_RETENTION} (default P90D): how long a
+ *       recorded conversion is kept (docs/offers.md);</li>
  *   <li>{@code DYNAMODB_MAX_ATTEMPTS} (default 6), {@code DYNAMODB_BACKOFF_BASE} (PT0.05S),
  *       {@code DYNAMODB_BACKOFF_MAX} (PT2S): retries of transient DynamoDB failures.</li>
  * </ul>
@@ -103,6 +108,9 @@ public final class EnrichHandler implements RequestHandler<KinesisEvent, Streams
             new ProfileStore(dynamoDb, settings.require("PROFILES_TABLE"), settings.require("ERASURES_TABLE"),
                 tombstoneTtl, retry, ErasureTombstones.from(settings)),
             new LedgerEraser(dynamoDb, settings.require("NOTIFICATIONS_TABLE"), retry),
+            new ConversionRecorder(new ConversionLedger(dynamoDb, settings.require("NOTIFICATIONS_TABLE"),
+                settings.getDuration("LEDGER_RETENTION", Duration.ofDays(90))),
+                new Attribution(settings.getDuration("ATTRIBUTION_WINDOW", Attribution.DEFAULT_WINDOW)), retry, log),
             merger,
             new EventValidator(EventLimits.defaults()),
             new FailedEventsQueue(sqs, settings.require("FAILED_EVENTS_QUEUE_URL")),

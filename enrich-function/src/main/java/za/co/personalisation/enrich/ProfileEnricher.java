@@ -21,6 +21,7 @@ import za.co.personalisation.aws.lambda.BatchFailures;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
 import za.co.personalisation.core.event.ConsentEvent;
+import za.co.personalisation.core.event.ConversionEvent;
 import za.co.personalisation.core.event.ErasureEvent;
 import za.co.personalisation.core.event.InterestEvent;
 import za.co.personalisation.core.event.InvalidRecordException;
@@ -58,6 +59,7 @@ final class ProfileEnricher {
 
     private final ProfileStore store;
     private final LedgerEraser ledger;
+    private final ConversionRecorder conversions;
     private final ProfileMerger merger;
     private final EventValidator validator;
     private final FailedEventsQueue failedEvents;
@@ -69,10 +71,12 @@ final class ProfileEnricher {
     /**
      * @param workers runs customers in parallel; {@code null} runs them one after another on the calling thread
      */
-    ProfileEnricher(ProfileStore store, LedgerEraser ledger, ProfileMerger merger, EventValidator validator,
-        FailedEventsQueue failedEvents, ExecutorService workers, Clock clock, JsonLog log, Metrics metrics) {
+    ProfileEnricher(ProfileStore store, LedgerEraser ledger, ConversionRecorder conversions, ProfileMerger merger,
+        EventValidator validator, FailedEventsQueue failedEvents, ExecutorService workers, Clock clock, JsonLog log,
+        Metrics metrics) {
         this.store = store;
         this.ledger = ledger;
+        this.conversions = conversions;
         this.merger = merger;
         this.validator = validator;
         this.failedEvents = failedEvents;
@@ -108,10 +112,79 @@ final class ProfileEnricher {
         for (Tally tally : run(tasks)) {
             total.add(tally);
         }
+        confirmCreations(total, failures, now, deadlineNanos);
         Metrics.Unit unit = metrics.unit();
         total.emit(unit);
         unit.flush();
         return failures.streamsResponse();
+    }
+
+    /**
+     * The second tombstone read of every profile this batch created, after all the writes (one BatchGetItem per 50
+     * customers): a customer erased since the first read has the profile withdrawn and their events count as
+     * dropped. When the read fails, each created profile is withdrawn (unless written since by someone else) and its
+     * records are redelivered, so that no profile stays that was never checked. See {@link ProfileStore}.
+     */
+    private void confirmCreations(Tally total, BatchFailures failures, Instant now, long deadlineNanos) {
+        if (total.creations.isEmpty()) {
+            return;
+        }
+        List<String> created = new ArrayList<>(total.creations.size());
+        total.creations.forEach(c -> created.add(c.customerId));
+        Set<String> erased;
+        try {
+            erased = store.erasedAfterCreation(created, now, total, deadlineNanos);
+        } catch (SdkException | RetriesExhausted | ProfileStore.TombstoneUnread e) {
+            log.warn("profiles.creation_unchecked").with("customers", created.size()).error(e).log();
+            for (Tally.Creation creation : total.creations) {
+                withdrawUnchecked(creation, total, failures, deadlineNanos);
+            }
+            return;
+        }
+        for (Tally.Creation creation : total.creations) {
+            if (!erased.contains(creation.customerId)) {
+                continue;
+            }
+            total.applied -= creation.applied;
+            total.erasedDropped += creation.applied;
+            try {
+                store.delete(creation.customerId, total, deadlineNanos);
+            } catch (SdkException | RetriesExhausted e) {
+                // redelivered: the retry finds the profile, and the erasure event, which follows these records on
+                // the stream, deletes it in any case
+                failures.fail(creation.firstSequence);
+                total.writeFailed++;
+                log.warn("profile.write_failed").with("customerId", creation.customerId)
+                    .with("firstSequenceNumber", creation.firstSequence).error(e).log();
+            }
+            log.info("profile.creation_withdrawn").with("customerId", creation.customerId)
+                .with("reason", "the customer was erased while the profile was being created").log();
+            for (String eventId : creation.eventIds) {
+                log.info("event.dropped_erased").with("eventId", eventId).with("customerId", creation.customerId)
+                    .log();
+            }
+        }
+    }
+
+    private void withdrawUnchecked(Tally.Creation creation, Tally total, BatchFailures failures,
+        long deadlineNanos) {
+        try {
+            if (!store.withdraw(creation.customerId, creation.version, total, deadlineNanos)) {
+                return; // written since by another invocation: those events stand, and its own check covers them
+            }
+            total.applied -= creation.applied;
+        } catch (SdkException | RetriesExhausted e) {
+            log.warn("profile.write_failed").with("customerId", creation.customerId)
+                .with("firstSequenceNumber", creation.firstSequence).error(e).log();
+        }
+        failures.fail(creation.firstSequence);
+        total.writeFailed++;
+    }
+
+    private static List<String> eventIds(List<StreamEvent> events) {
+        List<String> ids = new ArrayList<>(events.size());
+        events.forEach(event -> ids.add(event.eventId()));
+        return ids;
     }
 
     private Map<String, Profile> loadProfiles(Map<String, List<Decoded>> byCustomer, Tally total,
@@ -208,19 +281,33 @@ final class ProfileEnricher {
         }
         List<Decoded> decisions = new ArrayList<>();
         List<Decoded> interests = new ArrayList<>();
+        List<Decoded> purchases = new ArrayList<>();
         for (Decoded decoded : records) {
-            (decoded.event() instanceof ConsentEvent ? decisions : interests).add(decoded);
+            (decoded.event() instanceof ConsentEvent ? decisions
+                : decoded.event() instanceof ConversionEvent ? purchases : interests).add(decoded);
         }
-        if (!decisions.isEmpty() && !interests.isEmpty() && loaded != null
-            && mergedTogether(customerId, records, loaded, now, tally, deadlineNanos)) {
-            return;
+        // Conversions touch no profile: recorded apart, after the customer's profile changes of the batch.
+        boolean failed = !purchases.isEmpty() && attempt(customerId, purchases, tally, now, deadlineNanos, failures,
+            () -> {
+                List<ConversionEvent> events = new ArrayList<>(purchases.size());
+                purchases.forEach(decoded -> events.add((ConversionEvent) decoded.event()));
+                conversions.record(customerId, events, now, tally, deadlineNanos);
+                return null;
+            }) == FAILED;
+        if (!decisions.isEmpty() && !interests.isEmpty() && loaded != null) {
+            List<Decoded> profileRecords = new ArrayList<>(decisions.size() + interests.size());
+            records.stream().filter(decoded -> !(decoded.event() instanceof ConversionEvent))
+                .forEach(profileRecords::add);
+            if (mergedTogether(customerId, profileRecords, loaded, now, tally, deadlineNanos)) {
+                countFailed(tally, failed);
+                return;
+            }
         }
         Profile current = loaded;
-        boolean failed = false;
         if (!decisions.isEmpty()) {
             Object outcome = attempt(customerId, decisions, tally, now, deadlineNanos, failures,
                 () -> applyConsent(customerId, decisions, loaded, now, tally, deadlineNanos));
-            failed = outcome == FAILED;
+            failed |= outcome == FAILED;
             current = outcome instanceof Profile written ? written : null;
         }
         if (!interests.isEmpty()) {
@@ -262,7 +349,8 @@ final class ProfileEnricher {
     }
 
     private static String kind(StreamEvent event) {
-        return event instanceof InterestEvent ? "interest" : event instanceof ConsentEvent ? "consent" : "erasure";
+        return event instanceof InterestEvent ? "interest" : event instanceof ConsentEvent ? "consent"
+            : event instanceof ConversionEvent ? "conversion" : "erasure";
     }
 
     private static void countFailed(Tally tally, boolean failed) {
@@ -283,7 +371,7 @@ final class ProfileEnricher {
         try {
             merge(customerId, records, loaded, now, tally, deadlineNanos);
             return true;
-        } catch (SdkException | RetriesExhausted | IllegalArgumentException e) {
+        } catch (SdkException | RetriesExhausted | ProfileStore.TombstoneUnread | IllegalArgumentException e) {
             log.warn("profile.combined_write_failed").with("customerId", customerId)
                 .with("firstSequenceNumber", records.get(0).sequence()).error(e).log();
             return false;
@@ -312,7 +400,7 @@ final class ProfileEnricher {
                 return PARKED;
             }
             return fail(customerId, part, tally, failures, e);
-        } catch (RetriesExhausted | OutOfTime | LedgerEraser.LedgerNotErased e) {
+        } catch (RetriesExhausted | OutOfTime | LedgerEraser.LedgerNotErased | ProfileStore.TombstoneUnread e) {
             return fail(customerId, part, tally, failures, e);
         } catch (IllegalArgumentException e) {
             // the stored profile does not fit the item layout: retrying cannot help; park the records with the reason
@@ -386,6 +474,8 @@ final class ProfileEnricher {
             if (outcome == ProfileStore.SaveOutcome.SAVED) {
                 tally.duplicatesSkipped += result.duplicates();
                 tally.applied += result.applied();
+                tally.wrote(customerId, current.isNew(), records.get(0).sequence(), result.profile().version() + 1,
+                    result.applied(), eventIds(result.appliedEvents()));
                 logApplied(result.appliedEvents(), result.profile().version() + 1);
                 return whole && !current.isNew() ? result.profile().withVersion(result.profile().version() + 1)
                     : null;
@@ -434,6 +524,8 @@ final class ProfileEnricher {
             if (outcome == ProfileStore.SaveOutcome.SAVED) {
                 countSkipped(customerId, result, tally);
                 tally.applied += result.applied();
+                tally.wrote(customerId, current.isNew(), records.get(0).sequence(), result.profile().version() + 1,
+                    result.applied(), eventIds(result.appliedEvents()));
                 if (result.evicted() > 0) {
                     tally.interestsEvicted += result.evicted();
                     log.info("profile.interests_evicted").with("customerId", customerId)

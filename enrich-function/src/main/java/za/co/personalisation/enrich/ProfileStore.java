@@ -26,11 +26,15 @@ import za.co.personalisation.core.profile.Profile;
 /**
  * Profiles in DynamoDB, and the erasure tombstones that keep erased customers erased.
  *
- * <p>Optimistic locking: an update is a put conditional on the version read, so two invocations racing on one
- * customer cannot lose each other's update; the loser re-reads and merges again. A new profile is created in a
- * transaction with a condition check on the customer's tombstone, so an erasure that lands between our read and
- * our write cannot be undone by it. An erasure writes the tombstone and deletes the profile in one transaction.
- * Together: a profile exists only if it was created while no live tombstone existed, and every erasure removes it.
+ * <p>Optimistic locking: an update is a put conditional on the version read, so two invocations racing on one customer
+ * cannot lose each other's update; the loser re-reads and merges again. A new profile is created with a put
+ * conditional on there being none, between two strongly consistent reads of the customer's tombstone: one before it,
+ * and one after it ({@link #erasedAfterCreation}), after which the caller withdraws the profile when the customer
+ * turns out to be erased. An erasure writes the tombstone and deletes the profile in one transaction, so an erasure
+ * that lands between the first read and the write is seen by the second read, and one after the second read deletes
+ * the profile. Together: no profile outlives an erasure, and no transaction is on the path of a new customer (a
+ * transaction costs twice a plain write). Besides, the erasure event follows on the stream every earlier event of the
+ * customer and deletes whatever profile they created (docs/privacy.md, section 7).
  *
  * <p>Tombstones ({@code erasures} table, layout owned by {@link ErasureTombstones}) are keyed by an HMAC of the
  * customer id under the stack's secret, so the table that outlives the erasure neither holds the id nor lets a
@@ -49,6 +53,16 @@ final class ProfileStore {
 
     static final String TOMBSTONE_KEY = ErasureTombstones.KEY;
     private static final int BATCH_GET_LIMIT = 100;
+
+    /** A tombstone that had to be read could not be (DynamoDB left its key unprocessed after every retry). */
+    static final class TombstoneUnread extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        TombstoneUnread() {
+            super("the erasure tombstone could not be read (BatchGetItem left it unprocessed)");
+        }
+    }
 
     /** What became of a write. */
     enum SaveOutcome {
@@ -112,10 +126,16 @@ final class ProfileStore {
 
     /**
      * Which of these customers have a live tombstone, read in BatchGetItem calls. A customer whose tombstone could
-     * not be read is left out: the write path checks the tombstone again in its transaction, so this read only
-     * spares erased customers a write that would be refused (and DynamoDB the cancelled transaction).
+     * not be read is left out: a creation checks the tombstone again after its write ({@link #erasedAfterCreation}), so
+     * this read only spares erased customers a write that would be withdrawn.
      */
     Set<String> liveTombstones(Collection<String> customerIds, Instant now, Tally tally, long deadlineNanos) {
+        return liveTombstones(customerIds, now, tally, deadlineNanos, false);
+    }
+
+    /** @param strict a tombstone that could not be read fails the call ({@link TombstoneUnread}) */
+    private Set<String> liveTombstones(Collection<String> customerIds, Instant now, Tally tally, long deadlineNanos,
+        boolean strict) {
         Map<String, String> idByHash = new HashMap<>();
         List<Map<String, AttributeValue>> keys = new ArrayList<>(customerIds.size());
         for (String id : customerIds) {
@@ -125,7 +145,12 @@ final class ProfileStore {
             }
         }
         Set<String> erased = new HashSet<>();
-        for (Map<String, AttributeValue> item : batchGet(erasuresTable, keys, tally, deadlineNanos)) {
+        int asked = keys.size();
+        List<Map<String, AttributeValue>> items = batchGet(erasuresTable, keys, tally, deadlineNanos);
+        if (strict && keys.size() < asked) {
+            throw new TombstoneUnread();
+        }
+        for (Map<String, AttributeValue> item : items) {
             if (ErasureTombstones.isLive(item, now)) {
                 erased.add(idByHash.get(item.get(TOMBSTONE_KEY).s()));
             }
@@ -244,24 +269,56 @@ final class ProfileStore {
                 return SaveOutcome.CONFLICT;
             }
         }
-        TransactWriteItem notErased = notErased(tombstoneKey(merged.customerId()), now);
-        TransactWriteItem notErasedBefore = notErased(ErasureTombstones.legacyKey(merged.customerId()), now);
-        TransactWriteItem create = TransactWriteItem.builder().put(p -> p
-            .tableName(profilesTable)
-            .item(item)
-            .conditionExpression(CREATE_CONDITION)).build();
         try {
-            retry.call(DynamoDbRetry.Kind.WRITE, tally, deadlineNanos,
-                () -> dynamoDb.transactWriteItems(b -> b.transactItems(notErased, notErasedBefore, create)));
-            return SaveOutcome.SAVED;
-        } catch (TransactionCanceledException e) {
-            if (failedCondition(e, 0) || failedCondition(e, 1)) {
-                return SaveOutcome.ERASED;
-            }
-            if (failedCondition(e, 2)) {
-                return SaveOutcome.CONFLICT;
-            }
-            throw e;
+            retry.call(DynamoDbRetry.Kind.WRITE, tally, deadlineNanos, () -> dynamoDb.putItem(b -> b
+                .tableName(profilesTable)
+                .item(item)
+                .conditionExpression(CREATE_CONDITION)));
+        } catch (ConditionalCheckFailedException e) {
+            return SaveOutcome.CONFLICT;
+        }
+        return SaveOutcome.SAVED;
+    }
+
+    /**
+     * The check after profiles were created: which of these customers have a live tombstone now, read strongly
+     * consistently after the writes. The caller read the tombstones before the writes as well; this second read
+     * closes the gap between that read and the write without a transaction (which DynamoDB bills at twice a plain
+     * write, and the emulator pays for with a copy of every table it touches). An erasure writes its tombstone and
+     * deletes the profile in one step: if it came before this read, the read sees the tombstone and the caller
+     * withdraws the profile ({@link #delete}); if after, its own delete removes the profile.
+     *
+     * @throws TombstoneUnread when a tombstone could not be read: the caller cannot tell, and withdraws
+     */
+    Set<String> erasedAfterCreation(Collection<String> customerIds, Instant now, Tally tally, long deadlineNanos) {
+        return liveTombstones(customerIds, now, tally, deadlineNanos, true);
+    }
+
+    /** Deletes a profile whatever its version: the customer is erased. */
+    void delete(String customerId, Tally tally, long deadlineNanos) {
+        tally.writes++;
+        retry.call(DynamoDbRetry.Kind.WRITE, tally, deadlineNanos,
+            () -> dynamoDb.deleteItem(b -> b.tableName(profilesTable).key(key(customerId))));
+    }
+
+    /**
+     * Deletes a profile this invocation created and could not check, unless something else wrote it since (those
+     * events are applied, and are not ours to drop).
+     *
+     * @return whether it was deleted
+     */
+    boolean withdraw(String customerId, long version, Tally tally, long deadlineNanos) {
+        tally.writes++;
+        try {
+            retry.call(DynamoDbRetry.Kind.WRITE, tally, deadlineNanos, () -> dynamoDb.deleteItem(b -> b
+                .tableName(profilesTable)
+                .key(key(customerId))
+                .conditionExpression(UPDATE_CONDITION)
+                .expressionAttributeNames(Map.of("#version", ProfileItems.VERSION))
+                .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(version))))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
         }
     }
 
@@ -315,14 +372,6 @@ final class ProfileStore {
     /** The erasures table's key for a customer: the keyed hash of the id. */
     Map<String, AttributeValue> tombstoneKey(String customerId) {
         return tombstones.key(customerId);
-    }
-
-    private TransactWriteItem notErased(Map<String, AttributeValue> tombstoneKey, Instant now) {
-        return TransactWriteItem.builder().conditionCheck(c -> c
-            .tableName(erasuresTable)
-            .key(tombstoneKey)
-            .conditionExpression(NOT_ERASED)
-            .expressionAttributeValues(Map.of(":now", epochSeconds(now)))).build();
     }
 
     private static boolean failedCondition(TransactionCanceledException e, int index) {

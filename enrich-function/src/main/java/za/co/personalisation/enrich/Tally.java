@@ -1,5 +1,7 @@
 package za.co.personalisation.enrich;
 
+import java.util.ArrayList;
+import java.util.List;
 import za.co.personalisation.aws.metrics.Metrics;
 
 /**
@@ -25,6 +27,45 @@ final class Tally {
     int parked;
     int interestsEvicted;
     int replayDropped;
+    int conversionsRecorded;
+    int conversionsNotCounted;
+    /** Profiles this invocation created, to be checked against erasure once every customer is written. */
+    final List<Creation> creations = new ArrayList<>();
+
+    /** A profile created by this invocation: the customer, the last version written, and what it applied. */
+    static final class Creation {
+        final String customerId;
+        final String firstSequence;
+        long version;
+        int applied;
+        final List<String> eventIds = new ArrayList<>();
+
+        Creation(String customerId, String firstSequence) {
+            this.customerId = customerId;
+            this.firstSequence = firstSequence;
+        }
+    }
+
+    /** Notes a write of {@code customerId}'s profile as {@code version}: a creation, or a later write of one. */
+    void wrote(String customerId, boolean created, String firstSequence, long version, int appliedEvents,
+        List<String> appliedEventIds) {
+        Creation creation = null;
+        for (Creation c : creations) {
+            if (c.customerId.equals(customerId)) {
+                creation = c;
+            }
+        }
+        if (creation == null) {
+            if (!created) {
+                return;
+            }
+            creation = new Creation(customerId, firstSequence);
+            creations.add(creation);
+        }
+        creation.version = version;
+        creation.applied += appliedEvents;
+        creation.eventIds.addAll(appliedEventIds);
+    }
 
     void add(Tally other) {
         records += other.records;
@@ -44,6 +85,9 @@ final class Tally {
         parked += other.parked;
         interestsEvicted += other.interestsEvicted;
         replayDropped += other.replayDropped;
+        creations.addAll(other.creations);
+        conversionsRecorded += other.conversionsRecorded;
+        conversionsNotCounted += other.conversionsNotCounted;
     }
 
     /** Writes every count, zeros included, so a dashboard sees 0 rather than a gap. */
@@ -64,6 +108,8 @@ final class Tally {
             .count("DeadLetterFailed", deadLetterFailed)
             .count("Parked", parked)
             .count("InterestsEvicted", interestsEvicted)
-            .count("ReplayDropped", replayDropped);
+            .count("ReplayDropped", replayDropped)
+            .count("ConversionsRecorded", conversionsRecorded)
+            .count("ConversionsNotCounted", conversionsNotCounted);
     }
 }

@@ -10,14 +10,18 @@ import static za.co.personalisation.enrich.Events.interest;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.profile.Profile;
 import za.co.personalisation.local.emulator.MotoExtension;
@@ -33,6 +37,7 @@ class EnrichConcurrencyIT {
 
     private EnrichFixture fixture;
     private final ConcurrentLinkedQueue<String> linesOfA = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger readsOfTombstones = new AtomicInteger();
 
     @BeforeEach
     void setUp(MotoExtension.Emulator emulator) {
@@ -89,30 +94,94 @@ class EnrichConcurrencyIT {
     }
 
     @Test
-    void handleRequest_erasureBetweenACreationsReadAndWrite_isSeenByTheTransaction() throws Exception {
+    void handleRequest_erasureBetweenACreationsReadAndWrite_isSeenByTheCheckAfterTheWrite() throws Exception {
         Interceptors.PauseAfter pause = new Interceptors.PauseAfter("BatchGetItem", 2);
 
         race(pause, events("a", 3, 200), List.of(erasure("c-1", "x-1", 100)));
 
         assertThat(fixture.profile("c-1")).isNull();
         assertThat(metricOfA("ErasedDropped")).isEqualTo(3);
+        assertThat(metricOfA("Applied")).isZero();
         assertThat(metricOfA("ConditionalConflicts")).isZero();
+    }
+
+    /**
+     * The race the creation's second tombstone read exists for: ingest answers {@code DELETE} by writing the
+     * tombstone (and deleting the contact) while enrich, having read no tombstone, is about to create the profile.
+     * Nothing else in this test deletes the profile (no erasure event reaches enrich), so only the check after the
+     * write can: without it, the profile of an erased customer would be created and stay.
+     */
+    @Test
+    void handleRequest_tombstoneWrittenByIngestBetweenACreationsReadAndWrite_profileIsWithdrawn() throws Exception {
+        Interceptors.PauseAfter pause = new Interceptors.PauseAfter("BatchGetItem", 2);
+        ErasureTombstones tombstones = ErasureTombstones.from(fixture.settings);
+
+        StreamsEventResponse response = race(pause, events("a", 3, 200), () -> fixture.dynamoDb.putItem(b -> b
+            .tableName(fixture.erasuresTable)
+            .item(tombstones.item("c-1", CLOCK.instant(), "x-1", CLOCK.instant(), Duration.ofDays(90)))));
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(fixture.profile("c-1")).isNull();
+        assertThat(metricOfA("ErasedDropped")).isEqualTo(3);
+        assertThat(metricOfA("Applied")).isZero();
+        assertThat(linesOfA).anyMatch(line -> line.contains("profile.creation_withdrawn"));
+    }
+
+    /** The erasure completes between the creation's write and its check: its delete removes the profile. */
+    @Test
+    void handleRequest_erasureBetweenACreationsWriteAndItsCheck_leavesNoProfile() throws Exception {
+        Interceptors.PauseAfter pause = new Interceptors.PauseAfter("PutItem", 1);
+
+        StreamsEventResponse[] responses = race(pause, events("a", 3, 200), List.of(erasure("c-1", "x-1", 100)));
+
+        assertThat(responses[0].getBatchItemFailures()).isEmpty();
+        assertThat(fixture.profile("c-1")).isNull();
+        assertThat(fixture.tombstone("c-1")).isNotNull();
+        assertThat(metricOfA("ErasedDropped")).isEqualTo(3);
+        assertThat(metricOfA("Applied")).isZero();
+    }
+
+    /**
+     * The check after a creation cannot be made (DynamoDB refuses the read every time): the profile is withdrawn
+     * and the records redelivered, rather than a profile left standing that nobody checked.
+     */
+    @Test
+    void handleRequest_whenTheCheckAfterACreationFails_withdrawsTheProfile_andAsksForRedelivery() {
+        Interceptors.Throttle checks = new Interceptors.Throttle(1_000, request ->
+            request instanceof BatchGetItemRequest read && read.requestItems().containsKey(fixture.erasuresTable)
+                && readsOfTombstones.incrementAndGet() > 1);
+        EnrichHandler handler = fixture.handler(fixture.settings, CLOCK, linesOfA::add, checks);
+
+        StreamsEventResponse response = handler.handleRequest(batch(fixture.records(events("a", 3, 200))), null);
+
+        assertThat(response.getBatchItemFailures()).hasSize(1);
+        assertThat(fixture.profile("c-1")).isNull();
+        assertThat(metricOfA("Applied")).isZero();
+        assertThat(checks.thrown()).isPositive();
     }
 
     /** Runs A (held by {@code pause}) and B (in A's gap); returns both responses once both are done. */
     private StreamsEventResponse[] race(Interceptors.PauseAfter pause, List<StreamEvent> eventsOfA,
         List<StreamEvent> eventsOfB) throws Exception {
-        EnrichHandler a = fixture.handler(fixture.settings, CLOCK, linesOfA::add, pause);
         EnrichHandler b = fixture.handler(CLOCK);
-        KinesisEvent batchOfA = batch(fixture.records(eventsOfA));
         KinesisEvent batchOfB = batch(fixture.records(eventsOfB));
+        StreamsEventResponse[] second = new StreamsEventResponse[1];
+        StreamsEventResponse first = race(pause, eventsOfA, () -> second[0] = b.handleRequest(batchOfB, null));
+        return new StreamsEventResponse[] {first, second[0]};
+    }
+
+    /** Runs A (held by {@code pause}) and {@code gap} in A's gap; returns A's response once it is done. */
+    private StreamsEventResponse race(Interceptors.PauseAfter pause, List<StreamEvent> eventsOfA, Runnable gap)
+        throws Exception {
+        EnrichHandler a = fixture.handler(fixture.settings, CLOCK, linesOfA::add, pause);
+        KinesisEvent batchOfA = batch(fixture.records(eventsOfA));
 
         CompletableFuture<StreamsEventResponse> first = CompletableFuture.supplyAsync(
             () -> a.handleRequest(batchOfA, null));
         assertThat(pause.reached.await(60, TimeUnit.SECONDS)).as("A reached its pause").isTrue();
-        StreamsEventResponse second = b.handleRequest(batchOfB, null);
+        gap.run();
         pause.release.countDown();
-        return new StreamsEventResponse[] {first.get(60, TimeUnit.SECONDS), second};
+        return first.get(60, TimeUnit.SECONDS);
     }
 
     private static List<StreamEvent> events(String prefix, int count, long minutesAgo) {

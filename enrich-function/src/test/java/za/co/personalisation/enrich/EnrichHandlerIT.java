@@ -92,10 +92,12 @@ class EnrichHandlerIT {
         // the calls that succeeded; any that failed were emulator hiccups (see EnrichIdempotencyIT), all retried
         assertThat(calls.writes()).isEqualTo(10);
         assertThat(calls.failedWrites()).isEqualTo((int) (fixture.metric("WriteRetries") - retriesBefore));
-        assertThat(calls.count("PutItem")).isEqualTo(5);
-        assertThat(calls.count("TransactWriteItems")).isEqualTo(5);
-        // one BatchGetItem for the ten profiles, one for the tombstones of the five customers who have none
-        assertThat(calls.count("BatchGetItem")).isEqualTo(2);
+        // a new customer's profile is a conditional put like any other write: no transaction (issue 14)
+        assertThat(calls.count("PutItem")).isEqualTo(10);
+        assertThat(calls.count("TransactWriteItems")).isZero();
+        // one BatchGetItem for the ten profiles, one for the tombstones of the five customers who have none, and
+        // one for the same tombstones again after the five creations
+        assertThat(calls.count("BatchGetItem")).isEqualTo(3);
         assertThat(calls.count("GetItem")).isZero();
         for (int c = 0; c < 10; c++) {
             long expected = c < 5 ? 11 : 10;
@@ -137,7 +139,8 @@ class EnrichHandlerIT {
         assertThat(first.path("partitionKey").asText()).isEqualTo("c-1");
         assertThat(first.path("eventSourceArn").asText()).isEqualTo(EnrichFixture.STREAM_ARN);
         assertThat(failed).extracting(m -> m.path("reason").asText()).contains(
-            "unsupported schema 'interest-event/9', expected interest-event/1, consent-event/1 or erasure-event/1",
+            "unsupported schema 'interest-event/9', expected interest-event/1, consent-event/1, erasure-event/1 or"
+                + " conversion-event/1",
             "field 'state' is missing or not a non-empty string",
             "interest is longer than 64 characters");
         assertThat(fixture.metric("Invalid")).isEqualTo(4);

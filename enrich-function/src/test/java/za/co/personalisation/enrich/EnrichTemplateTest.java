@@ -80,8 +80,9 @@ class EnrichTemplateTest {
             "dynamodb:PutItem", "dynamodb:DeleteItem");
         assertThat(actionsOn("ErasuresTable")).contains("dynamodb:BatchGetItem", "dynamodb:PutItem",
             "dynamodb:ConditionCheckItem");
+        // Query and BatchWriteItem for erasure; Query and PutItem for conversions (ConversionLedger)
         assertThat(actionsOn("NotificationsTable")).containsExactlyInAnyOrder("dynamodb:Query",
-            "dynamodb:BatchWriteItem");
+            "dynamodb:BatchWriteItem", "dynamodb:PutItem");
         assertThat(actionsOn("FailedEventsQueue")).containsExactly("sqs:SendMessage");
         assertThat(actionsOn("ContactsTable")).isEmpty();
     }

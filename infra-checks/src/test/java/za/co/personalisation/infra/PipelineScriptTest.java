@@ -28,6 +28,10 @@ class PipelineScriptTest {
         assertRefused(List.of("trace", "e-1", "--port", "99999"),
             "pipeline trace: --port must be a port number; got '99999'",
             "usage: ./pipeline trace EVENT_ID [--port 3000]");
+        assertRefused(List.of("report"), "pipeline report: name the report: offers (got '')",
+            "usage: ./pipeline report offers [--local | --stage STAGE] [--from WHEN] [--to WHEN] [--json]");
+        assertRefused(List.of("report", "offer"), "pipeline report: name the report: offers (got 'offer')",
+            "usage: ./pipeline report offers [--local | --stage STAGE] [--from WHEN] [--to WHEN] [--json]");
     }
 
     @Test
@@ -38,7 +42,8 @@ class PipelineScriptTest {
         List<String> lines = result.output().lines().toList();
         assertThat(lines.get(0)).isEqualTo("pipeline: unknown command 'deploy'");
         assertThat(lines.get(1)).startsWith("usage: ./pipeline run [--port 3000] [--moto-port 4566]");
-        for (String command : List.of("test", "status", "trace", "replay", "offers [--local]")) {
+        for (String command : List.of("test", "status", "trace", "replay", "offers [--local]",
+            "report offers")) {
             assertThat(result.output()).contains("./pipeline " + command);
         }
     }

@@ -19,6 +19,7 @@ import za.co.personalisation.aws.lambda.SnapStartPriming;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
 import za.co.personalisation.aws.retry.Sleeper;
+import za.co.personalisation.core.event.ConversionRequestParser;
 import za.co.personalisation.core.event.CustomerRequestParser;
 import za.co.personalisation.core.event.EventLimits;
 import za.co.personalisation.core.event.EventRequestParser;
@@ -83,6 +84,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
         endpoints.put(Route.CONTACT, new ContactEndpoint(customers, contacts));
         endpoints.put(Route.CONSENT, new ConsentEndpoint(customers, contacts, stream));
         endpoints.put(Route.CUSTOMER, new EraseCustomerEndpoint(customers, contacts, stream));
+        endpoints.put(Route.CONVERSIONS, new ConversionsEndpoint(new ConversionRequestParser(rules, limits), stream));
         this.api = new IngestApi(endpoints, settings.getDuration("WRITE_BUDGET", Duration.ofSeconds(3)),
             new Cors(settings.get("ALLOWED_ORIGIN", "")), clock, new RequestLog(clock, log, metrics));
         // SnapStart: parse, validate, normalise and encode one event before the snapshot; nothing is written.

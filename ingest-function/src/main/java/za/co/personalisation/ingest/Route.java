@@ -9,7 +9,8 @@ enum Route {
     EVENTS("POST", "/events", true, true),
     CONTACT("PUT", "/customers/{id}/contact", true, false),
     CONSENT("PUT", "/customers/{id}/consent", true, false),
-    CUSTOMER("DELETE", "/customers/{id}", false, false);
+    CUSTOMER("DELETE", "/customers/{id}", false, false),
+    CONVERSIONS("POST", "/conversions", true, true);
 
     final String method;
     final String resource;

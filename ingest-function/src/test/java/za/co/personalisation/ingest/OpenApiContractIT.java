@@ -177,6 +177,22 @@ class OpenApiContractIT {
         calls.add(new Call("OPTIONS /events", ok, IngestTestBed.request("OPTIONS", "/events", "/events", null)
             .withHeaders(Map.of("Origin", IngestTestBed.ORIGIN))));
         calls.add(new Call("POST /events", ok, IngestTestBed.request("GET", "/events", "/events", null)));
+        String conversion = "{\"customerId\":\"12345\",\"eventId\":\"order-1\",\"occurredAt\":\""
+            + Instant.now().minusSeconds(60) + "\",\"interest\":\"electronics\"}";
+        calls.add(new Call("POST /conversions", ok, IngestTestBed.request("POST", "/conversions", "/conversions",
+            conversion)));
+        calls.add(new Call("POST /conversions", ok, IngestTestBed.request("POST", "/conversions", "/conversions",
+            "{}")));
+        calls.add(new Call("POST /conversions", ok, IngestTestBed.request("POST", "/conversions", "/conversions",
+            BIG)));
+        calls.add(new Call("POST /conversions", ok, textPlain(IngestTestBed.request("POST", "/conversions",
+            "/conversions", conversion))));
+        calls.add(new Call("POST /conversions", noStream, IngestTestBed.request("POST", "/conversions",
+            "/conversions", conversion)));
+        calls.add(new Call("OPTIONS /conversions", ok, IngestTestBed.request("OPTIONS", "/conversions",
+            "/conversions", null).withHeaders(Map.of("Origin", IngestTestBed.ORIGIN))));
+        calls.add(new Call("POST /conversions", ok, IngestTestBed.request("GET", "/conversions", "/conversions",
+            null)));
         String contactPath = "/customers/c-1/contact";
         String contactRoute = "/customers/{id}/contact";
         calls.add(new Call("PUT " + contactRoute, ok, IngestTestBed.request("PUT", contactRoute, contactPath,

@@ -23,12 +23,15 @@ import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
 import za.co.personalisation.core.notify.NotificationPolicy;
 import za.co.personalisation.core.offer.OfferMatcher;
+import za.co.personalisation.core.outcome.Holdout;
 
 /**
  * DynamoDB Streams (profiles) → SNS. Environment: {@code OFFERS_TABLE}, {@code NOTIFICATIONS_TABLE},
  * {@code NOTIFICATIONS_TOPIC_ARN}; optional {@code FAILED_CHANGES_QUEUE_URL}, {@code MAX_OFFERS_PER_CHANGE}
  * (default 1), {@code INTEREST_SCORE_THRESHOLD} (3.0), {@code INTEREST_RELEVANCE_FLOOR} (0.1),
- * {@code OFFER_CACHE_TTL} (PT1M), {@code LEDGER_RETENTION} (P90D), {@code INTEREST_HALF_LIFE} (P14D, as enrich's).
+ * {@code OFFER_CACHE_TTL} (PT1M), {@code LEDGER_RETENTION} (P90D), {@code INTEREST_HALF_LIFE} (P14D, as enrich's);
+ * {@code HOLDOUT_KEY} (required, at least 32 characters): the key of the control-group draw (core's Holdout,
+ * docs/offers.md).
  */
 public final class NotifyHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
 
@@ -52,7 +55,7 @@ public final class NotifyHandler implements RequestHandler<DynamodbEvent, Stream
     }
 
     /** For tests: the clients (e.g. with a request-counting interceptor) and the clock are given. */
-    public NotifyHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SqsClient sqs, Clock clock) {
+    NotifyHandler(Settings settings, DynamoDbClient dynamoDb, SnsClient sns, SqsClient sqs, Clock clock) {
         JsonLog log = JsonLog.forFunction(settings.functionName("notify-function"));
         this.log = log;
         this.notifier = new OfferNotifier(
@@ -67,6 +70,7 @@ public final class NotifyHandler implements RequestHandler<DynamodbEvent, Stream
                 settings.getDuration("LEDGER_RETENTION", Duration.ofDays(90))),
             new SnsNotificationPublisher(sns, settings.require("NOTIFICATIONS_TOPIC_ARN")),
             new FailedChangesQueue(sqs, settings.get("FAILED_CHANGES_QUEUE_URL", null), log),
+            new Holdout(settings.require(Holdout.KEY_SETTING)),
             clock,
             log,
             Metrics.forService("notify", clock));

@@ -24,6 +24,7 @@ import za.co.personalisation.core.notify.SuppressionReason;
 import za.co.personalisation.core.offer.OfferCatalog;
 import za.co.personalisation.core.offer.OfferMatch;
 import za.co.personalisation.core.offer.OfferMatcher;
+import za.co.personalisation.core.outcome.Holdout;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.InterestStat;
 import za.co.personalisation.core.profile.Profile;
@@ -52,19 +53,21 @@ final class OfferNotifier {
     private final NotificationLedger ledger;
     private final SnsNotificationPublisher publisher;
     private final FailedChangesQueue failedChanges;
+    private final Holdout holdout;
     private final Clock clock;
     private final JsonLog log;
     private final Metrics metrics;
 
     OfferNotifier(OfferRepository offers, OfferMatcher matcher, NotificationPolicy policy, NotificationLedger ledger,
-        SnsNotificationPublisher publisher, FailedChangesQueue failedChanges, Clock clock, JsonLog log,
-        Metrics metrics) {
+        SnsNotificationPublisher publisher, FailedChangesQueue failedChanges, Holdout holdout, Clock clock,
+        JsonLog log, Metrics metrics) {
         this.offers = offers;
         this.matcher = matcher;
         this.policy = policy;
         this.ledger = ledger;
         this.publisher = publisher;
         this.failedChanges = failedChanges;
+        this.holdout = holdout;
         this.clock = clock;
         this.log = log;
         this.metrics = metrics;
@@ -144,6 +147,10 @@ final class OfferNotifier {
                 // a shadow customer's notifications are always replayed traffic: sandbox only (docs/replay.md)
                 ShadowCustomers.isShadow(after.customerId()) || credited != null && credited.lastEventReplay(), now,
                 credited == null ? "" : credited.lastTraceId());
+            if (holdout.inControl(after.customerId(), match.offer().offerId(), match.offer().controlShare())) {
+                heldOut(unit, notification, match);
+                continue;
+            }
             NotificationLedger.Claim claim = ledger.claim(notification);
             if (claim == NotificationLedger.Claim.DUPLICATE) {
                 suppressed(unit, after.customerId(), match, SuppressionReason.DUPLICATE);
@@ -200,6 +207,26 @@ final class OfferNotifier {
             log.warn("notification.publish_partly_failed").with("failed", result.failed().size()).log();
             failures.fail(lowestFailed);
         }
+    }
+
+    /**
+     * The customer would have been sent the offer but is in its control group (docs/offers.md, "Holdouts"): the
+     * ledger records {@code held_out}, once, and nothing is published.
+     */
+    private void heldOut(Metrics.Unit unit, Notification notification, OfferMatch match) {
+        NotificationLedger.Claim claim = ledger.holdOut(notification);
+        if (claim == NotificationLedger.Claim.CLAIMED) {
+            unit.count("NotificationsHeldOut", 1);
+        }
+        log.info("notification.held_out")
+            .with("customerId", notification.customerId())
+            .with("offerId", notification.offerId())
+            .with("channel", notification.channel().wireName())
+            .with("eventId", notification.eventId())
+            .with("controlShare", match.offer().controlShare())
+            .with("replay", notification.replay())
+            .with("claim", claim.name().toLowerCase(Locale.ROOT))
+            .log();
     }
 
     private void suppressed(Metrics.Unit unit, String customerId, OfferMatch match, SuppressionReason reason) {

@@ -21,6 +21,7 @@ class SnapStartPrimingTest {
             Map.entry("NOTIFICATIONS_TABLE", "n"), Map.entry("NOTIFICATIONS_TOPIC_ARN",
                 "arn:aws:sns:af-south-1:123456789012:t"), Map.entry("DELIVERY_DLQ_URL", "http://127.0.0.1:9/q"),
             Map.entry("EMAIL_FROM", "offers@personalisation.example"),
+            Map.entry("HOLDOUT_KEY", "holdout-key-for-the-priming-test-000"),
             Map.entry("UNSUBSCRIBE_URL", "https://personalisation.example/unsubscribe/")));
         NotifyHandler handler = new NotifyHandler(settings);
 

@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import za.co.personalisation.core.notify.FrequencyCaps;
 import za.co.personalisation.core.notify.Notification;
+import za.co.personalisation.core.outcome.DeliveryStates;
 
 /**
  * The {@code notifications} table, partitioned by customer (so erasing a customer is one Query and its deletes).
@@ -69,6 +70,8 @@ public final class NotificationLedger {
     public static final String DEAD_LETTERED = "dead_lettered";
     /** The provider may or may not have taken the message: never sent again automatically. */
     public static final String UNKNOWN = "unknown";
+    /** In the offer's control group: never published, never sent (core's DeliveryStates.HELD_OUT). */
+    public static final String HELD_OUT = DeliveryStates.HELD_OUT;
 
     /** The outcome of notify's claim. */
     public enum Claim {
@@ -113,8 +116,23 @@ public final class NotificationLedger {
 
     /** Claims the notification's ledger entry with a put conditional on its absence. */
     public Claim claim(Notification notification) {
+        return claim(notification, PENDING);
+    }
+
+    /**
+     * Records that the customer is in the offer's control group: the entry is created {@code held_out} and nothing
+     * is published (docs/offers.md, "Holdouts"). Conditional on absence like a claim, so it happens once; no
+     * delivery claim ever takes a held-out entry.
+     *
+     * @return {@link Claim#CLAIMED} when recorded now, {@link Claim#DUPLICATE} when the entry exists
+     */
+    public Claim holdOut(Notification notification) {
+        return claim(notification, HELD_OUT) == Claim.CLAIMED ? Claim.CLAIMED : Claim.DUPLICATE;
+    }
+
+    private Claim claim(Notification notification, String status) {
         Map<String, AttributeValue> item = new HashMap<>(key(notification.customerId(), notification.ledgerKey()));
-        item.put("status", s(PENDING));
+        item.put("status", s(status));
         item.put("offerId", s(notification.offerId()));
         item.put("channel", s(notification.channel().wireName()));
         item.put("eventId", s(notification.eventId()));

@@ -6,7 +6,7 @@ import java.time.Instant;
  * Anything written to the interest-events stream for a customer. All kinds share the partition key (customerId),
  * so a customer's interest, consent and erasure events are applied in the order they were accepted.
  */
-public sealed interface StreamEvent permits InterestEvent, ConsentEvent, ErasureEvent {
+public sealed interface StreamEvent permits InterestEvent, ConsentEvent, ErasureEvent, ConversionEvent {
 
     String eventId();
 

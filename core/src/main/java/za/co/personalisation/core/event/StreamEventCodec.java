@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import za.co.personalisation.core.location.Location;
@@ -24,7 +25,11 @@ import za.co.personalisation.core.profile.Consent;
  *  "occurredAt":"…","receivedAt":"…","traceId":"…","replay":false}
  * {"schema":"consent-event/1","eventId","customerId","channel":"sms|email","state":"granted|revoked",
  *  "occurredAt","receivedAt","traceId","replay"}
- * {"schema":"erasure-event/1","eventId","customerId","occurredAt","receivedAt","traceId","replay"}</pre>
+ * {"schema":"erasure-event/1","eventId","customerId","occurredAt","receivedAt","traceId","replay"}
+ * {"schema":"conversion-event/1","eventId","customerId","interest","offerId","value":"249.90","currency":"ZAR",
+ *  "occurredAt","receivedAt","traceId","replay"}</pre>
+ * A conversion's {@code value} is a decimal string, so that it stays exact; {@code offerId} and {@code currency} are
+ * empty and {@code value} is {@code "0"} when the client gave none.
  *
  * Every kind shares the head ({@code schema}, {@code eventId}, {@code customerId}) and the tail
  * ({@code occurredAt}, {@code receivedAt}, {@code traceId}, {@code replay}); a record that is not a valid envelope
@@ -35,6 +40,7 @@ public final class StreamEventCodec {
     public static final String INTEREST_SCHEMA = "interest-event/1";
     public static final String CONSENT_SCHEMA = "consent-event/1";
     public static final String ERASURE_SCHEMA = "erasure-event/1";
+    public static final String CONVERSION_SCHEMA = "conversion-event/1";
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -61,6 +67,11 @@ public final class StreamEventCodec {
             } else if (event instanceof ConsentEvent consent) {
                 json.writeStringField("channel", consent.channel().wireName());
                 json.writeStringField("state", consent.state().wireName());
+            } else if (event instanceof ConversionEvent conversion) {
+                json.writeStringField("interest", conversion.interest());
+                json.writeStringField("offerId", conversion.offerId());
+                json.writeStringField("value", conversion.value().toPlainString());
+                json.writeStringField("currency", conversion.currency());
             }
             json.writeStringField("occurredAt", event.occurredAt().toString());
             json.writeStringField("receivedAt", event.receivedAt().toString());
@@ -77,7 +88,8 @@ public final class StreamEventCodec {
         if (event instanceof InterestEvent) {
             return INTEREST_SCHEMA;
         }
-        return event instanceof ConsentEvent ? CONSENT_SCHEMA : ERASURE_SCHEMA;
+        return event instanceof ConsentEvent ? CONSENT_SCHEMA
+            : event instanceof ConversionEvent ? CONVERSION_SCHEMA : ERASURE_SCHEMA;
     }
 
     /**
@@ -98,9 +110,29 @@ public final class StreamEventCodec {
                 : new ErasureEvent(required(root, "eventId"), required(root, "customerId"),
                     Instant.parse(required(root, "occurredAt")), Instant.parse(required(root, "receivedAt")),
                     root.path("traceId").asText(""), root.path("replay").asBoolean(false)));
+            case CONVERSION_SCHEMA -> conversion(root);
             default -> throw new InvalidRecordException("unsupported schema '" + schema + "', expected "
-                + INTEREST_SCHEMA + ", " + CONSENT_SCHEMA + " or " + ERASURE_SCHEMA);
+                + INTEREST_SCHEMA + ", " + CONSENT_SCHEMA + ", " + ERASURE_SCHEMA + " or " + CONVERSION_SCHEMA);
         };
+    }
+
+    /** A conversion: {@code value} is a decimal string (exact); {@code offerId} and {@code currency} may be empty. */
+    private static ConversionEvent conversion(JsonNode root) {
+        String value = root.path("value").asText("0");
+        BigDecimal amount;
+        try {
+            amount = new BigDecimal(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidRecordException("value '" + (value.length() > 20 ? value.substring(0, 20) + "…" : value)
+                + "' is not a decimal number");
+        }
+        if (amount.precision() - amount.scale() > 12 || amount.scale() > 4) {
+            throw new InvalidRecordException("value has more than 12 integer or 4 fraction digits");
+        }
+        return fields(() -> new ConversionEvent(required(root, "eventId"), required(root, "customerId"),
+            required(root, "interest"), root.path("offerId").asText(""), amount, root.path("currency").asText(""),
+            Instant.parse(required(root, "occurredAt")), Instant.parse(required(root, "receivedAt")),
+            root.path("traceId").asText(""), root.path("replay").asBoolean(false)));
     }
 
     /**

@@ -20,6 +20,9 @@ import za.co.personalisation.core.profile.Channel;
  * @param validUntil instant from which it may no longer be sent
  * @param priority   higher wins between offers that match equally well
  * @param messages   by locale (e.g. {@code en-ZA}); {@link #DEFAULT_LOCALE} must be present
+ * @param controlShare the share of the customers it would be sent to who are held out instead, the control group
+ *                   its conversions are compared with: at least 0, below 1; {@link #DEFAULT_CONTROL_SHARE} when the
+ *                   catalog does not say (docs/offers.md, "Holdouts")
  */
 public record Offer(
     String offerId,
@@ -30,9 +33,18 @@ public record Offer(
     Instant validFrom,
     Instant validUntil,
     int priority,
-    Map<String, OfferMessage> messages) {
+    Map<String, OfferMessage> messages,
+    double controlShare) {
 
     public static final String DEFAULT_LOCALE = "en-ZA";
+    public static final double DEFAULT_CONTROL_SHARE = 0.10;
+
+    /** An offer with the default control share. */
+    public Offer(String offerId, String title, Set<String> interests, List<String> locations, List<Channel> channels,
+        Instant validFrom, Instant validUntil, int priority, Map<String, OfferMessage> messages) {
+        this(offerId, title, interests, locations, channels, validFrom, validUntil, priority, messages,
+            DEFAULT_CONTROL_SHARE);
+    }
 
     public Offer {
         Objects.requireNonNull(offerId, "offerId");
@@ -55,6 +67,10 @@ public record Offer(
         }
         if (!validUntil.isAfter(validFrom)) {
             throw new IllegalArgumentException("offer " + offerId + " ends before it starts");
+        }
+        if (!(controlShare >= 0 && controlShare < 1)) {
+            throw new IllegalArgumentException("offer " + offerId + " has controlShare " + controlShare
+                + "; it must be at least 0 and below 1");
         }
         if (!messages.containsKey(DEFAULT_LOCALE)) {
             throw new IllegalArgumentException("offer " + offerId + " has no " + DEFAULT_LOCALE + " message");

@@ -26,7 +26,7 @@ import za.co.personalisation.core.profile.Channel;
  * Reads a catalog file (format in docs/offers.md):
  *
  * <pre>{"version":"2026-11-25.1","about":"…","offers":[{"offerId","title","interests":[…],"locations":[…],
- *  "channels":["sms","email"],"validFrom","validUntil","priority",
+ *  "channels":["sms","email"],"validFrom","validUntil","priority","controlShare":0.1,
  *  "messages":{"en-ZA":{"sms","emailSubject","emailBody"},…}},…]}</pre>
  *
  * <p>Every offer is validated and every problem is reported at once, each prefixed with its JSON pointer and offer
@@ -43,7 +43,7 @@ public final class OfferCatalogCodec {
     private static final Pattern LOCALE = Pattern.compile("[a-z]{2,3}(-[A-Z]{2})?");
     private static final Set<String> CATALOG_FIELDS = Set.of("version", "about", "offers");
     private static final Set<String> OFFER_FIELDS = Set.of("offerId", "title", "interests", "locations", "channels",
-        "validFrom", "validUntil", "priority", "messages", "about");
+        "validFrom", "validUntil", "priority", "messages", "about", "controlShare");
     private static final Set<String> MESSAGE_FIELDS = Set.of("sms", "emailSubject", "emailBody");
 
     /** A catalog file that cannot be loaded, with every problem found. */
@@ -164,6 +164,12 @@ public final class OfferCatalogCodec {
         if (!priority.isMissingNode() && !priority.isInt()) {
             problems.add(label + "/priority: must be an integer");
         }
+        JsonNode share = node.path("controlShare");
+        if (!share.isMissingNode() && !(share.isNumber() && share.asDouble() >= 0 && share.asDouble() < 1)) {
+            problems.add(label + "/controlShare: must be a number from 0 (hold out nobody) up to but not including 1"
+                + " (the share of customers held out as the control group; default " + Offer.DEFAULT_CONTROL_SHARE
+                + ")");
+        }
         Map<String, OfferMessage> messages = messages(node.path("messages"), label, problems);
         JsonNode title = node.path("title");
         if (!title.isMissingNode() && !(title.isTextual() && !title.textValue().isBlank())) {
@@ -174,7 +180,8 @@ public final class OfferCatalogCodec {
         }
         try {
             return new Offer(id, title.isTextual() ? title.textValue() : id, interests, locations, channels,
-                validFrom, validUntil, priority.asInt(0), messages);
+                validFrom, validUntil, priority.asInt(0), messages,
+                share.isMissingNode() ? Offer.DEFAULT_CONTROL_SHARE : share.asDouble());
         } catch (IllegalArgumentException e) {
             problems.add(label + ": " + e.getMessage());
             return null;

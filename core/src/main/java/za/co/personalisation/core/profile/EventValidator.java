@@ -1,6 +1,7 @@
 package za.co.personalisation.core.profile;
 
 import java.time.Instant;
+import za.co.personalisation.core.event.ConversionEvent;
 import za.co.personalisation.core.event.EventLimits;
 import za.co.personalisation.core.event.InterestEvent;
 import za.co.personalisation.core.event.StreamEvent;
@@ -41,6 +42,15 @@ public final class EventValidator {
             }
             if (problem == null) {
                 problem = text("location.key", interest.location().key(), EventLimits.MAX_LOCATION_LENGTH, true);
+            }
+        }
+        if (problem == null && event instanceof ConversionEvent conversion) {
+            problem = text("interest", conversion.interest(), EventLimits.MAX_INTEREST_LENGTH);
+            if (problem == null) {
+                problem = text("offerId", conversion.offerId(), EventLimits.MAX_ID_LENGTH, true);
+            }
+            if (problem == null) {
+                problem = text("currency", conversion.currency(), 3, true);
             }
         }
         return problem != null ? problem : times(event, now);

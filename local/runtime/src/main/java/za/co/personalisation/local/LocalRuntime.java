@@ -27,6 +27,7 @@ import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.dynamodb.ContactHashes;
 import za.co.personalisation.aws.dynamodb.ContactItems;
+import za.co.personalisation.aws.dynamodb.OfferReportSource;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.log.LogSink;
@@ -65,8 +66,17 @@ import za.co.personalisation.local.template.Template;
  */
 public final class LocalRuntime implements AutoCloseable {
 
-    /** How to start. {@code motoPort} 0 = any free port; {@code moto} non-null = use that emulator. */
-    public record Options(Path root, int port, int motoPort, String stage, MotoServer moto, PrintStream console) {
+    /**
+     * How to start. {@code motoPort} 0 = any free port; {@code moto} non-null = use that emulator;
+     * {@code functionsEndpoint} non-null = the AWS endpoint the functions' clients use instead of the emulator's
+     * (the chaos run's fault proxy in front of it); the event source pollers and the tools still use the emulator.
+     */
+    public record Options(Path root, int port, int motoPort, String stage, MotoServer moto, PrintStream console,
+        String functionsEndpoint) {
+
+        public Options(Path root, int port, int motoPort, String stage, MotoServer moto, PrintStream console) {
+            this(root, port, motoPort, stage, moto, console, null);
+        }
     }
 
     private final Options options;
@@ -104,7 +114,7 @@ public final class LocalRuntime implements AutoCloseable {
         AwsClients clients = new AwsClients(Settings.of(base));
         Template template = Template.load(options.root().resolve("template.yaml"));
         this.resources = new LocalResources(template, Map.of("Stage", options.stage(),
-            "ErasureKey", MotoServer.ERASURE_KEY), MotoServer.REGION,
+            "ErasureKey", MotoServer.ERASURE_KEY, "HoldoutKey", MotoServer.HOLDOUT_KEY), MotoServer.REGION,
             "personalisation-" + options.stage());
         resources.create(clients);
         this.dynamoDb = clients.dynamoDb();
@@ -157,6 +167,9 @@ public final class LocalRuntime implements AutoCloseable {
         for (FunctionDefinition definition : FunctionDefinition.all(template, resources)) {
             Map<String, String> environment = new HashMap<>(definition.environment());
             environment.putAll(base);
+            if (options.functionsEndpoint() != null) {
+                environment.put(AwsClients.ENDPOINT_URL, options.functionsEndpoint());
+            }
             environment.put("AWS_LAMBDA_FUNCTION_NAME", definition.name());
             environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(definition.memoryMb()));
             environment.put(AwsClients.XRAY_TRACING, "true");
@@ -183,8 +196,8 @@ public final class LocalRuntime implements AutoCloseable {
                     case "DynamoDB" -> sources.add(new DynamoDbStreamEventSource(EventSourceSettings.of(event),
                         function, clients.dynamoDbStreams(), destination(clients, event), MotoServer.REGION, arn,
                         clock, log));
-                    case "SQS" -> sources.add(new SqsEventSource(EventSourceSettings.of(event), function,
-                        clients.sqs(), MotoServer.REGION, clock, log));
+                    case "SQS" -> sources.add(new SqsEventSource(EventSourceSettings.of(event),
+                        EventSourceSettings.pollers(event), function, clients.sqs(), MotoServer.REGION, clock, log));
                     default -> throw new IllegalArgumentException("event type " + event.type() + " of "
                         + definition.logicalId() + " is not emulated locally");
                 }
@@ -202,6 +215,7 @@ public final class LocalRuntime implements AutoCloseable {
         DashboardView dashboard = new DashboardView(DashboardView.read(options.root().resolve(
             "cloudwatch/dashboard.json")), resources.parameters(), observability.store(), observability::alarmStates,
             clock, Duration.ofMinutes(15));
+        OfferReportSource offersReport = new OfferReportSource(dynamoDb, resources.ref("NotificationsTable"));
         return feedback.routes(new LocalPages(options.root().resolve("frontend")))
             .view("outbox", () -> Map.of("messages", outbox.messages()))
             .view("status", this::status)
@@ -209,6 +223,7 @@ public final class LocalRuntime implements AutoCloseable {
             .view("customers", this::customers)
             .view("suggestions", suggestions::get)
             .view("metrics", dashboard::render)
+            .view("offers-report", () -> offersReport.report(null, null).toJson())
             .journey(journeys::of);
     }
 
@@ -263,6 +278,11 @@ public final class LocalRuntime implements AutoCloseable {
         return outbox;
     }
 
+    /** The sample customers seeded at start-up. */
+    public List<String> seededCustomers() {
+        return seededCustomers;
+    }
+
     /** The physical name (Ref) of a template resource, e.g. a table name or queue URL. */
     public String ref(String logicalId) {
         return resources.ref(logicalId);
@@ -286,7 +306,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /** Requests, events in flight per stage, notifications sent, alarms: what the console and the page show. */
-    Map<String, Object> status() {
+    public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("time", Instant.now().toString());
         status.put("apiRequests", api.requests());
@@ -312,6 +332,7 @@ public final class LocalRuntime implements AutoCloseable {
             counts.put("errors", function.errors());
             counts.put("timeouts", function.timeouts());
             counts.put("coldStarts", function.coldStarts());
+            counts.put("peakConcurrency", function.peakRunning());
             counts.put("filteredOut", filtered);
             byFunction.put(id, counts);
         }

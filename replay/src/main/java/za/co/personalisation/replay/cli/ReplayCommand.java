@@ -32,14 +32,14 @@ import za.co.personalisation.replay.kinesis.KinesisPutter;
 import za.co.personalisation.replay.kinesis.ShardMap;
 import za.co.personalisation.replay.kinesis.ShardThrottle;
 import za.co.personalisation.aws.retry.Sleeper;
-import za.co.personalisation.replay.replay.ApiTarget;
-import za.co.personalisation.replay.replay.CustomerRemapper;
-import za.co.personalisation.replay.replay.EnvelopeRewriter;
-import za.co.personalisation.replay.replay.Pacer;
-import za.co.personalisation.replay.replay.ReplayRunner;
-import za.co.personalisation.replay.replay.ReplayStats;
-import za.co.personalisation.replay.replay.ReplayTarget;
-import za.co.personalisation.replay.replay.StreamTarget;
+import za.co.personalisation.replay.playback.ApiTarget;
+import za.co.personalisation.replay.playback.CustomerRemapper;
+import za.co.personalisation.replay.playback.EnvelopeRewriter;
+import za.co.personalisation.replay.playback.Pacer;
+import za.co.personalisation.replay.playback.ReplayRunner;
+import za.co.personalisation.replay.playback.ReplayStats;
+import za.co.personalisation.replay.playback.ReplayTarget;
+import za.co.personalisation.replay.playback.StreamTarget;
 
 /** {@code replay replay}: recorded traffic, marked as replay, into a stream or the API. */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,

@@ -26,6 +26,12 @@ import za.co.personalisation.replay.meter.Caller;
  */
 public final class CostModel {
 
+    /**
+     * Share of requests X-Ray records: template.yaml's sampling rule ({@code TraceEverythingSamplingRule}) has
+     * FixedRate 1.0, every request, for the seed's trace coverage (docs/observability.md).
+     */
+    public static final double TEMPLATE_XRAY_SAMPLED_SHARE = 1.0;
+
     /** What a call is, for the bill. */
     public enum Use {
         PIPELINE, UNBILLED_POLLING, MEASUREMENT, LOCAL_ONLY
@@ -42,7 +48,8 @@ public final class CostModel {
      * @param logBytes          bytes the functions logged, -1 when unknown
      * @param runSeconds        how long the traffic ran
      * @param shards            shards of the interest-events stream
-     * @param xraySampledShare  share of API requests X-Ray records beyond the first each second (default rule 5 %)
+     * @param xraySampledShare  share of API requests X-Ray records beyond the first each second
+     *                          ({@link #TEMPLATE_XRAY_SAMPLED_SHARE})
      */
     public record Inputs(long events, CallCounts calls, long apiRequests, Map<String, Long> invocations,
         int lambdaMemoryMb, long logBytes, double runSeconds, int shards, double xraySampledShare) {
@@ -132,7 +139,7 @@ public final class CostModel {
             double traces = Math.min(inputs.apiRequests(), seconds)
                 + inputs.xraySampledShare() * Math.max(0, inputs.apiRequests() - seconds);
             units.put("xray.traceRecorded", traces);
-            basis.put("xray.traceRecorded", "X-Ray's default sampling: the first request each second and "
+            basis.put("xray.traceRecorded", "X-Ray sampling: the first request each second and "
                 + Math.round(inputs.xraySampledShare() * 100) + " % of the rest");
         }
         if (!inputs.invocations().isEmpty()) {

@@ -21,9 +21,12 @@ public final class Prices {
     private static final String BUNDLED = "/za/co/personalisation/replay/cost/prices.json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** One billed unit. {@code prices} holds a value per region, {@code null} when unknown. */
+    /**
+     * One billed unit. {@code prices} holds a value per region, {@code null} when unknown; {@code source} is the AWS
+     * page the price belongs to, {@code evidence} where the figure was actually read and the date that page shows.
+     */
     public record Item(String id, String service, String description, double per, Map<String, Double> prices,
-        String source, String note) {
+        String source, String note, String evidence) {
 
         /** The price of one unit in {@code region}, or {@code null}. */
         public Double unitPrice(String region) {
@@ -92,7 +95,7 @@ public final class Prices {
                 prices.put(region, price.isNull() ? null : price.asDouble());
             }
             items.put(id, new Item(id, node.path("service").asText(), node.path("description").asText(), per, prices,
-                source, node.path("note").asText("")));
+                source, node.path("note").asText(""), node.path("evidence").asText("")));
         }
         return new Prices(items, List.copyOf(regions), root.path("asOf").asText(""), root.path("checked")
             .asBoolean(false), root.path("warning").asText(""), origin);

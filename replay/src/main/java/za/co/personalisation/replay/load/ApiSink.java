@@ -20,7 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import za.co.personalisation.replay.kinesis.ReplayBackoff;
-import za.co.personalisation.replay.replay.ApiTarget;
+import za.co.personalisation.replay.playback.ApiTarget;
 
 /**
  * Sends events to {@code POST /events} as a client would: one event a request ({@code batchSize} 1, the seed's

@@ -14,7 +14,8 @@ import za.co.personalisation.aws.dynamodb.NotificationLedger;
  * when notify decided (createdAt) and, for entries that were sent, when deliver sent it (updatedAt).
  *
  * @param statuses     entries by status
- * @param unsettled    entries still pending, queued or sending: not finished yet
+ * @param unsettled    entries not finished: still pending, queued or sending ({@link #inMotion}), or waiting for a
+ *                     time or a person: deferred, dead-lettered (until redriven) or unknown (until settled)
  * @param entries      all of the run's entries
  */
 public record LedgerReadings(Map<String, Long> statuses, long unsettled, long entries) {
@@ -33,8 +34,7 @@ public record LedgerReadings(Map<String, Long> statuses, long unsettled, long en
                 entries++;
                 String status = text(item, "status");
                 statuses.merge(status, 1L, Long::sum);
-                if (status.equals(NotificationLedger.PENDING) || status.equals(NotificationLedger.QUEUED)
-                    || status.equals(NotificationLedger.SENDING)) {
+                if (unsettled(status)) {
                     unsettled++;
                 }
                 int index = plan.indexOf(text(item, "eventId"));
@@ -49,6 +49,18 @@ public record LedgerReadings(Map<String, Long> statuses, long unsettled, long en
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return new LedgerReadings(statuses, unsettled, entries);
+    }
+
+    /** Whether an entry in {@code status} is not finished: neither sent, failed nor suppressed. */
+    static boolean unsettled(String status) {
+        return !status.equals(NotificationLedger.SENT) && !status.equals(NotificationLedger.FAILED)
+            && !status.equals(NotificationLedger.SUPPRESSED);
+    }
+
+    /** Entries the pipeline is still moving by itself (pending, queued, sending): what a run waits for. */
+    public long inMotion() {
+        return statuses.getOrDefault(NotificationLedger.PENDING, 0L) + statuses.getOrDefault(NotificationLedger.QUEUED,
+            0L) + statuses.getOrDefault(NotificationLedger.SENDING, 0L);
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

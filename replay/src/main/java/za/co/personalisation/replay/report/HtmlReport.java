@@ -79,6 +79,20 @@ public final class HtmlReport {
             series("sent", timeline.path("sent")),
             series("accepted", timeline.path("accepted")),
             series("applied", timeline.path("applied"))), false));
+        JsonNode samples = report.path("machine").path("samples");
+        if (samples.path("rows").size() > 0) {
+            html.append("<h2>Emulator memory and machine load over time</h2><p><small>Sampled every ")
+                .append(samples.path("everySeconds").asText()).append(" s from the start of the run to the end of"
+                    + " the wait after the last send. Emulator memory (resident): first ")
+                .append(samples.path("emulatorMbFirst").asText("-")).append(" MB, highest ")
+                .append(samples.path("emulatorMbHighest").asText("-")).append(" MB, last ")
+                .append(samples.path("emulatorMbLast").asText("-")).append(" MB, growth ")
+                .append(samples.path("emulatorMbGrowth").asText("-")).append(" MB.</small></p>");
+            html.append(chart("emulator resident memory", "second", "MB", List.of(
+                sampled("emulator MB", samples.path("rows"), "emulatorMb")), false));
+            html.append(chart("1-minute load average of the machine", "second", "load", List.of(
+                sampled("load average", samples.path("rows"), "loadAverage")), false));
+        }
         html.append("<h2>Percentile distribution</h2>");
         List<Series> curves = new ArrayList<>();
         for (Map.Entry<String, JsonNode> curve : report.path("percentileCurves").properties()) {
@@ -227,6 +241,17 @@ public final class HtmlReport {
         for (int i = 0; i < xs.length; i++) {
             xs[i] = i;
             ys[i] = values.get(i).isNull() ? null : values.get(i).asDouble();
+        }
+        return new Series(name, xs, ys);
+    }
+
+    /** A series of the machine samples' {@code field} against their seconds. */
+    static Series sampled(String name, JsonNode rows, String field) {
+        double[] xs = new double[rows.size()];
+        Double[] ys = new Double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            xs[i] = rows.get(i).path("seconds").asDouble();
+            ys[i] = rows.get(i).has(field) ? rows.get(i).path(field).asDouble() : null;
         }
         return new Series(name, xs, ys);
     }

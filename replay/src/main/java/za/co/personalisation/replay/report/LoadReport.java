@@ -38,9 +38,9 @@ public final class LoadReport {
     private LoadReport() {
     }
 
+    /** The report of a run: each section below is its own method, in the order the report lists them. */
     public static ObjectNode build(LoadRun.Outcome outcome, Prices prices) {
-        LoadRun.Options options = outcome.options();
-        LoadPlan plan = options.plan();
+        LoadPlan plan = outcome.options().plan();
         EventTimes times = outcome.times();
         ObjectNode root = MAPPER.createObjectNode();
         root.put("report", "replay load");
@@ -49,8 +49,40 @@ public final class LoadReport {
         root.put("sendEndedAt", outcome.sendEnd().toString());
         root.put("finishedAt", outcome.end().toString());
         root.put("stoppedEarly", outcome.stopped());
+        root.set("config", config(outcome));
+        root.set("machine", outcome.machine().toJson());
 
-        ObjectNode config = root.putObject("config");
+        Stats stats = Stats.of(times);
+        double sendSeconds = Math.max(1e-3, (plan.offsetNanos(plan.count() - 1) / 1e9) + 1 / plan.rate());
+        double lagSeconds = stats.lastEnriched == 0 ? -1
+            : (stats.lastEnriched - times.intended(Math.max(0, outcome.sent() - 1))) / 1e6;
+        root.set("throughput", throughput(outcome, stats, sendSeconds, lagSeconds));
+        root.set("latencyMs", latency(outcome, stats));
+        long failed = 0;
+        for (int i = 0; i < times.size(); i++) {
+            failed += times.failed(i) ? 1 : 0;
+        }
+        root.set("errors", errors(outcome, failed));
+        Loss loss = Loss.of(outcome);
+        root.set("loss", loss.toJson(outcome, stats));
+        root.set("pipeline", pipeline(outcome, stats));
+        verdict(root, outcome, loss, failed, sendSeconds, lagSeconds);
+        root.set("cost", cost(outcome, prices, stats, sendSeconds));
+        root.set("calls", outcome.calls().toJson());
+
+        root.set("timeline", timeline(times, outcome.sent()));
+        ObjectNode curves = root.putObject("percentileCurves");
+        for (Stage stage : Stage.values()) {
+            curves.set(name(stage), curve(stats.endToEnd[stage.ordinal()]));
+        }
+        return root;
+    }
+
+    /** What was asked for: target, rate, events, population, the stack's names. */
+    private static ObjectNode config(LoadRun.Outcome outcome) {
+        LoadRun.Options options = outcome.options();
+        LoadPlan plan = options.plan();
+        ObjectNode config = MAPPER.createObjectNode();
         config.put("target", outcome.sink());
         config.put("ratePerSecond", plan.rate());
         config.put("events", plan.count());
@@ -64,12 +96,14 @@ public final class LoadReport {
         config.put("shards", outcome.shards());
         config.put("interests", plan.mix().interests().size());
         config.put("places", plan.mix().places().size());
-        root.set("machine", outcome.machine().toJson());
+        return config;
+    }
 
-        Stats stats = Stats.of(times);
-        double sendSeconds = Math.max(1e-3, (plan.offsetNanos(plan.count() - 1) / 1e9) + 1 / plan.rate());
-        ObjectNode throughput = root.putObject("throughput");
-        throughput.put("targetPerSecond", plan.rate());
+    private static ObjectNode throughput(LoadRun.Outcome outcome, Stats stats, double sendSeconds,
+        double lagSeconds) {
+        EventTimes times = outcome.times();
+        ObjectNode throughput = MAPPER.createObjectNode();
+        throughput.put("targetPerSecond", outcome.options().plan().rate());
         throughput.put("sent", outcome.sent());
         throughput.put("accepted", times.acceptedCount());
         throughput.put("applied", stats.applied);
@@ -78,11 +112,12 @@ public final class LoadReport {
         throughput.put("acceptedPerSecond", round(rate(stats.firstAccepted, stats.lastAccepted,
             times.acceptedCount())));
         throughput.put("appliedPerSecond", round(rate(stats.firstEnriched, stats.lastEnriched, stats.appliedTimed)));
-        double lagSeconds = stats.lastEnriched == 0 ? -1
-            : (stats.lastEnriched - times.intended(Math.max(0, outcome.sent() - 1))) / 1e6;
         throughput.put("pipelineLagAtEndSeconds", round(lagSeconds));
+        return throughput;
+    }
 
-        ObjectNode latency = root.putObject("latencyMs");
+    private static ObjectNode latency(LoadRun.Outcome outcome, Stats stats) {
+        ObjectNode latency = MAPPER.createObjectNode();
         ObjectNode stages = latency.putObject("stages");
         stages.set("ingest", percentiles(stats.ingest));
         stages.set("enrich", percentiles(stats.enrich));
@@ -97,12 +132,12 @@ public final class LoadReport {
         latency.put("note", "Stages: ingest = intended send -> receivedAt; enrich = receivedAt -> profile updatedAt;"
             + " notify -> ledger createdAt; deliver -> ledger updatedAt (sent). End to end from the intended send"
             + " time (open loop). Negative stage times (clocks of different machines) count as 0.");
+        return latency;
+    }
 
-        long failed = 0;
-        for (int i = 0; i < times.size(); i++) {
-            failed += times.failed(i) ? 1 : 0;
-        }
-        ObjectNode errors = root.putObject("errors");
+    private static ObjectNode errors(LoadRun.Outcome outcome, long failed) {
+        EventTimes times = outcome.times();
+        ObjectNode errors = MAPPER.createObjectNode();
         errors.put("failedEvents", failed);
         errors.set("byKind", MAPPER.valueToTree(times.errors()));
         errors.set("retriesByKind", MAPPER.valueToTree(times.retries()));
@@ -112,32 +147,50 @@ public final class LoadReport {
         if (!outcome.tailLastError().isEmpty()) {
             errors.put("profileTailLastError", outcome.tailLastError());
         }
+        return errors;
+    }
 
-        int notApplied = outcome.lost().size();
-        long notInStream = options.readReceived() ? outcome.lost().stream()
-            .filter(index -> !times.reached(Stage.RECEIVED, index)).count() : -1;
-        // acknowledged but not in the stream: never to be applied, even by a pipeline that is still catching up
-        long lost = outcome.stillApplying() ? Math.max(0, notInStream) : notApplied;
-        long unconfirmed = notApplied - lost;
-        ObjectNode loss = root.putObject("loss");
-        loss.put("accepted", times.acceptedCount());
-        loss.put("applied", stats.applied);
-        loss.put("lost", lost);
-        loss.put("unconfirmed", unconfirmed);
-        ArrayNode lostIds = loss.putArray("lostEventIds");
-        outcome.lost().stream().filter(index -> !outcome.stillApplying() || !times.reached(Stage.RECEIVED, index))
-            .limit(20).forEach(index -> lostIds.add(plan.eventPrefix() + index));
-        loss.put("notAppliedAndNotInTheStream", notInStream);
-        loss.put("appliedAtUnknownTime", stats.applied - stats.appliedTimed);
-        loss.put("checkedInProfiles", outcome.profileChecks());
-        loss.put("definition", "lost = accepted by the pipeline (202 or PutRecords success) but never applied to the"
-            + " customer's profile (not seen in the profile stream nor in the profile's appliedEventIds) once the"
-            + " pipeline had stopped making progress, or, while it was still applying, acknowledged but absent from"
-            + " the stream; unconfirmed = in the stream but not applied yet when the wait ended while the pipeline"
-            + " was still applying (it was behind); notAppliedAndNotInTheStream = acknowledged events that never"
-            + " reached the Kinesis stream");
+    /**
+     * Accepted events not applied: {@code lost} for good, or {@code unconfirmed} (in the stream, not applied yet,
+     * while the pipeline was still applying); {@code notInStream} is -1 when receipts were not read.
+     */
+    private record Loss(long lost, long unconfirmed, long notInStream) {
 
-        ObjectNode pipeline = root.putObject("pipeline");
+        static Loss of(LoadRun.Outcome outcome) {
+            EventTimes times = outcome.times();
+            int notApplied = outcome.lost().size();
+            long notInStream = outcome.options().readReceived() ? outcome.lost().stream()
+                .filter(index -> !times.reached(Stage.RECEIVED, index)).count() : -1;
+            // acknowledged but not in the stream: never to be applied, even by a pipeline that is still catching up
+            long lost = outcome.stillApplying() ? Math.max(0, notInStream) : notApplied;
+            return new Loss(lost, notApplied - lost, notInStream);
+        }
+
+        ObjectNode toJson(LoadRun.Outcome outcome, Stats stats) {
+            EventTimes times = outcome.times();
+            ObjectNode loss = MAPPER.createObjectNode();
+            loss.put("accepted", times.acceptedCount());
+            loss.put("applied", stats.applied);
+            loss.put("lost", lost);
+            loss.put("unconfirmed", unconfirmed);
+            ArrayNode lostIds = loss.putArray("lostEventIds");
+            outcome.lost().stream().filter(index -> !outcome.stillApplying() || !times.reached(Stage.RECEIVED, index))
+                .limit(20).forEach(index -> lostIds.add(outcome.options().plan().eventPrefix() + index));
+            loss.put("notAppliedAndNotInTheStream", notInStream);
+            loss.put("appliedAtUnknownTime", stats.applied - stats.appliedTimed);
+            loss.put("checkedInProfiles", outcome.profileChecks());
+            loss.put("definition", "lost = accepted by the pipeline (202 or PutRecords success) but never applied to"
+                + " the customer's profile (not seen in the profile stream nor in the profile's appliedEventIds) once"
+                + " the pipeline had stopped making progress, or, while it was still applying, acknowledged but absent"
+                + " from the stream; unconfirmed = in the stream but not applied yet when the wait ended while the"
+                + " pipeline was still applying (it was behind); notAppliedAndNotInTheStream = acknowledged events"
+                + " that never reached the Kinesis stream");
+            return loss;
+        }
+    }
+
+    private static ObjectNode pipeline(LoadRun.Outcome outcome, Stats stats) {
+        ObjectNode pipeline = MAPPER.createObjectNode();
         pipeline.put("customers", outcome.seeded().customers());
         pipeline.put("reachableCustomers", outcome.seeded().reachable());
         pipeline.put("profileWrites", outcome.profileWrites());
@@ -148,7 +201,12 @@ public final class LoadReport {
         pipeline.put("ledgerUnsettled", outcome.ledger().unsettled());
         pipeline.put("receivedAtFound", outcome.receivedFound());
         pipeline.set("invocations", MAPPER.valueToTree(outcome.invocations()));
+        return pipeline;
+    }
 
+    /** Whether the rate was sustained, and every reason it was not; an incomplete run says so beside it. */
+    private static void verdict(ObjectNode root, LoadRun.Outcome outcome, Loss loss, long failed, double sendSeconds,
+        double lagSeconds) {
         ObjectNode verdict = root.putObject("verdict");
         List<String> reasons = new ArrayList<>();
         if (outcome.stopped()) {
@@ -160,18 +218,18 @@ public final class LoadReport {
             reasons.add("the stack stopped answering after the send, so the report is incomplete ("
                 + outcome.incomplete() + ")");
         }
-        if (lost > 0) {
-            reasons.add(lost + " accepted events were never applied"
-                + (notInStream > 0 ? " (" + notInStream + " of them never reached the stream)" : ""));
+        if (loss.lost() > 0) {
+            reasons.add(loss.lost() + " accepted events were never applied"
+                + (loss.notInStream() > 0 ? " (" + loss.notInStream() + " of them never reached the stream)" : ""));
         }
         if (outcome.stillApplying()) {
-            reasons.add("the pipeline was still applying when the wait ended (--drain-timeout): " + unconfirmed
-                + " events in the stream not applied yet");
+            reasons.add("the pipeline was still applying when the wait ended (--drain-timeout): "
+                + loss.unconfirmed() + " events in the stream not applied yet");
         }
         if (failed > 0) {
             reasons.add(failed + " events were not accepted");
         }
-        if (outcome.sent() / sendSeconds < 0.98 * plan.rate()) {
+        if (outcome.sent() / sendSeconds < 0.98 * outcome.options().plan().rate()) {
             reasons.add("the load generator sent only " + round(outcome.sent() / sendSeconds) + "/s");
         }
         if (!outcome.stillApplying() && (lagSeconds < 0 || lagSeconds > SUSTAINED_LAG.toSeconds())) {
@@ -191,12 +249,24 @@ public final class LoadReport {
         verdict.put("rule", "sustained = every event sent on schedule (>= 98 % of the rate) and accepted, none"
             + " lost, nothing in failure queues, no function errors, and the pipeline done applying within "
             + SUSTAINED_LAG.toSeconds() + " s of the last send");
+    }
 
+    private static ObjectNode cost(LoadRun.Outcome outcome, Prices prices, Stats stats, double sendSeconds) {
+        EventTimes times = outcome.times();
         double costRate = times.acceptedCount() / sendSeconds;
         CostModel.Inputs inputs = new CostModel.Inputs(times.acceptedCount(), outcome.calls(), outcome.apiRequests(),
-            outcome.invocations(), 1024, outcome.logBytes(), sendSeconds, outcome.shards(), 0.05);
+            outcome.invocations(), 1024, outcome.logBytes(), sendSeconds, outcome.shards(),
+            CostModel.TEMPLATE_XRAY_SAMPLED_SHARE);
         ObjectNode cost = CostModel.toJson(inputs, prices, costRate);
         cost.put("stackCallsCounted", outcome.stackCallsCounted());
+        // the same calls over the events applied (issue 14): equal to the above when every accepted event was applied
+        ObjectNode perApplied = cost.putObject("callsPerAppliedEvent");
+        perApplied.put("appliedEvents", stats.applied);
+        for (CostModel.Use use : CostModel.Use.values()) {
+            ObjectNode byService = perApplied.putObject(use.name().toLowerCase(Locale.ROOT));
+            CostModel.callsPerEvent(outcome.calls(), use, stats.applied)
+                .forEach((service, calls) -> byService.put(service, round(calls * 1000) / 1000));
+        }
         if (stats.applied < 0.98 * times.acceptedCount()) {
             cost.put("incomplete", "only " + stats.applied + " of " + times.acceptedCount() + " accepted events were"
                 + " applied when the run ended: the work the pipeline had still to do for the others is missing, so"
@@ -206,15 +276,7 @@ public final class LoadReport {
             ? "every SDK call of this tool and of the stack's functions (same JVM, or the stack's meter file)"
             : "this tool's SDK calls only: the functions' calls were not counted (start the stack with replay/replay"
             + " local-stack and pass --stack-meter); the projection lacks them");
-        root.set("cost", cost);
-        root.set("calls", outcome.calls().toJson());
-
-        root.set("timeline", timeline(times, outcome.sent()));
-        ObjectNode curves = root.putObject("percentileCurves");
-        for (Stage stage : Stage.values()) {
-            curves.set(name(stage), curve(stats.endToEnd[stage.ordinal()]));
-        }
-        return root;
+        return cost;
     }
 
     static String name(Stage stage) {

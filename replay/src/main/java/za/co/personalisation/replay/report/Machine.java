@@ -1,22 +1,36 @@
 package za.co.personalisation.replay.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 /**
  * The machine a run was measured on, and how busy it was: processors, CPU model, OS, Java, the load average at
  * the start, the highest seen during the run and at the end, and this JVM's own CPU time (the load generator
- * shares the machine with what it measures).
+ * shares the machine with what it measures). With {@link #sampleEvery}, also a sample every few seconds of the
+ * load average and of the emulator's resident memory (against the local stack), to show whether it holds steady.
  */
 public final class Machine {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** One sample: seconds since the first, the 1-minute load average, the emulator's memory (-1: unknown). */
+    public record Sample(double seconds, double loadAverage, long emulatorBytes) {
+    }
+
+    private final List<Sample> samples = new CopyOnWriteArrayList<>();
+    private volatile Thread sampler;
+    private volatile long sampleEverySeconds;
 
     private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     private final double loadAtStart;
@@ -27,6 +41,39 @@ public final class Machine {
         this.loadAtStart = os.getSystemLoadAverage();
         this.highestLoad = loadAtStart;
         this.cpuAtStart = processCpuNanos();
+    }
+
+    /**
+     * Samples the load average and {@code emulatorBytes} every {@code every}, from now until {@link #stopSampling}.
+     */
+    public void sampleEvery(Duration every, LongSupplier emulatorBytes) {
+        long start = System.nanoTime();
+        sampleEverySeconds = every.toSeconds();
+        Thread thread = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                samples.add(new Sample(round((System.nanoTime() - start) / 1e9), round(os.getSystemLoadAverage()),
+                    emulatorBytes.getAsLong()));
+                try {
+                    Thread.sleep(every.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "machine-sampler");
+        thread.setDaemon(true);
+        sampler = thread;
+        thread.start();
+    }
+
+    public void stopSampling() {
+        Thread thread = sampler;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    public List<Sample> samples() {
+        return List.copyOf(samples);
     }
 
     /** Notes the current load average; call it now and then during the run. */
@@ -45,6 +92,40 @@ public final class Machine {
         node.put("loadAverageHighest", round(highestLoad));
         node.put("loadAverageAtEnd", round(os.getSystemLoadAverage()));
         node.put("loadGeneratorCpuSeconds", round((processCpuNanos() - cpuAtStart) / 1e9));
+        if (!samples.isEmpty()) {
+            node.set("samples", samplesJson());
+        }
+        return node;
+    }
+
+    /**
+     * Every sample, and the emulator's memory at the first, highest and last sample with its growth (MB), when the
+     * emulator's memory was known.
+     */
+    private ObjectNode samplesJson() {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("everySeconds", sampleEverySeconds);
+        ArrayNode rows = node.putArray("rows");
+        long first = -1;
+        long last = -1;
+        long highest = -1;
+        for (Sample sample : samples) {
+            ObjectNode row = rows.addObject();
+            row.put("seconds", sample.seconds());
+            row.put("loadAverage", sample.loadAverage());
+            if (sample.emulatorBytes() >= 0) {
+                row.put("emulatorMb", round(sample.emulatorBytes() / 1048576.0));
+                first = first < 0 ? sample.emulatorBytes() : first;
+                last = sample.emulatorBytes();
+                highest = Math.max(highest, sample.emulatorBytes());
+            }
+        }
+        if (first >= 0) {
+            node.put("emulatorMbFirst", round(first / 1048576.0));
+            node.put("emulatorMbHighest", round(highest / 1048576.0));
+            node.put("emulatorMbLast", round(last / 1048576.0));
+            node.put("emulatorMbGrowth", round((last - first) / 1048576.0));
+        }
         return node;
     }
 

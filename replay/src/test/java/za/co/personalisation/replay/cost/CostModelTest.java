@@ -3,6 +3,7 @@ package za.co.personalisation.replay.cost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,8 @@ class CostModelTest {
         Map<String, CostModel.Line> lines = byItem(CostModel.lines(inputs, Prices.bundled()));
 
         assertThat(lines.get("kinesis.putPayloadUnit").unitsPerEvent()).isEqualTo(1.0);
-        assertThat(lines.get("kinesis.putPayloadUnit").perMillionEvents().get("us-east-1")).isCloseTo(0.014,
-            within(1e-9));
+        // no Kinesis price was found (prices.json evidence): unpriced, not guessed
+        assertThat(lines.get("kinesis.putPayloadUnit").perMillionEvents().get("us-east-1")).isNull();
         assertThat(lines.get("dynamodb.writeRequestUnit").unitsPerEvent()).isEqualTo(1.5);
         assertThat(lines.get("dynamodb.writeRequestUnit").perMillionEvents().get("us-east-1")).isCloseTo(0.9375,
             within(1e-9));
@@ -59,6 +60,16 @@ class CostModelTest {
     }
 
     @Test
+    void xraySampledShare_isTheTemplatesSamplingRule() throws Exception {
+        String template = java.nio.file.Files.readString(java.nio.file.Path.of("..", "template.yaml"));
+        java.util.regex.Matcher rate = java.util.regex.Pattern.compile("FixedRate: ([0-9.]+)").matcher(template);
+
+        assertThat(rate.find()).as("template.yaml has a sampling rule").isTrue();
+        // the load report prices traces at this share; it must follow the rule, not X-Ray's default 5 %
+        assertThat(CostModel.TEMPLATE_XRAY_SAMPLED_SHARE).isEqualTo(Double.parseDouble(rate.group(1)));
+    }
+
+    @Test
     void callsPerEvent_countAttemptsByService() {
         CallCounts calls = new CallCounts(List.of(row("EnrichFunction", "dynamodb", "PutItem", 500, 500),
             row("EnrichFunction", "dynamodb", "GetItem", 500, 500)));
@@ -67,10 +78,19 @@ class CostModelTest {
     }
 
     @Test
-    void shardHours_perMillionEvents_atASteadyRate() {
+    void shardHours_perMillionEvents_atASteadyRate() throws Exception {
+        Prices prices = Prices.parse(new ObjectMapper().readTree("{\"regions\":[\"us-east-1\",\"af-south-1\"],"
+            + "\"items\":[{\"id\":\"kinesis.shardHour\",\"source\":\"https://aws.amazon.com/x\",\"us-east-1\":0.015,"
+            + "\"af-south-1\":null},{\"id\":\"kinesis.extendedRetention.shardHour\","
+            + "\"source\":\"https://aws.amazon.com/x\","
+            + "\"us-east-1\":0.020,\"af-south-1\":0.03}]}"), "test");
+
         // 1 shard × (0.015 + 0.020) USD an hour at 1,000 events/s = 3.6 million events an hour
-        assertThat(CostModel.shardHoursPerMillion(Prices.bundled(), 1, 1_000).get("us-east-1"))
+        assertThat(CostModel.shardHoursPerMillion(prices, 1, 1_000).get("us-east-1"))
             .isCloseTo(0.035 / 3.6, within(1e-9));
+        assertThat(CostModel.shardHoursPerMillion(prices, 1, 1_000).get("af-south-1")).isNull();
+        // the bundled file has no shard-hour price: unknown, not zero
+        assertThat(CostModel.shardHoursPerMillion(Prices.bundled(), 1, 1_000).get("us-east-1")).isNull();
     }
 
     private static CallCounts.Row row(String caller, String service, String operation, long calls, double units) {

@@ -9,18 +9,25 @@ import org.junit.jupiter.api.Test;
 class PricesTest {
 
     @Test
-    void bundledFile_pricesBothRegions_everyItemWithItsSourcePage_andSaysItIsUnchecked() {
+    void bundledFile_pricesBothRegions_everyItemWithItsSourcePageAndEvidence_andSaysWhatIsUnchecked() {
         Prices prices = Prices.bundled();
 
         assertThat(prices.regions()).containsExactly("us-east-1", "af-south-1");
         assertThat(prices.items()).isNotEmpty().allSatisfy(item -> {
             assertThat(item.source()).startsWith("https://aws.amazon.com/");
             assertThat(item.prices()).containsKeys("us-east-1", "af-south-1");
+            // where the figure was read, or that it was not found
+            assertThat(item.evidence()).satisfiesAnyOf(evidence -> assertThat(evidence).contains("https://"),
+                evidence -> assertThat(evidence).startsWith("NOT "));
+            if (item.evidence().startsWith("NOT FOUND")) {
+                assertThat(item.prices().values()).containsOnlyNulls();
+            }
         });
         assertThat(prices.items()).extracting(Prices.Item::service).contains("Kinesis Data Streams", "Lambda",
             "DynamoDB", "SNS", "SQS", "SES", "API Gateway", "CloudWatch");
         assertThat(prices.checked()).isFalse();
-        assertThat(prices.warning()).contains("NOT CHECKED");
+        assertThat(prices.asOf()).isEqualTo("2026-12-06");
+        assertThat(prices.warning()).contains("NOT ALL FROM AWS'S OWN PAGES");
         for (String id : new String[] {"apigateway.rest.request", "lambda.request", "lambda.gbSecond.arm64",
             "kinesis.putPayloadUnit", "kinesis.shardHour", "kinesis.extendedRetention.shardHour",
             "dynamodb.writeRequestUnit", "dynamodb.readRequestUnit", "dynamodb.streams.readRequestUnit", "sns.publish",

@@ -18,10 +18,10 @@ import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.local.emulator.MotoExtension;
 import za.co.personalisation.replay.Fixtures;
-import za.co.personalisation.replay.replay.CustomerRemapper;
-import za.co.personalisation.replay.replay.EnvelopeRewriter;
-import za.co.personalisation.replay.replay.ReplayStats;
-import za.co.personalisation.replay.replay.StreamTarget;
+import za.co.personalisation.replay.playback.CustomerRemapper;
+import za.co.personalisation.replay.playback.EnvelopeRewriter;
+import za.co.personalisation.replay.playback.ReplayStats;
+import za.co.personalisation.replay.playback.StreamTarget;
 
 /**
  * Writing within the shard limits when Kinesis refuses records. The emulator has no write limits (moto never

@@ -32,6 +32,8 @@ import za.co.personalisation.replay.cli.ReplayTool;
 class LoadIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Events a second in the minute-long run. */
+    private static final int MINUTE_RATE = 10;
     private static LocalRuntime runtime;
     private static String endpoint;
 
@@ -96,6 +98,50 @@ class LoadIT {
         report.path("calls").forEach(row -> callers.add(row.path("caller").asText() + " " + row.path("operation")
             .asText()));
         assertThat(callers).contains("client PutRecords").doesNotContain("IngestFunction PutRecords");
+    }
+
+    /**
+     * About a minute of steady traffic, one event a request, against the whole local stack (issue 14): nothing the
+     * API accepted may be lost, and the pipeline must have applied everything within 10 s of the last send. The
+     * rate is low enough for a loaded 2-core machine (docs/benchmarks.md, "Load"); the emulator's memory is sampled.
+     */
+    @Test
+    void load_forAMinute_oneEventARequest_losesNothing_andDrainsWithinTenSeconds() throws Exception {
+        Path out = dir.resolve("minute");
+        int code = ReplayTool.run("load", "--endpoint-url", endpoint, "--api-url", "http://127.0.0.1:" + runtime.port(),
+            "--target", "api", "--rate", Integer.toString(MINUTE_RATE), "--duration", "PT60S",
+            "--reachable", "0.05", "--run-id", "mn" + Long.toString(Math.floorMod(System.nanoTime(), 100_000L), 36),
+            "--idle-timeout", "PT30S", "--drain-timeout", "PT2M", "--settle-timeout", "PT30S",
+            "--fail-unless-sustained",
+            "--function-log", ProjectRoot.find().resolve(".local-aws/logs/functions.log").toString(),
+            "--out", out.toString());
+        JsonNode report = JSON.readTree(Files.readAllBytes(out.resolve("report.json")));
+
+        assertThat(report.path("throughput").path("sent").asLong()).isEqualTo(60L * MINUTE_RATE);
+        assertThat(report.path("throughput").path("accepted").asLong()).as("accepted").isEqualTo(60L * MINUTE_RATE);
+        assertThat(report.path("loss").path("lost").asLong()).as("lost").isZero();
+        assertThat(report.path("loss").path("unconfirmed").asLong()).as("unconfirmed").isZero();
+        assertThat(report.path("throughput").path("applied").asLong()).isEqualTo(60L * MINUTE_RATE);
+        assertThat(report.path("throughput").path("pipelineLagAtEndSeconds").asDouble())
+            .as("seconds after the last send until everything was applied").isLessThanOrEqualTo(10.0);
+        report.path("errors").path("functionErrors").forEach(errors -> assertThat(errors.asLong()).isZero());
+        assertThat(report.path("verdict").path("sustained").asBoolean()).as(report.path("verdict").toString())
+            .isTrue();
+        assertThat(report.path("machine").path("samples").path("rows").size()).as("machine samples").isPositive();
+        assertThat(report.path("machine").path("samples").has("emulatorMbGrowth")).isTrue();
+        assertThat(code).as("exit code (0 = sustained)").isZero();
+        // calls per applied event: one PutRecords per request; a new customer's profile is no transaction
+        JsonNode perApplied = report.path("cost").path("callsPerAppliedEvent");
+        assertThat(perApplied.path("appliedEvents").asLong()).isEqualTo(60L * MINUTE_RATE);
+        assertThat(perApplied.path("pipeline").path("kinesis").asDouble()).isBetween(1.0, 1.05);
+        assertThat(perApplied.path("pipeline").path("dynamodb").asDouble()).isPositive();
+        List<String> enrichCalls = new ArrayList<>();
+        report.path("calls").forEach(row -> {
+            if (row.path("caller").asText().equals("EnrichFunction")) {
+                enrichCalls.add(row.path("operation").asText());
+            }
+        });
+        assertThat(enrichCalls).contains("PutItem").doesNotContain("TransactWriteItems");
     }
 
     private JsonNode load(String target, String runId, int count) throws Exception {

@@ -28,7 +28,7 @@ public final class MotoExtension implements BeforeAllCallback, ParameterResolver
 
         /**
          * The environment a function gets against this emulator (endpoint, region, credentials, the erasure
-         * tombstones' key).
+         * tombstones' key, the control-group draw's key).
          */
         public Map<String, String> environment() {
             return Map.of(
@@ -36,7 +36,8 @@ public final class MotoExtension implements BeforeAllCallback, ParameterResolver
                 "AWS_REGION", MotoServer.REGION,
                 "AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY,
                 "AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY,
-                "ERASURE_KEY", MotoServer.ERASURE_KEY);
+                "ERASURE_KEY", MotoServer.ERASURE_KEY,
+                "HOLDOUT_KEY", MotoServer.HOLDOUT_KEY);
         }
     }
 

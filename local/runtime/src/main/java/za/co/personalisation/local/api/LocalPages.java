@@ -23,7 +23,8 @@ import za.co.personalisation.aws.http.Problem;
  *   <li>{@code GET /local/status}: requests, events in flight per stage, notifications sent, alarms;</li>
  *   <li>{@code GET /local/config}: the API's routes, which need a key, and the local key;</li>
  *   <li>{@code GET /local/customers}: the seeded customers, their consent and masked contact details;</li>
- *   <li>{@code GET /local/journey/{eventId}}: one event's stages and timings.</li>
+ *   <li>{@code GET /local/journey/{eventId}}: one event's stages and timings;</li>
+ *   <li>{@code GET /local/offers-report}: the offer report (docs/offers.md), as {@code ./pipeline report offers}.</li>
  * </ul>
  * and the few actions that stand in for the outside world ({@link #action}): {@code POST /local/inbound-sms} and
  * {@code POST /local/email-events}, the replies and mail events a provider would publish.

@@ -61,8 +61,8 @@ public record EventSourceSettings(
         "BisectBatchOnFunctionError", "MaximumRetryAttempts", "MaximumRecordAgeInSeconds", "FunctionResponseTypes",
         "DestinationConfig", "FilterCriteria", "Enabled");
     /**
-     * The SQS mapping's properties the local poller honours. ScalingConfig's MaximumConcurrency is a cap (2 to 1000)
-     * and the local poller invokes one batch at a time, so every legal cap holds.
+     * The SQS mapping's properties the local pollers honour. ScalingConfig's MaximumConcurrency (2 to 1000) is how
+     * many pollers invoke at once ({@link #pollers}).
      */
     private static final Set<String> SQS_PROPERTIES = Set.of("Queue", "BatchSize", "MaximumBatchingWindowInSeconds",
         "FunctionResponseTypes", "FilterCriteria", "ScalingConfig", "Enabled");
@@ -91,6 +91,19 @@ public record EventSourceSettings(
             event.integer("ParallelizationFactor", 1),
             timestamp == null ? null : epochSeconds(timestamp.toString()),
             FilterCriteria.of(event.properties().get("FilterCriteria")));
+    }
+
+    /**
+     * How many batches an SQS mapping invokes at once: ScalingConfig's MaximumConcurrency, or 5 without it (Lambda
+     * starts an SQS mapping with five concurrent batches and scales up from there; locally it stays at five).
+     */
+    public static int pollers(FunctionDefinition.Event event) {
+        refuseWhatIsNotEmulated(event, true);
+        if (event.properties().get("ScalingConfig") instanceof Map<?, ?> scaling
+            && scaling.get("MaximumConcurrency") != null) {
+            return Integer.parseInt(scaling.get("MaximumConcurrency").toString());
+        }
+        return 5;
     }
 
     /**

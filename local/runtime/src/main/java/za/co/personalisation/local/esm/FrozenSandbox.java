@@ -11,8 +11,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 /**
  * What Lambda does to an invocation that timed out, for the in-process runtime: the sandbox is frozen, so nothing
  * the handler would still do happens. A thread cannot be frozen in a JVM, and an interrupted handler keeps running;
- * this interceptor makes every AWS SDK call from the thread of a timed-out invocation fail before it is sent, so a
- * late send, ledger write or re-queue never reaches the emulator.
+ * this interceptor makes every AWS SDK call from the thread of a timed-out invocation, and from every thread its
+ * handler started (they inherit the sandbox, see {@link LocalFunction}), fail before it is sent, so a late send,
+ * ledger write or re-queue never reaches the emulator.
  *
  * <p>Registered for every SDK client on the runtime's class path as a global interceptor
  * ({@code software/amazon/awssdk/global/handlers/execution.interceptors} in this module's resources); it does
@@ -27,8 +28,11 @@ public final class FrozenSandbox implements ExecutionInterceptor {
     public FrozenSandbox() {
     }
 
-    /** From now on, every AWS call from {@code thread} fails before it is sent. */
-    static void freeze(Thread thread) {
+    /**
+     * From now on, every AWS call from {@code thread} fails before it is sent. Public for the chaos run, whose
+     * injected crash freezes the invocation's thread before it throws.
+     */
+    public static void freeze(Thread thread) {
         if (thread != null) {
             FROZEN.add(thread);
         }
@@ -49,7 +53,7 @@ public final class FrozenSandbox implements ExecutionInterceptor {
     }
 
     private static void check() {
-        if (isFrozen(Thread.currentThread())) {
+        if (isFrozen(Thread.currentThread()) || LocalFunction.inFrozenSandbox()) {
             throw SdkClientException.create("this invocation timed out and its sandbox is frozen (as Lambda does):"
                 + " the call is not made");
         }

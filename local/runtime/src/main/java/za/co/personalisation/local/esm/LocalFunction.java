@@ -3,11 +3,13 @@ package za.co.personalisation.local.esm;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import java.time.Duration;
 import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,8 +46,48 @@ public final class LocalFunction {
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong coldStarts = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger peakRunning = new AtomicInteger();
     private final Deque<Instance> idle = new ConcurrentLinkedDeque<>();
     private final Tracer tracer;
+    /** The invocation running on each worker thread, by thread: what {@link #timeOutNow} cuts short. */
+    private static final Map<Thread, Running> RUNNING = new ConcurrentHashMap<>();
+    /**
+     * The sandbox (execution environment) a thread belongs to: set on the environment's worker thread, and inherited
+     * by every thread the handler starts from it (a pool of writer threads, say), so that freezing the sandbox
+     * freezes them all, as Lambda freezes the whole sandbox, and the chaos run can tell whose call it sees.
+     */
+    private static final InheritableThreadLocal<Sandbox> SANDBOX = new InheritableThreadLocal<>();
+
+    /** One execution environment: frozen once it is discarded; {@code current} = the invocation it runs. */
+    private static final class Sandbox {
+
+        private final String functionId;
+        private volatile boolean frozen;
+        private volatile Running current;
+
+        Sandbox(String functionId) {
+            this.functionId = functionId;
+        }
+    }
+
+    private static final class Running {
+
+        private final String functionId;
+        private final CompletableFuture<Object> outcome;
+
+        Running(String functionId, CompletableFuture<Object> outcome) {
+            this.functionId = functionId;
+            this.outcome = outcome;
+        }
+
+        String functionId() {
+            return functionId;
+        }
+
+        CompletableFuture<Object> outcome() {
+            return outcome;
+        }
+    }
 
     /**
      * Wraps each invocation as Lambda's active tracing does: a segment around the handler, on the thread that runs
@@ -115,9 +157,91 @@ public final class LocalFunction {
         return coldStarts.get();
     }
 
+    /** The most invocations that ran at the same time so far. */
+    public int peakRunning() {
+        return peakRunning.get();
+    }
+
     /** Invocations running right now. */
     public int running() {
         return running.get();
+    }
+
+    /** The logical id of the function whose invocation runs on {@code thread}, or {@code null}. */
+    public static String functionOn(Thread thread) {
+        Running running = RUNNING.get(thread);
+        return running == null ? null : running.functionId();
+    }
+
+    /**
+     * The invocation running on {@code thread}: an object equal only to itself, the same for the whole invocation,
+     * or {@code null} (the chaos run decides its faults once per invocation).
+     */
+    public static Object invocationOn(Thread thread) {
+        return RUNNING.get(thread);
+    }
+
+    /**
+     * Ends the invocation running on {@code thread} now, exactly as when its Timeout runs out: the invoker sees
+     * {@link FunctionTimeoutException}, the thread is frozen and interrupted. For the chaos run's "timeout during a
+     * send". Returns false when no invocation runs on that thread.
+     */
+    public static boolean timeOutNow(Thread thread) {
+        Running running = RUNNING.get(thread);
+        return running != null && running.outcome().completeExceptionally(new TimeoutException("cut short"));
+    }
+
+    /** Whether the calling thread belongs to a sandbox that has been frozen (timed out, crashed, discarded). */
+    static boolean inFrozenSandbox() {
+        Sandbox sandbox = SANDBOX.get();
+        return sandbox != null && sandbox.frozen;
+    }
+
+    /**
+     * The logical id of the function whose invocation the calling thread works for (its worker thread or a thread
+     * the handler started), or {@code null}.
+     */
+    public static String currentFunction() {
+        Sandbox sandbox = SANDBOX.get();
+        return sandbox == null || sandbox.current == null ? null : sandbox.functionId;
+    }
+
+    /** The invocation the calling thread works for (an object equal only to itself), or {@code null}. */
+    public static Object currentInvocation() {
+        Sandbox sandbox = SANDBOX.get();
+        return sandbox == null ? null : sandbox.current;
+    }
+
+    /** {@link #timeOutNow(Thread)} for the invocation the calling thread works for. */
+    public static boolean timeOutNow() {
+        Sandbox sandbox = SANDBOX.get();
+        Running running = sandbox == null ? null : sandbox.current;
+        return running != null && running.outcome().completeExceptionally(new TimeoutException("cut short"));
+    }
+
+    /**
+     * Crashes the invocation the calling thread works for, as when the runtime dies: its sandbox is frozen at once
+     * (no thread of it reaches AWS any more) and the invoker sees {@link FunctionCrashedException}. For the chaos
+     * run's "crash mid-batch". Returns false when the thread works for no invocation.
+     */
+    public static boolean crashNow(Error cause) {
+        Sandbox sandbox = SANDBOX.get();
+        Running running = sandbox == null ? null : sandbox.current;
+        if (running == null) {
+            return false;
+        }
+        sandbox.frozen = true;
+        return running.outcome().completeExceptionally(cause);
+    }
+
+    /** Lambda's "Runtime exited with error": the handler threw an {@link Error}; a function error. */
+    public static final class FunctionCrashedException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        FunctionCrashedException(Error cause) {
+            super("Runtime exited with error: " + cause.getClass().getName(), cause);
+        }
     }
 
     /** Lambda's "Task timed out after N seconds": the invocation is a function error. */
@@ -138,6 +262,8 @@ public final class LocalFunction {
         private ExecutorService worker;
         /** The thread running the current invocation, to freeze if it times out. */
         private volatile Thread invocationThread;
+        /** This environment's sandbox; a new one after each discard. */
+        private Sandbox sandbox;
 
         private Instance() {
         }
@@ -145,19 +271,38 @@ public final class LocalFunction {
         /** Invokes the handler; a thrown exception (or a timeout) is the function error Lambda would see. */
         public synchronized Object invoke(Object event) {
             invocations.incrementAndGet();
-            running.incrementAndGet();
+            peakRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
                 Long initMs = handler == null ? init() : null;
                 LocalContext context = new LocalContext(definition.name(), arn, definition.memoryMb(),
                     definition.timeout());
                 long started = System.nanoTime();
                 RequestHandler<Object, Object> current = handler;
-                Future<Object> result = worker.submit(() -> {
-                    this.invocationThread = Thread.currentThread();
-                    return tracer.trace(definition.name(), event, () -> current.handleRequest(event, context));
+                CompletableFuture<Object> result = new CompletableFuture<>();
+                Sandbox sandbox = this.sandbox;
+                worker.execute(() -> {
+                    Thread thread = Thread.currentThread();
+                    this.invocationThread = thread;
+                    Running running = new Running(definition.logicalId(), result);
+                    RUNNING.put(thread, running);
+                    SANDBOX.set(sandbox);
+                    sandbox.current = running;
+                    try {
+                        result.complete(tracer.trace(definition.name(), event,
+                            () -> current.handleRequest(event, context)));
+                    } catch (Throwable thrown) {
+                        if (thrown instanceof Error) {
+                            // Lambda's runtime exits: nothing this sandbox still tries may happen.
+                            FrozenSandbox.freeze(thread);
+                        }
+                        result.completeExceptionally(thrown);
+                    } finally {
+                        RUNNING.remove(thread);
+                        sandbox.current = null;
+                    }
                 });
                 try {
-                    Object response = result.get(definition.timeout().toNanos(), TimeUnit.NANOSECONDS);
+                    Object response = outcome(result, definition.timeout());
                     report(context, started, initMs, "success");
                     return response;
                 } catch (TimeoutException e) {
@@ -171,13 +316,15 @@ public final class LocalFunction {
                     throw new FunctionTimeoutException(definition.timeout());
                 } catch (ExecutionException e) {
                     errors.incrementAndGet();
-                    report(context, started, initMs, "error");
                     Throwable cause = e.getCause();
+                    if (cause instanceof Error error) {
+                        discard();
+                        report(context, started, initMs, "crash");
+                        throw new FunctionCrashedException(error);
+                    }
+                    report(context, started, initMs, "error");
                     if (cause instanceof RuntimeException runtime) {
                         throw runtime;
-                    }
-                    if (cause instanceof Error error) {
-                        throw error;
                     }
                     throw new IllegalStateException(cause);
                 } catch (InterruptedException e) {
@@ -192,6 +339,19 @@ public final class LocalFunction {
             }
         }
 
+        /** The invocation's result within {@code timeout}; a cut ({@link #timeOutNow}) is a timeout too. */
+        private Object outcome(CompletableFuture<Object> result, Duration timeout) throws TimeoutException,
+            ExecutionException, InterruptedException {
+            try {
+                return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TimeoutException cut) {
+                    throw cut;
+                }
+                throw e;
+            }
+        }
+
         private long init() {
             long started = System.nanoTime();
             try {
@@ -202,6 +362,7 @@ public final class LocalFunction {
                 throw e;
             }
             long initMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            sandbox = new Sandbox(definition.logicalId());
             worker = Executors.newSingleThreadExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "lambda-" + definition.logicalId());
                 thread.setDaemon(true);
@@ -215,6 +376,9 @@ public final class LocalFunction {
 
         /** After a timeout: the worker may still be running the old invocation; drop the whole environment. */
         private void discard() {
+            if (sandbox != null) {
+                sandbox.frozen = true;
+            }
             if (worker != null) {
                 worker.shutdownNow();
             }

@@ -23,6 +23,10 @@ import za.co.personalisation.aws.log.JsonLog;
  * after the visibility timeout and, past the queue's maxReceiveCount, the queue's redrive policy moves them to
  * its dead-letter queue, exactly as in AWS (the emulator implements redrive). Messages that match none of the
  * FilterCriteria are deleted without an invocation and counted, as Lambda does.
+ *
+ * <p>Several pollers read the queue at once, each invoking its own execution environment, as Lambda's SQS
+ * mapping does: as many as ScalingConfig's MaximumConcurrency allows ({@link EventSourceSettings#pollers}). So
+ * two invocations can hold messages of the same customer, or two copies of one message, at the same time.
  */
 public final class SqsEventSource implements EventSource {
 
@@ -36,10 +40,22 @@ public final class SqsEventSource implements EventSource {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong filtered = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private Thread thread;
+    private final int pollers;
+    private final List<Thread> threads = new ArrayList<>();
 
+    /** One poller. */
     public SqsEventSource(EventSourceSettings settings, LocalFunction function, SqsClient sqs, String region,
         Clock clock, JsonLog log) {
+        this(settings, 1, function, sqs, region, clock, log);
+    }
+
+    /** {@code pollers} concurrent pollers, each with its own execution environment. */
+    public SqsEventSource(EventSourceSettings settings, int pollers, LocalFunction function, SqsClient sqs,
+        String region, Clock clock, JsonLog log) {
+        if (pollers < 1) {
+            throw new IllegalArgumentException("an SQS mapping needs at least one poller; got " + pollers);
+        }
+        this.pollers = pollers;
         this.settings = settings;
         this.function = function;
         this.sqs = sqs;
@@ -52,10 +68,13 @@ public final class SqsEventSource implements EventSource {
     @Override
     public void start() {
         running.set(true);
-        thread = new Thread(this::poll, "esm-" + function.definition().logicalId() + "-" + queueUrl.substring(
-            queueUrl.lastIndexOf('/') + 1));
-        thread.setDaemon(true);
-        thread.start();
+        for (int i = 0; i < pollers; i++) {
+            Thread thread = new Thread(this::poll, "esm-" + function.definition().logicalId() + "-"
+                + queueUrl.substring(queueUrl.lastIndexOf('/') + 1) + "-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
     }
 
     private void poll() {
@@ -76,10 +95,13 @@ public final class SqsEventSource implements EventSource {
                 if (batch.isEmpty()) {
                     continue;
                 }
-                inFlight.set(batch.size());
-                Set<String> failed = invoke(instance, batch);
-                delete(batch.stream().filter(message -> !failed.contains(message.messageId())).toList());
-                inFlight.set(0);
+                inFlight.addAndGet(batch.size());
+                try {
+                    Set<String> failed = invoke(instance, batch);
+                    delete(batch.stream().filter(message -> !failed.contains(message.messageId())).toList());
+                } finally {
+                    inFlight.addAndGet(-batch.size());
+                }
                 delivered.addAndGet(batch.size());
             } catch (RuntimeException e) {
                 if (!running.get()) {
@@ -153,7 +175,8 @@ public final class SqsEventSource implements EventSource {
     @Override
     public String describe() {
         return function.definition().logicalId() + " <- SQS " + queueUrl.substring(queueUrl.lastIndexOf('/') + 1)
-            + ": " + delivered() + " messages" + (filtered() > 0 ? ", " + filtered() + " filtered out" : "");
+            + " (" + pollers + " pollers): " + delivered() + " messages"
+            + (filtered() > 0 ? ", " + filtered() + " filtered out" : "");
     }
 
     @Override
@@ -182,8 +205,6 @@ public final class SqsEventSource implements EventSource {
     @Override
     public void close() {
         running.set(false);
-        if (thread != null) {
-            thread.interrupt();
-        }
+        threads.forEach(Thread::interrupt);
     }
 }

@@ -42,7 +42,10 @@ public final class Journeys {
     public record Stage(String stage, String function, String at, Long sinceAcceptedMs, Map<String, String> detail) {
     }
 
-    /** The whole journey; {@code outcome} is {@code delivered}, {@code suppressed}, {@code failed} or pending. */
+    /**
+     * The whole journey; {@code outcome} is {@code delivered}, {@code suppressed}, {@code failed}, {@code held out}
+     * (the customer is in the offer's control group) or pending.
+     */
     public record Journey(String eventId, String outcome, List<Stage> stages, List<Map<String, String>> ledger) {
     }
 
@@ -87,6 +90,7 @@ public final class Journeys {
                 case "event.applied" -> "profile updated";
                 case "notification.decided" -> "offer matched";
                 case "notification.suppressed" -> "not notified";
+                case "notification.held_out" -> "held out (control group)";
                 case "delivery.sent" -> "delivered";
                 case "delivery.suppressed" -> "delivery suppressed";
                 case "delivery.failed" -> "delivery failed";
@@ -117,6 +121,7 @@ public final class Journeys {
                 start == null || at == null ? null : Duration.between(start, at).toMillis(), detail));
             outcome = switch (message) {
                 case "delivery.sent" -> "delivered";
+                case "notification.held_out" -> outcome.equals("delivered") ? outcome : "held out";
                 case "delivery.failed" -> outcome.equals("delivered") ? outcome : "failed";
                 case "delivery.suppressed", "notification.suppressed" -> outcome.equals("delivered") ? outcome
                     : "suppressed";

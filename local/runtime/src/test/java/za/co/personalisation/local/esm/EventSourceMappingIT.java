@@ -274,6 +274,45 @@ class EventSourceMappingIT {
         }
     }
 
+    @Test
+    void sqs_withMaximumConcurrencyPollers_invokesBatchesAtOnce_andDeliversEachMessageOnce() throws Exception {
+        // Lambda: an SQS mapping invokes several batches concurrently, up to ScalingConfig's MaximumConcurrency.
+        SqsClient sqs = clients.sqs();
+        String url = sqs.createQueue(b -> b.queueName("concurrent-queue")).queueUrl();
+        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes().get(QueueAttributeName.QUEUE_ARN);
+        for (int i = 0; i < 40; i++) {
+            String body = "m" + i;
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
+        }
+        EventSourceSettings settings = new EventSourceSettings(queueArn, 2, Duration.ZERO, "LATEST", false, -1, null,
+            null, true, 1);
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
+        LocalFunction function = function((event, context) -> {
+            peak.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ((SQSEvent) event).getRecords().forEach(message -> delivered.add(message.getBody()));
+            inside.decrementAndGet();
+            return SQSBatchResponse.builder().withBatchItemFailures(List.of()).build();
+        });
+        SqsEventSource source = new SqsEventSource(settings, 5, function, sqs, REGION, Clock.systemUTC(), log);
+        try {
+            source.start();
+            await(() -> delivered.size() >= 40 && queueIsEmpty(sqs, url), "all 40 messages delivered and deleted");
+
+            assertThat(peak.get()).as("batches invoked at the same time").isBetween(2, 5);
+            assertThat(delivered).hasSize(40).doesNotHaveDuplicates();
+            assertThat(source.describe()).contains("5 pollers");
+        } finally {
+            source.close();
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static boolean queueIsEmpty(SqsClient sqs, String url) {

@@ -41,6 +41,13 @@ class EventSourceSettingsTest {
     }
 
     @Test
+    void pollers_isMaximumConcurrency_orFiveWithoutIt() {
+        assertThat(EventSourceSettings.pollers(event("SQS", SQS, "ScalingConfig", Map.of("MaximumConcurrency", 7))))
+            .isEqualTo(7);
+        assertThat(EventSourceSettings.pollers(event("SQS", SQS, "BatchSize", 10))).isEqualTo(5);
+    }
+
+    @Test
     void of_scalingConfig_acceptsLambdasRangeOfMaximumConcurrency_only() {
         assertThat(EventSourceSettings.of(event("SQS", SQS, "ScalingConfig", Map.of("MaximumConcurrency", 5)))
             .batchSize()).isEqualTo(10);

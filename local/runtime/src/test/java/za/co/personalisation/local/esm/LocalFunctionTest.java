@@ -124,6 +124,96 @@ class LocalFunctionTest {
     }
 
     @Test
+    void invoke_whenTheHandlerThrowsAnError_failsAsRuntimeExited_andTheNextInvocationStartsCold() {
+        AtomicInteger calls = new AtomicInteger();
+        LocalFunction function = function(Duration.ofSeconds(30), (event, context) -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("injected");
+            }
+            return "fresh";
+        });
+        LocalFunction.Instance instance = function.newInstance();
+
+        assertThatThrownBy(() -> instance.invoke("x")).isInstanceOf(LocalFunction.FunctionCrashedException.class)
+            .hasMessageContaining("Runtime exited").hasCauseInstanceOf(OutOfMemoryError.class);
+
+        assertThat(function.errors()).isEqualTo(1);
+        assertThat(instance.invoke("next")).isEqualTo("fresh");
+        assertThat(constructed.get()).as("the crashed environment was discarded").isEqualTo(2);
+        assertThat(logLines).anyMatch(line -> line.contains("\"outcome\":\"crash\""));
+    }
+
+    @Test
+    void timeOutNow_endsTheRunningInvocationAsATimeout_longBeforeItsTimeout() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        List<Thread> threads = Collections.synchronizedList(new ArrayList<>());
+        LocalFunction function = function(Duration.ofSeconds(60), (event, context) -> {
+            threads.add(Thread.currentThread());
+            assertThat(LocalFunction.functionOn(Thread.currentThread())).isEqualTo("TestFunction");
+            inside.countDown();
+            try {
+                new CountDownLatch(1).await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+            }
+            return "too late";
+        });
+        ExecutorService cutter = Executors.newSingleThreadExecutor();
+        try {
+            Future<Boolean> cut = cutter.submit(() -> inside.await(20, TimeUnit.SECONDS)
+                && LocalFunction.timeOutNow(threads.get(0)));
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> function.newInstance().invoke("x"))
+                .isInstanceOf(LocalFunction.FunctionTimeoutException.class);
+
+            assertThat(cut.get(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+            assertThat(function.timeouts()).isEqualTo(1);
+            assertThat(FrozenSandbox.isFrozen(threads.get(0))).isTrue();
+        } finally {
+            cutter.shutdownNow();
+        }
+        assertThat(LocalFunction.timeOutNow(Thread.currentThread())).as("nothing runs on this thread").isFalse();
+    }
+
+    @Test
+    void aThreadTheHandlerStarted_worksForItsInvocation_andIsFrozenWithItsSandbox() throws Exception {
+        CountDownLatch timedOut = new CountDownLatch(1);
+        CountDownLatch looked = new CountDownLatch(1);
+        List<Object> seen = Collections.synchronizedList(new ArrayList<>());
+        LocalFunction function = function(Duration.ofMillis(300), (event, context) -> {
+            Thread writer = new Thread(() -> {
+                seen.add(LocalFunction.currentFunction());
+                seen.add(LocalFunction.inFrozenSandbox());
+                try {
+                    timedOut.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                seen.add(LocalFunction.inFrozenSandbox());
+                looked.countDown();
+            });
+            writer.start();
+            try {
+                new CountDownLatch(1).await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "late";
+        });
+
+        assertThatThrownBy(() -> function.newInstance().invoke("x"))
+            .isInstanceOf(LocalFunction.FunctionTimeoutException.class);
+        timedOut.countDown();
+
+        assertThat(looked.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(seen).containsExactly("TestFunction", false, true);
+        assertThat(LocalFunction.currentFunction()).as("the test's own thread works for no invocation").isNull();
+    }
+
+    @Test
     void invokePooled_reusesAnIdleEnvironment_andAddsOneWhenAllAreBusy() throws Exception {
         CountDownLatch bothInside = new CountDownLatch(2);
         LocalFunction function = function(Duration.ofSeconds(30), (event, context) -> {

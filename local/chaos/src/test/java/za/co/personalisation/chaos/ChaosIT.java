@@ -1,0 +1,69 @@
+package za.co.personalisation.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import za.co.personalisation.local.LocalRuntime;
+import za.co.personalisation.local.emulator.FaultProxy;
+import za.co.personalisation.local.emulator.MotoExtension;
+import za.co.personalisation.local.emulator.MotoServer;
+import za.co.personalisation.local.emulator.ProjectRoot;
+
+/**
+ * The chaos run, small: 600 events and one shadow replay of them (1,200 records) through the whole local pipeline
+ * with every fault on, the functions reaching the emulator through the fault proxy. Asserts the three promises from
+ * the stack's own state (nothing lost, no message twice, none without consent) and that every fault actually fired,
+ * so the run could have failed.
+ */
+@ExtendWith(MotoExtension.class)
+class ChaosIT {
+
+    @Test
+    void chaosRun_withEveryFaultFiring_losesNothing_sendsNothingTwice_andNothingWithoutConsent(MotoServer moto)
+        throws Exception {
+        // 600 live events and one replay of them: 1,200 records through enrich, which on the shared 2-core build
+        // machine under load is what fits in a few minutes; ./pipeline chaos replays three times.
+        ChaosSettings settings = new ChaosSettings(600, 100, 0.03, 0.03, 0.02, 0.05, 0.1, 0.3, 1, 0.1, 1, 0.5, 7,
+            0, 0, Duration.ofMinutes(10));
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
+        ChaosRun.Result result;
+        try (FaultProxy proxy = new FaultProxy(moto.endpoint().toString());
+             LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(ProjectRoot.find(), 0, 0, "local", moto,
+                 new PrintStream(PrintStream.nullOutputStream()), proxy.endpoint()))) {
+            result = ChaosRun.run(runtime, moto, proxy, settings, out);
+        }
+        ChaosCommand.report(result, out);
+        out.println(result.accounting().line());
+        String report = console.toString(StandardCharsets.UTF_8);
+        StackAccounting.Accounting accounting = result.accounting();
+
+        assertThat(result.drained()).as(report).isTrue();
+        assertThat(accounting.events()).isEqualTo(600);
+        assertThat(accounting.lost()).as(report).isZero();
+        assertThat(accounting.shadowLost()).as(report).isZero();
+        assertThat(accounting.duplicateMessages()).as(report).isZero();
+        assertThat(accounting.messagesWithoutConsent()).as(report).isZero();
+        assertThat(accounting.applied() + accounting.deadLettered()).isEqualTo(600);
+        assertThat(accounting.messages()).as("offers reached customers: " + report).isPositive();
+        ChaosRun.Injected injected = result.injected();
+        assertThat(injected.throttled()).as(report).isPositive();
+        assertThat(injected.serverErrors()).as(report).isPositive();
+        assertThat(injected.droppedResponses()).as(report).isPositive();
+        assertThat(injected.delayed()).as(report).isPositive();
+        assertThat(injected.crashes()).as(report).isPositive();
+        assertThat(injected.timeouts()).as(report).isPositive();
+        assertThat(injected.duplicatePutRecords()).as(report).isPositive();
+        assertThat(injected.replayedRecords()).isEqualTo(600);
+        assertThat(injected.revocations()).as(report).isPositive();
+        assertThat(result.deliverPeakConcurrency()).as("deliver's SQS pollers invoke concurrently: " + report)
+            .isGreaterThan(1);
+        assertThat(report).contains("chaos: events 600, applied ").contains(", lost 0, messages ")
+            .endsWith("duplicate messages 0, messages without consent 0" + System.lineSeparator());
+    }
+}

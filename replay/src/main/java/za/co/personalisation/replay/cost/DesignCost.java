@@ -1,0 +1,237 @@
+package za.co.personalisation.replay.cost;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The modelled bill per million events of a design, from its units per event and the prices file: this pipeline
+ * beside a naive design, in the same table (docs/benchmarks.md, "Cost per million events"). SMS and email are left
+ * out of both: they cost the same whatever carries the event.
+ *
+ * <p>The naive design takes each event in one REST API request to one Lambda function that reads the customer's
+ * profile, writes it back and publishes one SNS message, traced at the same sampling. This pipeline takes events
+ * in API requests of one or more, puts them on Kinesis, applies a batch per invocation with one write per customer
+ * (enrich), and publishes only when a profile change matches an offer.
+ */
+public final class DesignCost {
+
+    /** A design's bill: its lines, the total by region, and by region the items it has no price for. */
+    public record Projection(String design, List<CostModel.Line> lines, Map<String, Double> total,
+        Map<String, List<String>> unpriced) {
+
+        /** The total in {@code region} when every line is priced there, else {@code null}. */
+        public Double completeTotal(String region) {
+            return unpriced.get(region).isEmpty() ? total.get(region) : null;
+        }
+    }
+
+    /**
+     * The naive design, per event.
+     *
+     * @param memoryMb          the function's memory (template.yaml Globals, 1,024)
+     * @param millisPerEvent    the function's billed duration for one event
+     * @param writeUnits        write request units of the profile write (1 per KB of item)
+     * @param readUnits         read request units of the profile read (1 per 4 KB, strongly consistent)
+     * @param logBytesPerEvent  bytes logged per event (the platform's lines and the function's own)
+     * @param xraySampledShare  share of requests traced (template.yaml: 1.0)
+     */
+    public record Naive(int memoryMb, double millisPerEvent, double writeUnits, double readUnits,
+        double logBytesPerEvent, double xraySampledShare) {
+    }
+
+    /**
+     * This pipeline, per event.
+     *
+     * @param eventsPerApiRequest      events in one API request ({@code {"events":[…]}} takes up to 500)
+     * @param ingestMillisPerRequest   ingest's billed duration for one request
+     * @param enrichRecordsPerBatch    records in one enrich invocation (template.yaml BatchSize, 100, when busy)
+     * @param enrichMillisPerBatch     enrich's billed duration for one batch (EnrichShardBenchmark)
+     * @param notifyInvocationsPerEvent  notify invocations per event
+     * @param notifyMillisPerInvocation  notify's billed duration per invocation
+     * @param deliverInvocationsPerEvent deliver invocations per event
+     * @param deliverMillisPerInvocation deliver's billed duration per invocation
+     * @param writeUnitsPerEvent       DynamoDB write request units per event (coalesced per customer)
+     * @param readUnitsPerEvent        DynamoDB read request units per event
+     * @param snsPublishesPerEvent     SNS publishes per event (only changes that match an offer)
+     * @param sqsRequestsPerEvent      SQS requests per event (the delivery queues' sends, receives, deletes)
+     * @param logBytesPerEvent         bytes logged per event by all functions
+     * @param memoryMb                 every function's memory
+     * @param xraySampledShare         share of API requests and invocations traced (template.yaml: 1.0)
+     */
+    public record Pipeline(double eventsPerApiRequest, double ingestMillisPerRequest, double enrichRecordsPerBatch,
+        double enrichMillisPerBatch, double notifyInvocationsPerEvent, double notifyMillisPerInvocation,
+        double deliverInvocationsPerEvent, double deliverMillisPerInvocation, double writeUnitsPerEvent,
+        double readUnitsPerEvent, double snsPublishesPerEvent, double sqsRequestsPerEvent, double logBytesPerEvent,
+        int memoryMb, double xraySampledShare) {
+
+        public Pipeline {
+            if (!(eventsPerApiRequest >= 1) || !(enrichRecordsPerBatch >= 1)) {
+                throw new IllegalArgumentException("events per API request and records per batch must be at least 1");
+            }
+        }
+    }
+
+    private static final double GB = 1024.0 * 1024 * 1024;
+
+    private DesignCost() {
+    }
+
+    public static Projection naive(Naive design, Prices prices) {
+        Map<String, Double> units = new LinkedHashMap<>();
+        Map<String, String> basis = new LinkedHashMap<>();
+        put(units, basis, "apigateway.rest.request", 1, "one REST request per event");
+        put(units, basis, "lambda.request", 1, "one invocation per event");
+        put(units, basis, "lambda.gbSecond.arm64", design.millisPerEvent() / 1000 * design.memoryMb() / 1024,
+            design.millisPerEvent() + " ms × " + design.memoryMb() + " MB");
+        put(units, basis, "dynamodb.readRequestUnit", design.readUnits(), "one strongly consistent profile read");
+        put(units, basis, "dynamodb.writeRequestUnit", design.writeUnits(), "one profile write");
+        put(units, basis, "sns.publish", 1, "one publish per event");
+        put(units, basis, "xray.traceRecorded", design.xraySampledShare(), "one trace per request, sampled at "
+            + design.xraySampledShare());
+        put(units, basis, "cloudwatch.logs.ingestedGb", design.logBytesPerEvent() / GB,
+            Math.round(design.logBytesPerEvent()) + " bytes per event");
+        return project("naive: API → one Lambda per event → DynamoDB read + write → SNS", units, basis, prices);
+    }
+
+    public static Projection pipeline(Pipeline design, Prices prices) {
+        Map<String, Double> units = new LinkedHashMap<>();
+        Map<String, String> basis = new LinkedHashMap<>();
+        double requests = 1 / design.eventsPerApiRequest();
+        double enrichInvocations = 1 / design.enrichRecordsPerBatch();
+        double invocations = requests + enrichInvocations + design.notifyInvocationsPerEvent()
+            + design.deliverInvocationsPerEvent();
+        double millis = requests * design.ingestMillisPerRequest() + enrichInvocations * design.enrichMillisPerBatch()
+            + design.notifyInvocationsPerEvent() * design.notifyMillisPerInvocation()
+            + design.deliverInvocationsPerEvent() * design.deliverMillisPerInvocation();
+        put(units, basis, "apigateway.rest.request", requests, fmt(design.eventsPerApiRequest())
+            + " events per request");
+        put(units, basis, "lambda.request", invocations, "ingest per request, enrich per batch of "
+            + fmt(design.enrichRecordsPerBatch()) + ", notify and deliver as measured");
+        put(units, basis, "lambda.gbSecond.arm64", millis / 1000 * design.memoryMb() / 1024,
+            String.format("%.2f ms of function time per event × %d MB", millis, design.memoryMb()));
+        put(units, basis, "kinesis.putPayloadUnit", 1, "one record (under 25 KB) per event");
+        put(units, basis, "dynamodb.readRequestUnit", design.readUnitsPerEvent(), "batched reads, one per customer");
+        put(units, basis, "dynamodb.writeRequestUnit", design.writeUnitsPerEvent(), "one write per customer a batch");
+        put(units, basis, "sns.publish", design.snsPublishesPerEvent(), "only changes that match an offer");
+        put(units, basis, "sqs.request", design.sqsRequestsPerEvent(), "the delivery queues");
+        put(units, basis, "xray.traceRecorded", invocations * design.xraySampledShare(),
+            "one trace per API request and per stream or queue invocation, sampled at " + design.xraySampledShare());
+        put(units, basis, "cloudwatch.logs.ingestedGb", design.logBytesPerEvent() / GB,
+            Math.round(design.logBytesPerEvent()) + " bytes per event");
+        return project("this pipeline", units, basis, prices);
+    }
+
+    /**
+     * The naive design as docs/benchmarks.md prices it: 1,024 MB; 20 ms per event (three calls one after another at
+     * DynamoDB's and SNS's few milliseconds, plus the handler); a profile item under 1 KB (1 write unit, 1 strongly
+     * consistent read unit); 450 bytes of logs per event (Lambda's START, END and REPORT lines and one line of the
+     * function's); every request traced, as template.yaml samples.
+     */
+    public static Naive documentedNaive() {
+        return new Naive(1024, 20, 1, 1, 450, CostModel.TEMPLATE_XRAY_SAMPLED_SHARE);
+    }
+
+    /**
+     * This pipeline as docs/benchmarks.md prices it, for {@code eventsPerApiRequest} events a request: ingest 15 ms a
+     * request (one PutRecords); enrich 270 ms a batch of 100 (the per-shard model: about 100 ms waiting on
+     * DynamoDB, about 170 ms of CPU at 1,024 MB); notify one invocation per 100 changes at 30 ms; deliver one
+     * invocation per notification at 100 ms; DynamoDB 1.03 write and 0.88 read units, 0.018 SNS publishes and 0.080
+     * SQS requests per event (the 40 events/s load run, docs/benchmarks.md "Cost per event"); logs 275 bytes per event
+     * in enrich (EnrichShardBenchmark) plus 450 per ingest request and 450 per other invocation.
+     */
+    public static Pipeline documentedPipeline(double eventsPerApiRequest) {
+        double invocationsBesideIngest = 0.01 + 0.01 + 0.018;
+        double logBytes = 275 + 450 / eventsPerApiRequest + 450 * invocationsBesideIngest;
+        return new Pipeline(eventsPerApiRequest, 15, 100, 270, 0.01, 30, 0.018, 100, 1.03, 0.88, 0.018, 0.080,
+            logBytes, 1024, CostModel.TEMPLATE_XRAY_SAMPLED_SHARE);
+    }
+
+    /** The table of docs/benchmarks.md, "Cost per million events": both designs, both regions. */
+    public static String table(Prices prices, double... eventsPerApiRequest) {
+        StringBuilder out = new StringBuilder();
+        List<Projection> designs = new ArrayList<>();
+        designs.add(naive(documentedNaive(), prices));
+        for (double events : eventsPerApiRequest) {
+            Projection projection = pipeline(documentedPipeline(events), prices);
+            designs.add(new Projection(projection.design() + ", " + fmt(events) + " event"
+                + (events == 1 ? "" : "s") + " a request", projection.lines(), projection.total(),
+                projection.unpriced()));
+        }
+        double naiveTotal = designs.get(0).total().get("us-east-1");
+        out.append("| design | us-east-1 USD per million events (priced lines) | ÷ naive | unpriced in us-east-1 |"
+            + " af-south-1 |\n|---|---:|---:|---|---|\n");
+        for (Projection design : designs) {
+            Double capeTown = design.completeTotal("af-south-1");
+            out.append(String.format(java.util.Locale.ROOT, "| %s | %.2f | %.2f | %s | %s |%n", design.design(),
+                design.total().get("us-east-1"), design.total().get("us-east-1") / naiveTotal,
+                design.unpriced().get("us-east-1").isEmpty() ? "none" : String.join(", ",
+                    design.unpriced().get("us-east-1")),
+                capeTown != null ? String.format(java.util.Locale.ROOT, "%.2f", capeTown)
+                    : "incomplete: " + design.unpriced().get("af-south-1").size() + " of " + design.lines().size()
+                    + " lines have no price found"));
+        }
+        out.append("\n| line (us-east-1 USD per million events) |");
+        designs.forEach(design -> out.append(' ').append(design.design()).append(" |"));
+        out.append("\n|---|");
+        designs.forEach(design -> out.append("---:|"));
+        out.append('\n');
+        for (String item : List.of("apigateway.rest.request", "lambda.request", "lambda.gbSecond.arm64",
+            "kinesis.putPayloadUnit", "dynamodb.readRequestUnit", "dynamodb.writeRequestUnit", "sns.publish",
+            "sqs.request", "xray.traceRecorded", "cloudwatch.logs.ingestedGb")) {
+            out.append("| ").append(item).append(" |");
+            for (Projection design : designs) {
+                CostModel.Line line = design.lines().stream().filter(candidate -> candidate.item().equals(item))
+                    .findFirst().orElse(null);
+                Double value = line == null ? null : line.perMillionEvents().get("us-east-1");
+                out.append(line == null ? " — |" : value == null ? " unpriced |"
+                    : String.format(java.util.Locale.ROOT, " %.3f |", value));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Prints {@link #table} for 1, 10 and 50 events a request with the bundled prices. */
+    public static void main(String[] args) {
+        System.out.print(table(Prices.bundled(), 1, 10, 50));
+    }
+
+    static Projection project(String design, Map<String, Double> units, Map<String, String> basis, Prices prices) {
+        List<CostModel.Line> lines = new ArrayList<>();
+        Map<String, Double> total = new LinkedHashMap<>();
+        Map<String, List<String>> unpriced = new LinkedHashMap<>();
+        prices.regions().forEach(region -> {
+            total.put(region, 0.0);
+            unpriced.put(region, new ArrayList<>());
+        });
+        for (Map.Entry<String, Double> entry : units.entrySet()) {
+            Prices.Item item = prices.item(entry.getKey());
+            Map<String, Double> cost = new LinkedHashMap<>();
+            for (String region : prices.regions()) {
+                Double unit = item.unitPrice(region);
+                Double perMillion = unit == null ? null : unit * entry.getValue() * 1_000_000;
+                cost.put(region, perMillion);
+                if (perMillion == null) {
+                    unpriced.get(region).add(item.id());
+                } else {
+                    total.merge(region, perMillion, Double::sum);
+                }
+            }
+            lines.add(new CostModel.Line(item.id(), item.service(), item.description(), entry.getValue(),
+                basis.get(entry.getKey()), cost));
+        }
+        return new Projection(design, lines, total, unpriced);
+    }
+
+    private static void put(Map<String, Double> units, Map<String, String> basis, String item, double perEvent,
+        String why) {
+        units.put(item, perEvent);
+        basis.put(item, why);
+    }
+
+    private static String fmt(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+}

@@ -5,10 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.dynamodb.OfferRepository;
@@ -48,18 +45,18 @@ public final class OfferCatalogLoader {
 
     /** Runs the command; returns the process exit status (0 done, 1 failed, 2 bad usage). */
     public static int run(String[] args, Settings environment, PrintStream out, PrintStream err) {
-        Map<String, String> overrides = new HashMap<>();
-        String table = environment.get("OFFERS_TABLE", null);
+        TableTarget target = new TableTarget("offers", environment.get("OFFERS_TABLE", null));
         boolean merge = false;
         boolean dryRun = false;
         String file = null;
         try {
             for (int i = 0; i < args.length; i++) {
+                int taken = target.accept(args, i);
+                if (taken >= 0) {
+                    i = taken;
+                    continue;
+                }
                 switch (args[i]) {
-                    case "--stage" -> table = "offers-" + value(args, ++i, "--stage");
-                    case "--table" -> table = value(args, ++i, "--table");
-                    case "--endpoint-url" -> overrides.put(AwsClients.ENDPOINT_URL, value(args, ++i, "--endpoint-url"));
-                    case "--region" -> overrides.put("AWS_REGION", value(args, ++i, "--region"));
                     case "--merge" -> merge = true;
                     case "--dry-run" -> dryRun = true;
                     case "-h", "--help" -> {
@@ -77,7 +74,7 @@ public final class OfferCatalogLoader {
             if (file == null) {
                 throw new IllegalArgumentException("name the catalog file to load");
             }
-            if (table == null && !dryRun) {
+            if (target.table() == null && !dryRun) {
                 throw new IllegalArgumentException("name the table with --stage or --table (or set OFFERS_TABLE)");
             }
         } catch (IllegalArgumentException e) {
@@ -85,6 +82,7 @@ public final class OfferCatalogLoader {
             err.println(USAGE);
             return 2;
         }
+        String table = target.table();
         byte[] json;
         try {
             json = Files.readAllBytes(Path.of(file));
@@ -102,10 +100,7 @@ public final class OfferCatalogLoader {
                     catalog.version(), catalog.size());
                 return 0;
             }
-            Settings settings = environment.with(overrides);
-            if (!settings.has("AWS_REGION") && !settings.has("AWS_DEFAULT_REGION")) {
-                settings = settings.with(Map.of("AWS_REGION", new DefaultAwsRegionProviderChain().getRegion().id()));
-            }
+            Settings settings = target.settings(environment);
             OfferRepository.LoadResult result = OfferRepository.load(new AwsClients(settings).dynamoDb(), table, json,
                 !merge);
             out.printf("Loaded catalog version %s into %s: %d offers written, %d removed%s.%n", result.version(),
@@ -120,12 +115,5 @@ public final class OfferCatalogLoader {
             err.println("OfferCatalogLoader: loading " + file + " into " + table + " failed: " + e.getMessage());
             return 1;
         }
-    }
-
-    private static String value(String[] args, int index, String option) {
-        if (index >= args.length || args[index].startsWith("--")) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[index];
     }
 }

@@ -1,4 +1,4 @@
-package za.co.personalisation.aws.report;
+package za.co.personalisation.replay.catalog;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -6,11 +6,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.aws.dynamodb.OfferReportSource;
@@ -22,9 +20,9 @@ import za.co.personalisation.core.outcome.UpliftInterval;
  * notifications table of the local stack or of a deployed stage and prints one line per offer, or the JSON the
  * local page shows ({@code --json}).
  *
- * <pre>java -cp notify-function/target/notify-function.jar za.co.personalisation.aws.report.OfferReportCommand \
- *     [--stage dev | --table notifications-dev] [--endpoint-url URL] [--region REGION] [--from T] [--to T]
- *     [--json]</pre>
+ * <pre>./pipeline report offers [--local] [--stage dev | --table notifications-dev] [--endpoint-url URL]
+ *     [--region REGION] [--from T] [--to T] [--json]</pre>
+ * A command-line tool, so it lives with the other tools in this module, in no function's jar.
  */
 public final class OfferReportCommand {
 
@@ -49,20 +47,20 @@ public final class OfferReportCommand {
 
     /** Runs the command; returns the exit status (0 done, 1 failed, 2 bad usage). */
     public static int run(String[] args, Settings environment, PrintStream out, PrintStream err) {
-        Map<String, String> overrides = new HashMap<>();
-        String table = environment.get("NOTIFICATIONS_TABLE", null);
+        TableTarget target = new TableTarget("notifications", environment.get("NOTIFICATIONS_TABLE", null));
         Instant from = null;
         Instant to = null;
         boolean json = false;
         try {
             for (int i = 0; i < args.length; i++) {
+                int taken = target.accept(args, i);
+                if (taken >= 0) {
+                    i = taken;
+                    continue;
+                }
                 switch (args[i]) {
-                    case "--stage" -> table = "notifications-" + value(args, ++i, "--stage");
-                    case "--table" -> table = value(args, ++i, "--table");
-                    case "--endpoint-url" -> overrides.put(AwsClients.ENDPOINT_URL, value(args, ++i, "--endpoint-url"));
-                    case "--region" -> overrides.put("AWS_REGION", value(args, ++i, "--region"));
-                    case "--from" -> from = instant(value(args, ++i, "--from"), "--from");
-                    case "--to" -> to = instant(value(args, ++i, "--to"), "--to");
+                    case "--from" -> from = instant(TableTarget.value(args, ++i, "--from"), "--from");
+                    case "--to" -> to = instant(TableTarget.value(args, ++i, "--to"), "--to");
                     case "--json" -> json = true;
                     case "-h", "--help" -> {
                         out.println(USAGE);
@@ -71,7 +69,7 @@ public final class OfferReportCommand {
                     default -> throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
                 }
             }
-            if (table == null) {
+            if (target.table() == null) {
                 throw new IllegalArgumentException("name the stack with --local, --stage or --table");
             }
             if (from != null && to != null && !from.isBefore(to)) {
@@ -82,11 +80,9 @@ public final class OfferReportCommand {
             err.println(USAGE);
             return 2;
         }
+        String table = target.table();
         try {
-            Settings settings = environment.with(overrides);
-            if (!settings.has("AWS_REGION") && !settings.has("AWS_DEFAULT_REGION")) {
-                settings = settings.with(Map.of("AWS_REGION", new DefaultAwsRegionProviderChain().getRegion().id()));
-            }
+            Settings settings = target.settings(environment);
             OfferReport report = new OfferReportSource(new AwsClients(settings).dynamoDb(), table).report(from, to);
             if (json) {
                 out.println(report.toJson().toPrettyString());
@@ -100,9 +96,11 @@ public final class OfferReportCommand {
         }
     }
 
-    private static void print(OfferReport report, String table, Instant from, Instant to, PrintStream out) {
-        out.printf("Offers in %s, notifications decided %s to %s. Delivered = accepted by the provider; uplift ="
-            + " conversion rate sent - control, 95%% Newcombe interval.%n", table, from == null ? "ever" : from,
+    /** One line per offer; its columns are the report's (docs/offers.md, The report). */
+    static void print(OfferReport report, String table, Instant from, Instant to, PrintStream out) {
+        out.printf("Offers in %s, notifications decided %s to %s. Delivered = confirmed by a delivery event; the"
+            + " sent group = sent, not known to have failed; uplift = conversion rate sent - control, 95%% Newcombe"
+            + " interval.%n", table, from == null ? "ever" : from,
             to == null ? "now" : to);
         out.printf("%-18s %7s %8s %6s %9s %7s %8s %13s %13s %8s %8s %-22s %s%n", "offer", "matched", "held out",
             "sent", "delivered", "bounced", "opt-out", "converted s/c", "rate sent", "control", "uplift",
@@ -143,12 +141,5 @@ public final class OfferReportCommand {
             throw new IllegalArgumentException(option + " '" + text + "' is neither an ISO-8601 instant"
                 + " (2026-11-25T00:00:00Z) nor a date (2026-11-25)");
         }
-    }
-
-    private static String value(String[] args, int index, String option) {
-        if (index >= args.length || args[index].startsWith("--")) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[index];
     }
 }

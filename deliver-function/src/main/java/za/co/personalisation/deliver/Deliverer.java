@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import za.co.personalisation.aws.dynamodb.ConsentStatements;
 import za.co.personalisation.aws.dynamodb.ContactItems;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.aws.dynamodb.OfferRepository;
@@ -78,6 +79,7 @@ final class Deliverer {
     private final String profilesTable;
     private final String contactsTable;
     private final NotificationLedger ledger;
+    private final ConsentStatements statements;
     private final OfferRepository offers;
     private final MessageRenderer renderer;
     private final ChannelSender sender;
@@ -121,6 +123,7 @@ final class Deliverer {
         this.profilesTable = profilesTable;
         this.contactsTable = contactsTable;
         this.ledger = ledger;
+        this.statements = ledger.consentStatements();
         this.offers = offers;
         this.renderer = renderer;
         this.sender = sender;
@@ -315,6 +318,13 @@ final class Deliverer {
             suppress(notification, SuppressionReason.NO_CONSENT, Map.of(), unit);
             return null;
         }
+        if (statements.revoked(customerId, notification.channel())) {
+            // Revoked at the API (or by a STOP reply) and acknowledged, not yet applied to the profile by enrich:
+            // an opt-out is honoured from its acknowledgement, whatever the stream's backlog.
+            suppress(notification, SuppressionReason.NO_CONSENT, Map.of("detail", "revoked, profile not yet updated"),
+                unit);
+            return null;
+        }
         ContactItems.Contact contact = ContactItems.get(dynamoDb, contactsTable, customerId);
         String address = contact == null ? null
             : notification.channel() == Channel.SMS ? contact.phone() : contact.email();
@@ -353,8 +363,13 @@ final class Deliverer {
         List<FrequencyCaps.Window> windows = settings.caps().windows(notification.channel(), now, zone);
         FrequencyCaps.Window full;
         try {
-            full = ledger.beginSend(notification.customerId(), notification.ledgerKey(), attempt.owner, windows,
-                clock.instant());
+            full = ledger.beginSend(notification.customerId(), notification.ledgerKey(), notification.channel(),
+                attempt.owner, windows, clock.instant());
+        } catch (NotificationLedger.ConsentRevoked e) {
+            // revoked at the API between the consent checks and this mark: nothing was sent or counted
+            suppress(notification, SuppressionReason.NO_CONSENT, Map.of("detail", "revoked before the send began"),
+                unit);
+            return false;
         } catch (NotificationLedger.EntryGone e) {
             // erased since the profile was read: the erasure took the entry; send nothing, count nothing
             unit.dimension("Reason", "erased", "DeliveriesSkipped", 1);

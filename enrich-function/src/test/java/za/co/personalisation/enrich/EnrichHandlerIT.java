@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import za.co.personalisation.aws.dynamodb.ConsentStatements;
 import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Consent;
@@ -197,6 +198,20 @@ class EnrichHandlerIT {
         assertThat(profile.version()).isEqualTo(1);
         // a decision that changes nothing counts as a duplicate: k-1 (older than k-2) once, then all three again
         assertThat(fixture.metric("Duplicates")).isEqualTo(4);
+    }
+
+    @Test
+    void handleRequest_erasure_deletesTheConsentStatementsDeliverChecks() {
+        ConsentStatements statements = new ConsentStatements(fixture.dynamoDb, fixture.notificationsTable);
+        handler.handleRequest(batch(fixture.records(List.of(interest("c-stmt", "e-s", "books", DURBAN, 90)))), null);
+        statements.record("c-stmt", Channel.SMS, Consent.State.REVOKED, NOW.minusSeconds(60));
+        statements.record("c-stmt", Channel.EMAIL, Consent.State.GRANTED, NOW.minusSeconds(60));
+        assertThat(fixture.ledgerKeys("c-stmt")).containsExactlyInAnyOrder("consent#sms", "consent#email");
+
+        handler.handleRequest(batch(fixture.records(List.of(erasure("c-stmt", "x-s", 30)))), null);
+
+        assertThat(fixture.ledgerKeys("c-stmt")).isEmpty();
+        assertThat(statements.latest("c-stmt", Channel.SMS)).isEqualTo(Consent.State.UNKNOWN);
     }
 
     @Test

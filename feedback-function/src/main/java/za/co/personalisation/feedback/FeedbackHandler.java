@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ConsentStatements;
 import za.co.personalisation.aws.dynamodb.ContactHashes;
 import za.co.personalisation.aws.dynamodb.DeliveryOutcomes;
 import za.co.personalisation.aws.lambda.SnapStartPriming;
@@ -54,7 +55,8 @@ public final class FeedbackHandler implements RequestHandler<SQSEvent, SQSBatchR
         this.processor = new FeedbackProcessor(
             new DeliveryOutcomes(dynamoDb, settings.require("NOTIFICATIONS_TABLE")), hashes,
             new PhoneDirectory(dynamoDb, settings.require("CONTACTS_TABLE"), hashes),
-            new ConsentRevocations(kinesis, settings.require("EVENTS_STREAM")),
+            new ConsentRevocations(kinesis, settings.require("EVENTS_STREAM"),
+                new ConsentStatements(dynamoDb, settings.require("NOTIFICATIONS_TABLE"))),
             sqs, settings.require("FEEDBACK_DLQ_URL"), settings.getInt("FEEDBACK_MAX_RECEIVES", 5), clock, log,
             Metrics.forService("feedback", clock));
         // SnapStart: parse each kind of event before the snapshot; nothing is read or written.

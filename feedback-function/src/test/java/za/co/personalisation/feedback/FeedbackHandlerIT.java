@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ConsentStatements;
 import za.co.personalisation.aws.dynamodb.ContactHashes;
 import za.co.personalisation.aws.dynamodb.ContactItems;
 import za.co.personalisation.aws.dynamodb.DeliveryOutcomes;
@@ -301,6 +302,13 @@ class FeedbackHandlerIT {
             assertThat(event.receivedAt()).isEqualTo(replied);
         });
         assertThat(revocations.get(0).eventId()).isEqualTo(revocations.get(1).eventId());
+        // deliver's send-time check holds the opt-out at once, before enrich applies the event to the profile
+        ConsentStatements statements = new ConsentStatements(dynamoDb, "notifications-test");
+        assertThat(statements.latest(customer, Channel.SMS)).isEqualTo(Consent.State.REVOKED);
+        assertThat(dynamoDb.getItem(b -> b.tableName("notifications-test").consistentRead(true).key(Map.of(
+            "customerId", AttributeValue.fromS(customer), "notificationKey",
+            AttributeValue.fromS(ConsentStatements.key(Channel.SMS))))).item().get("receivedAt").s())
+            .isEqualTo(replied.toString());
         assertThat(entry(customer, latest).outcome()).isEqualTo(DeliveryOutcome.OPTED_OUT);
         assertThat(entry(customer, older).outcome()).isNull();
         assertThat(lines).noneMatch(line -> line.contains(phone) || line.contains(phone.substring(1)));
@@ -319,6 +327,8 @@ class FeedbackHandlerIT {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(consentEvents(customer)).isEmpty();
+        assertThat(new ConsentStatements(dynamoDb, "notifications-test").latest(customer, Channel.SMS))
+            .isEqualTo(Consent.State.UNKNOWN);
         assertThat(lines).anyMatch(line -> line.contains("inbound.unknown_sender"))
             .noneMatch(line -> line.contains("27839999999"));
     }

@@ -81,6 +81,18 @@ class LeastPrivilegeTest {
     }
 
     @Test
+    void ingestAndFeedback_mayPutConsentStatements_andIngestNothingElseOnTheNotificationsTable() {
+        // PUT consent and a STOP reply record the latest consent statement (a conditional PutItem) that deliver
+        // checks before each send; ingest neither reads nor updates the ledger.
+        assertThat(actionsOn("Ingest", "{Fn::GetAtt=[NotificationsTable, Arn]}"))
+            .containsExactly("dynamodb:PutItem");
+        assertThat(actionsOn("Ingest", "{Fn::Sub=${NotificationsTable.Arn}/index/providerMessageId-index}"))
+            .isEmpty();
+        assertThat(actionsOn("Feedback", "{Fn::GetAtt=[NotificationsTable, Arn]}")).contains("dynamodb:PutItem");
+        assertThat(actionsOn("Deliver", "{Fn::GetAtt=[NotificationsTable, Arn]}")).contains("dynamodb:GetItem");
+    }
+
+    @Test
     void feedback_mayOnlyQueryThePhoneHashIndex_ofTheContactsTable() {
         List<String> onContacts = new ArrayList<>();
         for (Map<String, Object> statement : statements(map(resource("FeedbackPolicy").properties()

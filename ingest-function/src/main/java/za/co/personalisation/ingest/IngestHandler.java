@@ -13,6 +13,7 @@ import java.util.UUID;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
+import za.co.personalisation.aws.dynamodb.ConsentStatements;
 import za.co.personalisation.aws.dynamodb.ContactHashes;
 import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.lambda.SnapStartPriming;
@@ -32,7 +33,8 @@ import za.co.personalisation.core.location.Gazetteer;
  * {@link IngestApi}.
  *
  * <p>Environment (template.yaml): {@code EVENTS_STREAM} (stream name), {@code CONTACTS_TABLE},
- * {@code ERASURES_TABLE} and {@code ERASURE_KEY} (the erasure tombstones and their HMAC key, docs/privacy.md),
+ * {@code NOTIFICATIONS_TABLE} (consent statements only: deliver's opt-out check), {@code ERASURES_TABLE}
+ * and {@code ERASURE_KEY} (the erasure tombstones and their HMAC key, docs/privacy.md),
  * optional {@code ERASURE_TOMBSTONE_TTL} (default P90D, as enrich's: how long an erased id stays refused),
  * {@code WRITE_BUDGET} (ISO-8601, default PT3S: how long PutRecords retries may take within one request, cut to
  * what is left of the invocation), {@code MAX_EVENT_AGE} (default P7D, the stream's retention) and
@@ -82,7 +84,8 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
         Map<Route, Endpoint> endpoints = new EnumMap<>(Route.class);
         endpoints.put(Route.EVENTS, new EventsEndpoint(events, stream));
         endpoints.put(Route.CONTACT, new ContactEndpoint(customers, contacts));
-        endpoints.put(Route.CONSENT, new ConsentEndpoint(customers, contacts, stream));
+        endpoints.put(Route.CONSENT, new ConsentEndpoint(customers, contacts,
+            new ConsentStatements(clients.dynamoDb(), settings.require("NOTIFICATIONS_TABLE")), stream));
         endpoints.put(Route.CUSTOMER, new EraseCustomerEndpoint(customers, contacts, stream));
         endpoints.put(Route.CONVERSIONS, new ConversionsEndpoint(new ConversionRequestParser(rules, limits), stream));
         this.api = new IngestApi(endpoints, settings.getDuration("WRITE_BUDGET", Duration.ofSeconds(3)),

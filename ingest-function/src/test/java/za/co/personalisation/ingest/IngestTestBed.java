@@ -45,6 +45,7 @@ final class IngestTestBed {
     final String stream;
     final String table;
     final String erasures;
+    final String notifications;
     final Settings settings;
     final AwsClients clients;
     final KinesisClient kinesis;
@@ -65,8 +66,10 @@ final class IngestTestBed {
         this.stream = "interest-events-" + name;
         this.table = "contacts-" + name;
         this.erasures = "erasures-" + name;
+        this.notifications = "notifications-" + name;
         this.settings = Settings.of(emulator.environment()).with(Map.of("EVENTS_STREAM", stream,
-            "CONTACTS_TABLE", table, "ERASURES_TABLE", erasures, "ALLOWED_ORIGIN", ORIGIN));
+            "CONTACTS_TABLE", table, "ERASURES_TABLE", erasures, "ALLOWED_ORIGIN", ORIGIN,
+            "NOTIFICATIONS_TABLE", notifications));
         this.clients = new AwsClients(settings);
         ExecutionInterceptor counter = new ExecutionInterceptor() {
             @Override
@@ -85,6 +88,11 @@ final class IngestTestBed {
         dynamoDb.createTable(b -> b.tableName(erasures).billingMode(BillingMode.PAY_PER_REQUEST)
             .attributeDefinitions(a -> a.attributeName("customerHash").attributeType(ScalarAttributeType.S))
             .keySchema(k -> k.attributeName("customerHash").keyType(KeyType.HASH)));
+        dynamoDb.createTable(b -> b.tableName(notifications).billingMode(BillingMode.PAY_PER_REQUEST)
+            .attributeDefinitions(a -> a.attributeName("customerId").attributeType(ScalarAttributeType.S),
+                a -> a.attributeName("notificationKey").attributeType(ScalarAttributeType.S))
+            .keySchema(k -> k.attributeName("customerId").keyType(KeyType.HASH),
+                k -> k.attributeName("notificationKey").keyType(KeyType.RANGE)));
         this.handler = handler(settings);
     }
 

@@ -22,6 +22,7 @@ class SnapStartPrimingIT {
         environment.put("EVENTS_STREAM", "priming-check");
         environment.put("CONTACTS_TABLE", "contacts");
         environment.put("ERASURES_TABLE", "erasures");
+        environment.put("NOTIFICATIONS_TABLE", "notifications");
         KinesisClient kinesis = new AwsClients(Settings.of(environment)).kinesis();
         kinesis.createStream(b -> b.streamName("priming-check").shardCount(1));
         IngestHandler handler = new IngestHandler(Settings.of(environment));

@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import za.co.personalisation.core.notify.FrequencyCaps;
 import za.co.personalisation.core.notify.Notification;
+import za.co.personalisation.core.profile.Channel;
+import za.co.personalisation.core.profile.Consent;
 import za.co.personalisation.core.outcome.DeliveryStates;
 
 /**
@@ -112,6 +114,11 @@ public final class NotificationLedger {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.retention = retention;
+    }
+
+    /** The customers' latest consent statements, kept in this table ({@link ConsentStatements}). */
+    public ConsentStatements consentStatements() {
+        return new ConsentStatements(dynamoDb, table);
     }
 
     /** Claims the notification's ledger entry with a put conditional on its absence. */
@@ -256,9 +263,9 @@ public final class NotificationLedger {
      * @throws LeaseLostException when the entry is no longer {@code sending} under {@code owner}'s lease
      * @throws EntryGone          when the entry is not there any more (the customer was erased meanwhile)
      */
-    public FrequencyCaps.Window beginSend(String customerId, String ledgerKey, String owner,
+    public FrequencyCaps.Window beginSend(String customerId, String ledgerKey, Channel channel, String owner,
         List<FrequencyCaps.Window> windows, Instant now) {
-        List<TransactWriteItem> updates = new ArrayList<>(1);
+        List<TransactWriteItem> updates = new ArrayList<>(2);
         updates.add(TransactWriteItem.builder().update(Update.builder()
             .tableName(table)
             .key(key(customerId, ledgerKey))
@@ -269,7 +276,24 @@ public final class NotificationLedger {
                 ":owner", s(owner)))
             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
             .build()).build());
+        // The latest consent statement, in the same transaction: a revocation acknowledged after deliver's read of
+        // it, and before this mark, still stops the send.
+        updates.add(TransactWriteItem.builder().conditionCheck(check -> check
+            .tableName(table)
+            .key(key(customerId, ConsentStatements.key(channel)))
+            .conditionExpression("attribute_not_exists(#state) OR #state <> :revoked")
+            .expressionAttributeNames(Map.of("#state", "state"))
+            .expressionAttributeValues(Map.of(":revoked", s(Consent.State.REVOKED.wireName())))).build());
         return count(customerId, ledgerKey, updates, windows);
+    }
+
+    /** The customer's latest consent statement for the channel revoked it after deliver's checks: nothing was sent. */
+    public static final class ConsentRevoked extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ConsentRevoked(String ledgerKey) {
+            super("consent for " + ledgerKey + " was revoked before the send began");
+        }
     }
 
     /** This attempt's lease on an entry is gone: another attempt took it over. */
@@ -382,6 +406,10 @@ public final class NotificationLedger {
                 if ("ConditionalCheckFailed".equals(reason.code())) {
                     if (i >= offset) {
                         return windows.get(i - offset);
+                    }
+                    if (updates.get(i).conditionCheck() != null && updates.get(i).conditionCheck().key()
+                        .get("notificationKey").s().startsWith(ConsentStatements.KEY_PREFIX)) {
+                        throw new ConsentRevoked(ledgerKey);
                     }
                     if (reason.hasItem() && !reason.item().isEmpty()) {
                         throw new LeaseLostException(ledgerKey);

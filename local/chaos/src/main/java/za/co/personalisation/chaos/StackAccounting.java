@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import za.co.personalisation.aws.dynamodb.ConsentStatements;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.core.event.StreamEventCodec;
@@ -140,7 +141,7 @@ public final class StackAccounting {
         Map<String, List<Instant>> dispatched = new HashMap<>();
         scan(names.ledgerTable(), item -> {
             String key = text(item, "notificationKey");
-            if (key.startsWith("cap#")) {
+            if (key.startsWith("cap#") || key.startsWith(ConsentStatements.KEY_PREFIX)) {
                 return;
             }
             statuses.merge(text(item, "status"), 1, Integer::sum);

@@ -15,8 +15,8 @@ changes, emulator side only (nothing the functions do on AWS changes, and no ans
   (SNS Publish to a phone number) and emails (SES) behind GET /_local/outbox, whose answer then says how many
   older ones were dropped ("dropped"), so a count over the outbox cannot silently miss messages; and the messages
   moto records per SNS topic for its own inspection API.
-- X-Ray keeps the latest MOTO_XRAY_TRACE_LIMIT traces (default 5,000; AWS keeps 30 days): the local runtime's
-  relay sends about one trace per event and nothing in the pipeline reads them back.
+- X-Ray keeps the latest MOTO_XRAY_TRACE_LIMIT traces (default 1,000, about 10 KB each; AWS keeps 30 days):
+  the local runtime's relay sends about one trace per event and nothing in the pipeline reads them back.
 - glibc: large allocations (moto serialises whole profiles and batches) are always mmapped and returned on free,
   and free memory is handed back to the system every 10 s (malloc_trim): before, a third of the emulator's
   resident memory after a load run was free memory glibc kept.
@@ -64,7 +64,7 @@ def install():
     _serve_local_paths(enabled=True)
     _tune_malloc()
     sent_limit = int(os.environ.get("MOTO_SENT_LIMIT", "10000"))
-    trace_limit = int(os.environ.get("MOTO_XRAY_TRACE_LIMIT", "5000"))
+    trace_limit = int(os.environ.get("MOTO_XRAY_TRACE_LIMIT", "1000"))
     _cap_outbox(sent_limit)
     _cap_traces(trace_limit)
     janitor = threading.Thread(target=_janitor, args=(sent_limit,), name="memory-bounds",

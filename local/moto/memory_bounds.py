@@ -24,13 +24,12 @@ changes, emulator side only (nothing the functions do on AWS changes, and no ans
   an iterator older than its limit); moto's reset (/moto-api/reset) sets it back.
 - GET /_local/memory/holdings: what each of the stores above holds (counts and bytes), to measure.
 
-MOTO_MEMORY_BOUNDS=0 turns all of it off and restores the runner's behaviour before (stream records kept 5
-minutes as objects, a reader further behind silently given the oldest one kept), to measure side by side.
+MOTO_MEMORY_BOUNDS=0 turns all of it off (the runner then keeps stream records 5 minutes as objects and gives a
+reader further behind the oldest one kept, as before), to measure side by side.
 """
 
 import ctypes
 import ctypes.util
-import datetime
 import json
 import os
 import pickle
@@ -52,11 +51,15 @@ def now():
     return time.time() + _clock_offset[0]
 
 
+def enabled():
+    """False when MOTO_MEMORY_BOUNDS=0: moto_runner.py then trims stream records as before this module."""
+    return os.environ.get("MOTO_MEMORY_BOUNDS", "1") != "0"
+
+
 def install():
-    """Applies the bounds (or, with MOTO_MEMORY_BOUNDS=0, only the runner's earlier stream trim)."""
+    """Applies the bounds; with MOTO_MEMORY_BOUNDS=0 only serves the measurement endpoint."""
     retention = int(os.environ.get("MOTO_STREAM_RETENTION_SECONDS", "300"))
-    if os.environ.get("MOTO_MEMORY_BOUNDS", "1") == "0":
-        _legacy_trim(retention)
+    if not enabled():
         _serve_local_paths(enabled=False)
         return
     _pack_stream_records(retention)
@@ -426,36 +429,3 @@ def holdings(enabled=True, sizes=False):
             out["sms"] += len(backend.sms_messages)
             out["topicNotifications"] += sum(len(t.sent_notifications) for t in list(backend.topics.values()))
     return out
-
-
-# --- the runner's behaviour before, for MOTO_MEMORY_BOUNDS=0 ------------------------------------------------
-
-def _legacy_trim(retention_seconds):
-    from moto.dynamodb.models.table import StreamShard
-
-    original_add = StreamShard.add
-    original_get = StreamShard.get
-
-    def add(self, old, new):
-        original_add(self, old, new)
-        cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=retention_seconds)
-        items = self.items
-        expired = 0
-        while expired < len(items) and _created(items[expired]) < cutoff:
-            expired += 1
-        if expired:
-            del items[:expired]
-            self.starting_sequence_number += expired
-
-    def get(self, start, quantity):
-        return original_get(self, max(start, self.starting_sequence_number), quantity)
-
-    StreamShard.add = add
-    StreamShard.get = get
-
-
-def _created(stream_record):
-    created = stream_record.record["dynamodb"]["ApproximateCreationDateTime"]
-    if isinstance(created, datetime.datetime):
-        return created if created.tzinfo else created.replace(tzinfo=datetime.timezone.utc)
-    return datetime.datetime.fromtimestamp(float(created), tz=datetime.timezone.utc)

@@ -17,10 +17,14 @@ Differences from `moto_server`:
 - writes no access-log line per request (werkzeug's, on standard error): under load the line cost moto about a
   tenth of its CPU (docs/benchmarks.md, "Load"), and it grew the emulator's log without bound. Errors still go
   to the log.
-- keeps DynamoDB stream records for 5 minutes (MOTO_STREAM_RETENTION_SECONDS; AWS: 24 hours), and bounds what
-  else moto would keep for ever (memory_bounds.py: packed stream records, readers behind the horizon answered
-  TrimmedDataAccessException, stream iterators expiring after 15 minutes, the outbox capped with a count of what
-  it dropped, X-Ray traces capped, glibc's free memory returned; MOTO_MEMORY_BOUNDS=0 turns that off).
+- bounds what moto keeps in memory (memory_bounds.py, issue 14): stream records packed, a reader behind their
+  retention answered TrimmedDataAccessException (not the oldest record kept, as below), stream iterators expiring
+  after 15 minutes, the outbox and X-Ray capped, glibc's free memory returned; MOTO_MEMORY_BOUNDS=0 turns it off.
+- keeps DynamoDB stream records for 5 minutes (MOTO_STREAM_RETENTION_SECONDS), not the 24 hours of AWS: moto
+  keeps every record with both item images as Python objects, tens of KB for a profile with its 200 remembered
+  events, so the emulator grew by about 50 KB for every event applied and never gave it back. The stream's readers
+  (notify, a load run's profile tail) read within seconds; a reader more than 5 minutes behind is given the oldest
+  record kept (AWS would answer TrimmedDataAccessException).
 - with MOTO_TRACEMALLOC=1 in its environment (diagnostics only: it slows moto down), traces Python allocations
   and serves GET /_local/memory: the 30 source lines holding the most memory, to find what grows under load.
 Nothing else changes.
@@ -34,9 +38,9 @@ import os
 import sys
 import threading
 
-from werkzeug.serving import make_server
-
 import memory_bounds
+
+from werkzeug.serving import make_server
 
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -170,6 +174,40 @@ class _QuietRequestHandler(MotoRequestHandler):
             super().log_request(code, size)
 
 
+def _trim_dynamodb_streams(retention_seconds):
+    if memory_bounds.enabled():
+        return  # memory_bounds.py keeps the records packed and trims them as AWS would
+    from moto.dynamodb.models.table import StreamShard
+
+    original_add = StreamShard.add
+    original_get = StreamShard.get
+
+    def add(self, old, new):
+        original_add(self, old, new)
+        cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=retention_seconds)
+        items = self.items
+        expired = 0
+        while expired < len(items) and _created(items[expired]) < cutoff:
+            expired += 1
+        if expired:
+            del items[:expired]
+            # sequence numbers stay as they were: the first kept record is now the shard's start
+            self.starting_sequence_number += expired
+
+    def get(self, start, quantity):
+        return original_get(self, max(start, self.starting_sequence_number), quantity)
+
+    StreamShard.add = add
+    StreamShard.get = get
+
+
+def _created(stream_record):
+    created = stream_record.record["dynamodb"]["ApproximateCreationDateTime"]
+    if isinstance(created, datetime.datetime):
+        return created if created.tzinfo else created.replace(tzinfo=datetime.timezone.utc)
+    return datetime.datetime.fromtimestamp(float(created), tz=datetime.timezone.utc)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
@@ -177,6 +215,7 @@ def main():
     args = parser.parse_args()
 
     memory_bounds.install()
+    _trim_dynamodb_streams(int(os.environ.get("MOTO_STREAM_RETENTION_SECONDS", "300")))
     moto_app = _serialise_dynamodb(_rpc_v2_cbor(DomainDispatcherApplication(create_backend_app)))
 
     tracing = os.environ.get("MOTO_TRACEMALLOC") == "1"

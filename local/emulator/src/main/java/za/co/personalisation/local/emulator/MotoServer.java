@@ -70,13 +70,8 @@ public final class MotoServer implements AutoCloseable {
     }
 
     /**
-     * Installs moto if needed and starts it with extra environment variables (e.g. the runner's limits in
-     * local/moto/memory_bounds.py, for a test that needs small ones).
-     *
-     * @param root        project root (see {@link ProjectRoot#find()})
-     * @param port        port to bind on 127.0.0.1, or 0 for any free port
-     * @param log         file that receives the emulator's own request log
-     * @param environment variables set for the emulator's process, over the inherited ones
+     * As {@link #start(Path, int, Path)}, with more variables in the emulator's environment (for instance
+     * MOTO_FAST_PATHS=0, moto's own code paths, to compare the runner's fast paths with).
      */
     public static MotoServer start(Path root, int port, Path log, Map<String, String> environment) {
         String python = ensureInstalled(root);

@@ -4,11 +4,16 @@ moto keeps everything it is given, as Python objects, for ever; under `replay lo
 memory grew by about 83 KB per event (docs/benchmarks.md, "Load under sustained traffic"). What this module
 changes, emulator side only (nothing the functions do on AWS changes, and no answer hides a fault):
 
+- moto's objects are no longer also appended to a list per class that only its dashboard (/moto-api/data.json,
+  unused here) reads: that list kept every item version, every table copied for a transaction, every stream
+  record and iterator ever created, so nothing below could be freed. The dashboard shows no models.
+
 - DynamoDB stream records are kept packed (pickled and zlib-compressed, inflated on every read) instead of as
   nested dicts holding both item images. They are still kept MOTO_STREAM_RETENTION_SECONDS (default 300; AWS:
   24 hours), and a reader that falls behind that horizon is answered as AWS answers it: GetRecords and
   GetShardIterator (AT_/AFTER_SEQUENCE_NUMBER) with TrimmedDataAccessException, never the oldest record kept
   (which silently skipped records before).
+- Kinesis records (kept 24 hours, as on AWS) are kept compressed in objects without a dict of their own.
 - DynamoDB Streams shard iterators expire after 15 minutes, as on AWS (ExpiredIteratorException); moto kept every
   iterator it handed out (two per GetRecords call) for ever. Expired ones are forgotten.
 - What AWS does not keep at all is capped to the latest MOTO_SENT_LIMIT (default 10,000) entries each: SMS
@@ -28,8 +33,10 @@ MOTO_MEMORY_BOUNDS=0 turns all of it off (the runner then keeps stream records 5
 reader further behind the oldest one kept, as before), to measure side by side.
 """
 
+import base64
 import ctypes
 import ctypes.util
+import datetime
 import json
 import os
 import pickle
@@ -62,7 +69,9 @@ def install():
     if not enabled():
         _serve_local_paths(enabled=False)
         return
+    _untrack_model_instances()
     _pack_stream_records(retention)
+    _pack_kinesis_records()
     _expire_stream_iterators()
     _serve_local_paths(enabled=True)
     _tune_malloc()
@@ -73,6 +82,23 @@ def install():
     janitor = threading.Thread(target=_janitor, args=(sent_limit,), name="memory-bounds",
                                daemon=True)
     janitor.start()
+
+
+# --- moto's instance tracking ------------------------------------------------------------------------------
+
+def _untrack_model_instances():
+    """moto's BaseModel appends every object it ever creates (each item written, each table copied for a
+    transaction, each stream record, iterator, Kinesis record, message, trace segment) to a list on its class, for
+    its dashboard (/moto-api/data.json), and drops them only on reset: nothing moto stops using is ever freed.
+    The local runtime does not use that dashboard."""
+    from moto.core.common_models import BaseModel
+    from moto.core.model_instances import reset_model_data
+
+    def new(cls, *args, **kwargs):
+        return object.__new__(cls)
+
+    BaseModel.__new__ = staticmethod(new)
+    reset_model_data()
 
 
 # --- DynamoDB stream records --------------------------------------------------------------------------------
@@ -162,8 +188,45 @@ def _pack_stream_records(retention):
     DynamoDBStreamsBackend.get_shard_iterator = get_shard_iterator
 
 
+class PackedKinesisRecord:
+    """moto's Kinesis Record with its data kept compressed, its time as one float, and no per-object dict."""
+
+    __slots__ = ("partition_key", "_blob", "sequence_number", "explicit_hash_key", "created_at")
+
+    def __init__(self, partition_key, data, sequence_number, explicit_hash_key):
+        from moto.core.utils import unix_time, utcnow
+
+        self.partition_key = partition_key
+        self._blob = zlib.compress(base64.b64decode(data), 1)
+        self.sequence_number = sequence_number
+        self.explicit_hash_key = explicit_hash_key
+        self.created_at = unix_time(utcnow())
+
+    @property
+    def data(self):
+        return base64.b64encode(zlib.decompress(self._blob)).decode("ascii")
+
+    @property
+    def created_at_datetime(self):
+        return datetime.datetime.fromtimestamp(self.created_at, tz=datetime.timezone.utc).replace(tzinfo=None)
+
+    def to_json(self):
+        return {
+            "Data": zlib.decompress(self._blob),
+            "PartitionKey": self.partition_key,
+            "SequenceNumber": str(self.sequence_number),
+            "ApproximateArrivalTimestamp": self.created_at_datetime,
+        }
+
+
+def _pack_kinesis_records():
+    """Kinesis keeps records 24 hours on AWS too, so they are all kept: about 1.2 KB each as moto's objects."""
+    from moto.kinesis import models
+
+    models.Record = PackedKinesisRecord
+
+
 def _expire_stream_iterators():
-    import base64
     from moto.dynamodbstreams.models import DynamoDBStreamsBackend, ShardIterator
 
     original_init = ShardIterator.__init__
@@ -334,7 +397,11 @@ def _serve_local_paths(enabled):
             _clock_offset[0] += advance
             return _answer(start_response, "200 OK", {"offsetSeconds": _clock_offset[0]})
         elif path == "/_local/memory/holdings":
-            return _answer(start_response, "200 OK", holdings(enabled, "sizes" in environ.get("QUERY_STRING", "")))
+            query = environ.get("QUERY_STRING", "")
+            body = holdings(enabled, "sizes" in query)
+            if "collect" in query:
+                body["collect"] = _collect()
+            return _answer(start_response, "200 OK", body)
         return original_call(self, environ, start_response)
 
     DomainDispatcherApplication.__call__ = call
@@ -344,6 +411,69 @@ def _answer(start_response, status, body):
     data = json.dumps(body).encode("utf-8")
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
     return [data]
+
+
+def _rss_kb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _collect():
+    """Measurement only: what a full garbage collection and a malloc_trim give back, and what Python holds."""
+    import collections
+    import gc
+
+    before = _rss_kb()
+    unreachable = gc.collect()
+    after_gc = _rss_kb()
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+    objects = gc.get_objects()
+    sizes = collections.Counter()
+    for o in objects:
+        sizes[type(o).__name__] += sys.getsizeof(o)
+    held_by = _holders_of_items(objects)
+    return {"heldBy": held_by, "rssKbBefore": before, "unreachableCollected": unreachable, "rssKbAfterGc": after_gc,
+            "rssKbAfterTrim": _rss_kb(), "trackedObjects": len(objects), "threads": threading.active_count(),
+            "largestTypesShallowBytes": sizes.most_common(15)}
+
+
+def _holders_of_items(objects):
+    """Measurement only: DynamoDB items alive that no table holds, and what holds a few of them."""
+    import collections
+    import gc
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.dynamo_type import Item
+
+    in_tables = set()
+    tables = []
+    for _, regions in list(dynamodb_backends.items()):
+        for _, backend in list(regions.items()):
+            for table in list(backend.tables.values()):
+                tables.append(table)
+                for value in list(table.items.values()):
+                    for item in (value.values() if isinstance(value, dict) else [value]):
+                        in_tables.add(id(item))
+    items = [o for o in objects if isinstance(o, Item)]
+    orphans = [o for o in items if id(o) not in in_tables]
+    chains = collections.Counter()
+    for orphan in orphans[:: max(1, len(orphans) // 20)][:20]:
+        chain = []
+        current = orphan
+        for _ in range(6):
+            referrers = [r for r in gc.get_referrers(current) if r is not objects and type(r).__name__ != "frame"]
+            if not referrers:
+                break
+            current = referrers[0]
+            chain.append(type(current).__name__ + (
+                "(%s)" % ",".join(list(current.keys())[:3]) if isinstance(current, dict) and len(current) < 12 else ""))
+        chains[" <- ".join(chain)] += 1
+    return {"items": len(items), "inTables": len(in_tables), "tableObjects": sum(
+        1 for o in objects if type(o).__name__ == "Table"), "liveTables": len(tables), "chains": chains.most_common(5)}
 
 
 def dropped_from_outbox():
@@ -363,6 +493,8 @@ def _deep_size(value, seen=None):
         size += sum(_deep_size(v, seen) for v in value)
     elif hasattr(value, "__dict__") and not isinstance(value, type):
         size += _deep_size(vars(value), seen)
+    elif isinstance(value, (PackedStreamRecord, PackedKinesisRecord)):
+        size += sum(_deep_size(getattr(value, name), seen) for name in type(value).__slots__)
     return size
 
 

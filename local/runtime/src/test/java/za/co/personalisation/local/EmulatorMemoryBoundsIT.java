@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.xray.XRayClient;
@@ -158,6 +160,37 @@ class EmulatorMemoryBoundsIT {
         assertThat(streams.getRecords(b -> b.shardIterator(next)).records()).isEmpty();
         assertThat(holdings().path("streamIterators").asInt())
             .as("only the iterators issued in the last 15 minutes are kept").isEqualTo(2);
+    }
+
+    @Test
+    void kinesisRecords_keptPacked_areReadBackAsWritten() {
+        try (KinesisClient kinesis = clients.kinesis()) {
+            kinesis.createStream(b -> b.streamName("events").shardCount(1));
+            String shard = kinesis.describeStream(b -> b.streamName("events")).streamDescription().shards().get(0)
+                .shardId();
+            Instant before = Instant.now().minusSeconds(5);
+            List<SdkBytes> written = List.of(SdkBytes.fromUtf8String("{\"eventId\":\"e1\",\"interest\":\"running\"}"),
+                SdkBytes.fromByteArray(new byte[] {0, (byte) 0xff, 1, (byte) 0x80}),
+                SdkBytes.fromUtf8String("x".repeat(5_000)));
+            for (int i = 0; i < written.size(); i++) {
+                int n = i;
+                kinesis.putRecord(b -> b.streamName("events").partitionKey("customer-" + n).data(written.get(n)));
+            }
+
+            String fromStart = kinesis.getShardIterator(b -> b.streamName("events").shardId(shard)
+                .shardIteratorType(software.amazon.awssdk.services.kinesis.model.ShardIteratorType.TRIM_HORIZON))
+                .shardIterator();
+            var records = kinesis.getRecords(b -> b.shardIterator(fromStart)).records();
+            String atTime = kinesis.getShardIterator(b -> b.streamName("events").shardId(shard)
+                .shardIteratorType(software.amazon.awssdk.services.kinesis.model.ShardIteratorType.AT_TIMESTAMP)
+                .timestamp(before)).shardIterator();
+
+            assertThat(records).extracting(r -> r.data()).containsExactlyElementsOf(written);
+            assertThat(records).extracting(r -> r.partitionKey()).containsExactly("customer-0", "customer-1",
+                "customer-2");
+            assertThat(records).allSatisfy(r -> assertThat(r.approximateArrivalTimestamp()).isAfter(before));
+            assertThat(kinesis.getRecords(b -> b.shardIterator(atTime)).records()).hasSize(3);
+        }
     }
 
     @Test

@@ -437,43 +437,25 @@ def _collect():
     for o in objects:
         sizes[type(o).__name__] += sys.getsizeof(o)
     held_by = _holders_of_items(objects)
-    return {"heldBy": held_by, "rssKbBefore": before, "unreachableCollected": unreachable, "rssKbAfterGc": after_gc,
+    return {"dynamodb": held_by, "rssKbBefore": before, "unreachableCollected": unreachable, "rssKbAfterGc": after_gc,
             "rssKbAfterTrim": _rss_kb(), "trackedObjects": len(objects), "threads": threading.active_count(),
             "largestTypesShallowBytes": sizes.most_common(15)}
 
 
 def _holders_of_items(objects):
-    """Measurement only: DynamoDB items alive that no table holds, and what holds a few of them."""
-    import collections
-    import gc
+    """Measurement only: DynamoDB items and tables alive, beside those the tables hold."""
     from moto.dynamodb.models import dynamodb_backends
     from moto.dynamodb.models.dynamo_type import Item
 
-    in_tables = set()
-    tables = []
+    in_tables = 0
+    tables = 0
     for _, regions in list(dynamodb_backends.items()):
         for _, backend in list(regions.items()):
             for table in list(backend.tables.values()):
-                tables.append(table)
-                for value in list(table.items.values()):
-                    for item in (value.values() if isinstance(value, dict) else [value]):
-                        in_tables.add(id(item))
-    items = [o for o in objects if isinstance(o, Item)]
-    orphans = [o for o in items if id(o) not in in_tables]
-    chains = collections.Counter()
-    for orphan in orphans[:: max(1, len(orphans) // 20)][:20]:
-        chain = []
-        current = orphan
-        for _ in range(6):
-            referrers = [r for r in gc.get_referrers(current) if r is not objects and type(r).__name__ != "frame"]
-            if not referrers:
-                break
-            current = referrers[0]
-            chain.append(type(current).__name__ + (
-                "(%s)" % ",".join(list(current.keys())[:3]) if isinstance(current, dict) and len(current) < 12 else ""))
-        chains[" <- ".join(chain)] += 1
-    return {"items": len(items), "inTables": len(in_tables), "tableObjects": sum(
-        1 for o in objects if type(o).__name__ == "Table"), "liveTables": len(tables), "chains": chains.most_common(5)}
+                tables += 1
+                in_tables += len(table)
+    return {"itemsAlive": sum(1 for o in objects if isinstance(o, Item)), "itemsInTables": in_tables,
+            "tablesAlive": sum(1 for o in objects if type(o).__name__ == "Table"), "tablesInBackends": tables}
 
 
 def dropped_from_outbox():

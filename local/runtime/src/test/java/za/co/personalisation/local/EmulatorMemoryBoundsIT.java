@@ -114,7 +114,7 @@ class EmulatorMemoryBoundsIT {
                         BigInteger.ONE));
             }
         }
-        assertThat(holdings().path("streamRecordsPackedBytes").asLong()).isPositive();
+        assertThat(holdings("").path("streamRecordsPackedBytes").asLong()).isPositive();
     }
 
     @Test
@@ -158,8 +158,21 @@ class EmulatorMemoryBoundsIT {
         assertThatThrownBy(() -> streams.getRecords(b -> b.shardIterator(first)))
             .isInstanceOf(ExpiredIteratorException.class);
         assertThat(streams.getRecords(b -> b.shardIterator(next)).records()).isEmpty();
-        assertThat(holdings().path("streamIterators").asInt())
+        assertThat(holdings("").path("streamIterators").asInt())
             .as("only the iterators issued in the last 15 minutes are kept").isEqualTo(2);
+    }
+
+    @Test
+    void itemVersionsOverwritten_areFreed_notKeptByMoto() throws Exception {
+        String stream = profilesTable("versions");
+        writeVersions("versions", "c1", 150, 20);
+        assertThat(readAll(iterator(stream, ShardIteratorType.TRIM_HORIZON, null))).hasSize(150);
+
+        JsonNode dynamodb = holdings("?collect=1").path("collect").path("dynamodb");
+
+        assertThat(dynamodb.path("itemsInTables").asInt()).isEqualTo(1);
+        // moto's BaseModel kept every Item it created (150 versions, and the copies it makes to answer) for ever
+        assertThat(dynamodb.path("itemsAlive").asInt()).as(dynamodb.toString()).isLessThan(20);
     }
 
     @Test
@@ -310,9 +323,9 @@ class EmulatorMemoryBoundsIT {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     }
 
-    private JsonNode holdings() throws IOException, InterruptedException {
+    private JsonNode holdings(String query) throws IOException, InterruptedException {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-            moto.endpoint().resolve(URI.create("/_local/memory/holdings"))).GET().build(),
+            moto.endpoint().resolve(URI.create("/_local/memory/holdings" + query))).GET().build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(200);
         return JSON.readTree(answer.body());

@@ -18,6 +18,7 @@ changes. Each patch falls back to moto's own code whenever it cannot be sure of 
    transaction half-applied.) Unlike moto, an item naming two operations also rolls back what came before it.
 3. Request routing: moto lists its own package directory (about 150 stat calls) to recognise a service name for
    every request, and tries its URL patterns in turn; both answers depend only on the host name, so they are cached.
+   It also lists the handler class's methods (inspect.getmembers) for every request: cached per class.
 """
 
 import copy
@@ -304,3 +305,17 @@ def _install_routing_cache():
         return backend
 
     DomainDispatcherApplication.get_backend_for_host = get_backend_for_host
+
+    # every request lists its handler class's methods (inspect.getmembers) to find the action's: once per class
+    from moto.core import responses
+
+    names_of = responses.method_names_from_class
+    known = {}
+
+    def method_names_from_class(clazz):
+        names = known.get(clazz)
+        if names is None:
+            names = known[clazz] = tuple(names_of(clazz))
+        return names
+
+    responses.method_names_from_class = method_names_from_class

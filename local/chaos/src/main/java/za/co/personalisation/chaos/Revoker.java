@@ -95,8 +95,10 @@ final class Revoker implements AutoCloseable {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamoDb.scan(b -> b.tableName(ledgerTable).limit(200).exclusiveStartKey(from)
-                .filterExpression("#status = :queued").expressionAttributeNames(Map.of("#status", "status"))
+            // pages of 1,000, filtered, two attributes: few and small answers from a large ledger
+            ScanResponse page = dynamoDb.scan(b -> b.tableName(ledgerTable).limit(1_000).exclusiveStartKey(from)
+                .projectionExpression("customerId, channel").filterExpression("#status = :queued")
+                .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(Map.of(":queued", AttributeValue.fromS(NotificationLedger.QUEUED))));
             for (Map<String, AttributeValue> item : page.items()) {
                 String customer = item.get("customerId").s();

@@ -176,8 +176,9 @@ public final class ApiGateway implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
+            long pickedUp = System.nanoTime();
             Admission.Ticket ticket = Admission.current();
-            long arrived = ticket == null ? System.nanoTime() : ticket.arrivedNanos();
+            long arrived = ticket == null ? pickedUp : ticket.arrivedNanos();
             if (ticket != null && ticket.throttled()) {
                 throttle(exchange, "the local gateway's queue is full");
                 return;
@@ -231,8 +232,10 @@ public final class ApiGateway implements AutoCloseable {
                 return;
             }
             APIGatewayProxyRequestEvent event = event(exchange, route, route.match(path), body, requestId);
+            long integrationStarted = System.nanoTime();
             APIGatewayProxyResponseEvent response = integrate(route, event,
-                route.timeout().toNanos() - (System.nanoTime() - arrived));
+                route.timeout().toNanos() - (integrationStarted - arrived));
+            long integrationNanos = System.nanoTime() - integrationStarted;
             if (response == null) {
                 gatewayError(exchange, requestId, 504, "INTEGRATION_TIMEOUT", "Endpoint request timed out", origin);
                 return;
@@ -247,7 +250,7 @@ public final class ApiGateway implements AutoCloseable {
             headers.add("x-amzn-RequestId", requestId);
             corsHeaders(headers, origin, response);
             write(exchange, response);
-            accessLog(requestId, method, route.resource(), response, started);
+            accessLog(requestId, method, route.resource(), response, started, pickedUp - arrived, integrationNanos);
         }
     }
 
@@ -390,12 +393,17 @@ public final class ApiGateway implements AutoCloseable {
         return new APIGatewayProxyResponseEvent().withStatusCode(code).withHeaders(headers).withBody(body);
     }
 
-    /** One access-log line per request, with the eventIds an accepted request was given (ids only). */
+    /**
+     * One access-log line per request, with the eventIds an accepted request was given (ids only): latencyMs from
+     * arrival to the answer, of which queueMs waiting for a worker and integrationMs waiting for the function.
+     */
     private void accessLog(String requestId, String method, String resource, APIGatewayProxyResponseEvent response,
-        long started) {
+        long started, long queueNanos, long integrationNanos) {
         JsonLog.Entry entry = log.info("api.request").with("requestId", requestId).with("method", method)
             .with("resource", resource).with("status", response.getStatusCode())
-            .with("latencyMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            .with("latencyMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+            .with("queueMs", TimeUnit.NANOSECONDS.toMillis(queueNanos))
+            .with("integrationMs", TimeUnit.NANOSECONDS.toMillis(integrationNanos));
         String eventIds = eventIds(response);
         if (eventIds != null) {
             entry.with("eventIds", eventIds);

@@ -246,7 +246,8 @@ public final class LoadReport {
         if (outcome.sent() / sendSeconds < 0.98 * outcome.options().plan().rate()) {
             reasons.add("the load generator sent only " + round(outcome.sent() / sendSeconds) + "/s");
         }
-        if (!outcome.stillApplying() && outcome.incomplete() == null && (lagSeconds < 0 || lagSeconds > SUSTAINED_LAG.toSeconds())) {
+        if (!outcome.stillApplying() && outcome.incomplete() == null
+            && (lagSeconds < 0 || lagSeconds > SUSTAINED_LAG.toSeconds())) {
             reasons.add("the pipeline finished applying " + round(lagSeconds) + " s after the last send (more than "
                 + SUSTAINED_LAG.toSeconds() + " s: it fell behind)");
         }

@@ -130,11 +130,7 @@ class LoadReportTest {
             times.reached(EventTimes.Stage.ENRICHED, i, times.intended(i) + 900_000);
         }
         LoadRun.Outcome complete = outcome(plan, times, Set.of(), false);
-        LoadRun.Outcome incomplete = new LoadRun.Outcome(complete.options(), complete.sink(), complete.start(),
-            complete.sendEnd(), complete.end(), complete.sent(), times, complete.senderLagMicros(), complete.seeded(),
-            complete.profileWrites(), complete.tailErrors(), complete.tailLastError(), 0, Set.of(),
-            new LedgerReadings(Map.of(), 0, 0), 0, Map.of(), Map.of(), Map.of(), CallCounts.empty(), false, -1,
-            complete.apiRequests(), 1, complete.machine(), false, false,
+        LoadRun.Outcome incomplete = incomplete(complete, Set.of(),
             "reading the ledger failed: ApiCallTimeoutException: Client execution did not complete");
 
         ObjectNode report = LoadReport.build(incomplete, Prices.bundled());
@@ -162,11 +158,7 @@ class LoadReportTest {
         }
         Set<Integer> notSeen = StackProbe.lost(times);
         LoadRun.Outcome complete = outcome(plan, times, notSeen, false);
-        LoadRun.Outcome incomplete = new LoadRun.Outcome(complete.options(), complete.sink(), complete.start(),
-            complete.sendEnd(), complete.end(), complete.sent(), times, complete.senderLagMicros(), complete.seeded(),
-            complete.profileWrites(), complete.tailErrors(), complete.tailLastError(), 0, notSeen,
-            new LedgerReadings(Map.of(), 0, 0), 0, Map.of(), Map.of(), Map.of(), CallCounts.empty(), false, -1,
-            complete.apiRequests(), 1, complete.machine(), false, false,
+        LoadRun.Outcome incomplete = incomplete(complete, notSeen,
             "checking the profiles failed: ApiCallTimeoutException: Client execution did not complete");
 
         ObjectNode report = LoadReport.build(incomplete, Prices.bundled());
@@ -180,6 +172,15 @@ class LoadReportTest {
             .noneSatisfy(reason -> assertThat(reason).contains("finished applying"));
         assertThat(LoadReport.build(complete, Prices.bundled()).path("loss").path("lost").asLong())
             .as("the same events are lost when the check did finish").isEqualTo(notSeen.size());
+    }
+
+    /** {@code complete}'s run as if the stack stopped answering after the send: nothing read after it. */
+    private static LoadRun.Outcome incomplete(LoadRun.Outcome complete, Set<Integer> notSeen, String failure) {
+        return new LoadRun.Outcome(complete.options(), complete.sink(), complete.start(), complete.sendEnd(),
+            complete.end(), complete.sent(), complete.times(), complete.senderLagMicros(), complete.seeded(),
+            complete.profileWrites(), complete.tailErrors(), complete.tailLastError(), 0, notSeen,
+            new LedgerReadings(Map.of(), 0, 0), 0, Map.of(), Map.of(), Map.of(), CallCounts.empty(), false, -1,
+            complete.apiRequests(), 1, complete.machine(), false, false, failure);
     }
 
     private static LoadRun.Outcome outcome(LoadPlan plan, EventTimes times, Set<Integer> lost,

@@ -120,6 +120,7 @@ public final class LoadRun {
         long logBefore = size(options.functionLog());
         CallCounts stackBefore = stackCalls(options.stackMeter());
         CallCounts before = CallMeter.snapshot();
+        long emulatorCpuBefore = emulator == null ? -1 : emulator.cpuNanos();
 
         Instant start = Instant.now().plus(LEAD);
         long startNanos = System.nanoTime() + LEAD.toNanos();
@@ -163,6 +164,7 @@ public final class LoadRun {
         }
         CallCounts calls = CallMeter.snapshot().minus(before);
         CallCounts stackCalls = stackCalls(options.stackMeter()).minus(stackBefore);
+        machine.emulatorCpu(emulatorCpuBefore, emulator == null ? -1 : emulator.cpuNanos());
         boolean stackCounted = options.stackMeter() != null || calls.rows().stream()
             .anyMatch(row -> Caller.isFunction(row.key().caller()));
         Map<String, Long> queueGrowth = new LinkedHashMap<>();

@@ -21,10 +21,20 @@ final class LocalProcess {
 
     private static final Path PROC = Path.of("/proc");
 
+    /** Linux reports utime and stime in USER_HZ ticks, 100 a second on every architecture it runs on. */
+    private static final long NANOS_PER_TICK = 10_000_000L;
+
     private final Path status;
+    private final Path stat;
 
     private LocalProcess(long pid) {
         this.status = PROC.resolve(Long.toString(pid)).resolve("status");
+        this.stat = PROC.resolve(Long.toString(pid)).resolve("stat");
+    }
+
+    /** This JVM's own process (for tests). */
+    static LocalProcess self() {
+        return new LocalProcess(ProcessHandle.current().pid());
     }
 
     /** The process listening on the endpoint's port, when the endpoint is on this machine; or {@code null}. */
@@ -62,6 +72,21 @@ final class LocalProcess {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * CPU time the process has used, all its threads, user and system (fields 14 and 15 of /proc/PID/stat), in
+     * nanoseconds; -1 when it cannot be read.
+     */
+    long cpuNanos() {
+        try {
+            String line = Files.readString(stat);
+            // the command name (field 2) is in parentheses and may hold spaces: count fields after its ')'
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static boolean isLocal(String host) {

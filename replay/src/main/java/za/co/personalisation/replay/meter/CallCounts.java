@@ -68,6 +68,11 @@ public record CallCounts(List<Row> rows) {
         return rows.stream().mapToLong(Row::calls).sum();
     }
 
+    /** Every attempt, retries included: the requests that reached the endpoint. */
+    public long attempts() {
+        return rows.stream().mapToLong(Row::attempts).sum();
+    }
+
     public ArrayNode toJson() {
         ArrayNode array = MAPPER.createArrayNode();
         for (Row row : rows) {

@@ -93,6 +93,17 @@ public final class HtmlReport {
             html.append(chart("1-minute load average of the machine", "second", "load", List.of(
                 sampled("load average", samples.path("rows"), "loadAverage")), false));
         }
+        JsonNode ceiling = report.path("emulatorCeiling");
+        if (!ceiling.isMissingNode()) {
+            html.append("<h2>The emulator's ceiling in this run</h2><p>The emulator used ")
+                .append(ceiling.path("emulatorCpuSeconds").asText()).append(" CPU-seconds to serve ")
+                .append(ceiling.path("requestsServed").asText()).append(" requests (")
+                .append(ceiling.path("requestsPerCpuSecond").asText()).append(" a CPU-second), ")
+                .append(ceiling.path("requestsPerAppliedEvent").asText()).append(" per applied event: it allows ")
+                .append(ceiling.path("eventsPerSecondAllowed").asText()).append(" events/s on one core. The pipeline"
+                    + " applied ").append(ceiling.path("pipelineAppliedPerSecond").asText()).append(" events/s, ")
+                .append(ceiling.path("shareOfEmulatorCeiling").asText()).append(" of that.</p>");
+        }
         html.append("<h2>Percentile distribution</h2>");
         List<Series> curves = new ArrayList<>();
         for (Map.Entry<String, JsonNode> curve : report.path("percentileCurves").properties()) {

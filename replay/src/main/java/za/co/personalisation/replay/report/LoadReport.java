@@ -68,6 +68,11 @@ public final class LoadReport {
         root.set("pipeline", pipeline(outcome, stats));
         verdict(root, outcome, loss, failed, sendSeconds, lagSeconds);
         root.set("cost", cost(outcome, prices, stats, sendSeconds));
+        ObjectNode ceiling = EmulatorCeiling.of(outcome.machine().emulatorCpuSeconds(), outcome.calls(),
+            stats.applied, root.path("throughput").path("appliedPerSecond").asDouble());
+        if (ceiling != null) {
+            root.set("emulatorCeiling", ceiling);
+        }
         root.set("calls", outcome.calls().toJson());
 
         root.set("timeline", timeline(times, outcome.sent()));

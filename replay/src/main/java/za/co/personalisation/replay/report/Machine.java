@@ -36,6 +36,8 @@ public final class Machine {
     private final double loadAtStart;
     private final long cpuAtStart;
     private volatile double highestLoad;
+    /** CPU seconds the emulator used while the run's calls were counted; negative when unknown. */
+    private volatile double emulatorCpuSeconds = -1;
 
     public Machine() {
         this.loadAtStart = os.getSystemLoadAverage();
@@ -72,6 +74,19 @@ public final class Machine {
         }
     }
 
+    /**
+     * The emulator's CPU time at the two moments between which the run's AWS calls are counted (nanoseconds, -1
+     * when unknown): with the calls, it gives what the emulator can serve per CPU-second.
+     */
+    public void emulatorCpu(long nanosBefore, long nanosAfter) {
+        emulatorCpuSeconds = nanosBefore < 0 || nanosAfter < nanosBefore ? -1 : (nanosAfter - nanosBefore) / 1e9;
+    }
+
+    /** See {@link #emulatorCpu}: negative when unknown. */
+    public double emulatorCpuSeconds() {
+        return emulatorCpuSeconds;
+    }
+
     public List<Sample> samples() {
         return List.copyOf(samples);
     }
@@ -92,6 +107,9 @@ public final class Machine {
         node.put("loadAverageHighest", round(highestLoad));
         node.put("loadAverageAtEnd", round(os.getSystemLoadAverage()));
         node.put("loadGeneratorCpuSeconds", round((processCpuNanos() - cpuAtStart) / 1e9));
+        if (emulatorCpuSeconds >= 0) {
+            node.put("emulatorCpuSeconds", round(emulatorCpuSeconds));
+        }
         if (!samples.isEmpty()) {
             node.set("samples", samplesJson());
         }

@@ -129,6 +129,11 @@ class LoadIT {
             .isTrue();
         assertThat(report.path("machine").path("samples").path("rows").size()).as("machine samples").isPositive();
         assertThat(report.path("machine").path("samples").has("emulatorMbGrowth")).isTrue();
+        // the emulator's own ceiling, measured in the same run: its CPU time was read and requests counted
+        JsonNode ceiling = report.path("emulatorCeiling");
+        assertThat(ceiling.path("emulatorCpuSeconds").asDouble()).as(ceiling.toString()).isPositive();
+        assertThat(ceiling.path("eventsPerSecondAllowed").asDouble()).isPositive();
+        assertThat(ceiling.path("requestsServed").asLong()).isGreaterThan(60L * MINUTE_RATE);
         assertThat(code).as("exit code (0 = sustained)").isZero();
         // calls per applied event: one PutRecords per request; a new customer's profile is no transaction
         JsonNode perApplied = report.path("cost").path("callsPerAppliedEvent");

@@ -59,6 +59,7 @@ public final class ChaosCommand {
             report(result, out);
             out.printf(Locale.ROOT, "chaos: took %d s; load average %.2f%n", result.took().toSeconds(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            out.println(result.accounting().inFlightLine());
             out.println(result.accounting().line());
             return result.accounting().kept() && result.drained() ? 0 : 1;
         } catch (IOException e) {
@@ -73,6 +74,9 @@ public final class ChaosCommand {
     static void report(ChaosRun.Result result, PrintStream out) {
         StackAccounting.Accounting a = result.accounting();
         out.println(result.injected().line());
+        long acknowledged = result.revocations().stream().filter(Revocation::isAcknowledged).count();
+        out.println("chaos: revocations asked " + result.revocations().size() + ", acknowledged (202) " + acknowledged
+            + ", never acknowledged " + (result.revocations().size() - acknowledged));
         out.println("chaos: deliver ran up to " + result.deliverPeakConcurrency() + " invocations at once"
             + (result.drained() ? "" : "; THE STACK DID NOT SETTLE"));
         out.println("chaos: applied " + a.applied() + " (" + a.appliedBelowHorizon()
@@ -85,8 +89,7 @@ public final class ChaosCommand {
         if (!a.lostSample().isEmpty()) {
             out.println("chaos: lost, e.g. " + a.lostSample());
         }
-        if (!a.withoutConsentSample().isEmpty()) {
-            out.println("chaos: without consent, e.g. " + a.withoutConsentSample());
-        }
+        a.inFlightSample().stream().limit(50).forEach(line -> out.println("chaos: in flight at opt-out: " + line));
+        a.withoutConsentSample().stream().limit(50).forEach(line -> out.println("chaos: WITHOUT CONSENT: " + line));
     }
 }

@@ -45,7 +45,7 @@ public final class ChaosRun {
 
     /** The run's outcome. {@code drained} false: the stack had not settled when the drain timed out. */
     public record Result(StackAccounting.Accounting accounting, Injected injected, int deliverPeakConcurrency,
-        boolean drained, Duration took) {
+        boolean drained, Duration took, List<Revocation> revocations) {
     }
 
     private ChaosRun() {
@@ -81,6 +81,7 @@ public final class ChaosRun {
         arm(proxy, settings);
         ChaosTraffic traffic = new ChaosTraffic(clients.kinesis(), names.stream(), plan, samples);
         boolean drained;
+        List<Revocation> revocations;
         try (Revoker revoker = new Revoker(dynamoDb, names.notificationsTable(),
             URI.create("http://127.0.0.1:" + runtime.port()), settings.revokeRate(), settings.seed())) {
             revoker.start();
@@ -90,6 +91,7 @@ public final class ChaosRun {
             traffic.replay(settings.replays());
             drained = drain(runtime, clients.sqs(), dynamoDb, names.notificationsTable(), settings.drainTimeout(), out);
             revoker.close();
+            revocations = revoker.revocations();
             if (!revoker.problem().isEmpty()) {
                 out.println("chaos: the revoker last met: " + revoker.problem());
             }
@@ -105,7 +107,7 @@ public final class ChaosRun {
             StackAccounting.Accounting figures = null;
             for (int attempt = 1; figures == null; attempt++) {
                 try {
-                    figures = accounting.read(traffic.live(), traffic.shadow(), moto.outboxJson());
+                    figures = accounting.read(traffic.live(), traffic.shadow(), moto.outboxJson(), revocations);
                 } catch (SdkException e) {
                     if (attempt == 5) {
                         throw e;
@@ -114,7 +116,8 @@ public final class ChaosRun {
                 }
             }
             int peak = deliverPeak(runtime);
-            return new Result(figures, injected, peak, drained, Duration.ofNanos(System.nanoTime() - started));
+            return new Result(figures, injected, peak, drained, Duration.ofNanos(System.nanoTime() - started),
+                revocations);
         } finally {
             disarm(proxy);
         }
@@ -146,16 +149,23 @@ public final class ChaosRun {
      */
     private static boolean drain(LocalRuntime runtime, SqsClient sqs, DynamoDbClient dynamoDb, String ledger,
         Duration timeout, PrintStream out) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long drainStarted = System.nanoTime();
+        long deadline = drainStarted + timeout.toNanos();
         int quiet = 0;
         long lastReport = 0;
         while (System.nanoTime() < deadline) {
-            long inFlight = inFlight(runtime);
+            Map<String, Long> running = inFlight(runtime);
+            long inFlight = running.values().stream().mapToLong(Long::longValue).sum();
             long queued;
-            Map<String, Integer> statuses;
+            Map<String, Integer> statuses = Map.of();
+            boolean report = System.nanoTime() - lastReport > Duration.ofSeconds(30).toNanos();
             try {
                 queued = queueDepth(sqs, runtime.ref("SmsQueue")) + queueDepth(sqs, runtime.ref("EmailQueue"));
-                statuses = ledgerStatuses(dynamoDb, ledger);
+                // the ledger is read whole, in pages: only when it can be settled, or for the progress line, so
+                // a long drain over a large ledger does not keep the emulator busy with it
+                if (inFlight == 0 && queued == 0 || report) {
+                    statuses = ledgerStatuses(dynamoDb, ledger);
+                }
             } catch (SdkException e) {
                 // the emulator is slow to answer (a loaded machine): look again
                 quiet = 0;
@@ -167,10 +177,10 @@ public final class ChaosRun {
             if (quiet >= 3) {
                 return true;
             }
-            if (System.nanoTime() - lastReport > Duration.ofSeconds(30).toNanos()) {
+            if (report) {
                 lastReport = System.nanoTime();
-                out.printf("chaos: draining: %d in flight, %d in the delivery queues, ledger %s%n", inFlight, queued,
-                    statuses);
+                out.printf("chaos: draining (%d s): in flight %s, %d in the delivery queues, ledger %s%n",
+                    Duration.ofNanos(System.nanoTime() - drainStarted).toSeconds(), running, queued, statuses);
             }
             Thread.sleep(2_000);
         }
@@ -178,14 +188,13 @@ public final class ChaosRun {
         return false;
     }
 
+    /** What is in flight, by function (records behind in a stream, messages in a queue, running invocations). */
     @SuppressWarnings("unchecked")
-    private static long inFlight(LocalRuntime runtime) {
-        Map<String, Object> status = runtime.status();
-        long total = 0;
-        for (Object value : ((Map<String, Object>) status.get("inFlight")).values()) {
-            total += ((Number) value).longValue();
-        }
-        return total;
+    private static Map<String, Long> inFlight(LocalRuntime runtime) {
+        Map<String, Long> byFunction = new TreeMap<>();
+        ((Map<String, Object>) runtime.status().get("inFlight")).forEach((function, value) ->
+            byFunction.put(function, ((Number) value).longValue()));
+        return byFunction;
     }
 
     @SuppressWarnings("unchecked")

@@ -34,7 +34,7 @@ public record ChaosSettings(int events, double rate, double throttleRate, double
     public static final String USAGE = "usage: ./pipeline chaos [--events 10000] [--rate 100] [--throttle-rate 0.02]"
         + " [--server-error-rate 0.02] [--drop-rate 0.01] [--latency-rate 0.05] [--crash-rate 0.05]"
         + " [--timeout-rate 0.05] [--max-timeouts 3] [--duplicate-rate 0.05] [--replays 3] [--revoke-rate 0.5]"
-        + " [--seed 13] [--port 0] [--moto-port 0] [--drain-minutes 20]";
+        + " [--seed 13] [--port 0] [--moto-port 0] [--drain-minutes 60]";
 
     public ChaosSettings {
         if (events < 1 || events > 1_000_000) {
@@ -64,7 +64,7 @@ public record ChaosSettings(int events, double rate, double throttleRate, double
     /** Every fault on, at the rates the usage shows. */
     public static ChaosSettings defaults() {
         return new ChaosSettings(10_000, 100, 0.02, 0.02, 0.01, 0.05, 0.05, 0.05, 3, 0.05, 3, 0.5, 13, 0, 0,
-            Duration.ofMinutes(20));
+            Duration.ofMinutes(60));
     }
 
     /** The settings with {@code events} events. */

@@ -5,10 +5,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -24,6 +27,10 @@ import za.co.personalisation.local.api.ApiGateway;
  * customers revokes that channel's consent through the API ({@code PUT /customers/{id}/consent}), as the CRM would
  * when the customer replies STOP. Each customer at most once. The message is then on its way or waiting in the
  * queue; deliver must not send it.
+ *
+ * <p>Each revocation is recorded ({@link Revocation}): when the first request went out and when the API acknowledged
+ * it ({@code 202}), so the accounting can hold the pipeline to its promise (no message dispatched after the
+ * acknowledgement) and show what was already in flight between the API's receipt and its answer.
  */
 final class Revoker implements AutoCloseable {
 
@@ -35,6 +42,7 @@ final class Revoker implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Set<String> decided = new HashSet<>();
     private final AtomicLong revoked = new AtomicLong();
+    private final List<Revocation> revocations = new CopyOnWriteArrayList<>();
     private volatile String problem = "";
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -59,6 +67,11 @@ final class Revoker implements AutoCloseable {
         return revoked.get();
     }
 
+    /** Every revocation asked for, acknowledged or not. */
+    List<Revocation> revocations() {
+        return List.copyOf(revocations);
+    }
+
     /** The last thing that went wrong, or "". */
     String problem() {
         return problem;
@@ -71,19 +84,21 @@ final class Revoker implements AutoCloseable {
                 Thread.sleep(1_000);
             } catch (InterruptedException e) {
                 return;
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 // the emulator is busy; look again next time
                 problem = e.getClass().getSimpleName() + ": " + e.getMessage();
             }
         }
     }
 
-    private void scanOnce() throws InterruptedException, java.io.IOException {
+    private void scanOnce() throws InterruptedException {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamoDb.scan(b -> b.tableName(ledgerTable).limit(200).exclusiveStartKey(from)
-                .filterExpression("#status = :queued").expressionAttributeNames(Map.of("#status", "status"))
+            // pages of 1,000, filtered, two attributes: few and small answers from a large ledger
+            ScanResponse page = dynamoDb.scan(b -> b.tableName(ledgerTable).limit(1_000).exclusiveStartKey(from)
+                .projectionExpression("customerId, channel").filterExpression("#status = :queued")
+                .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(Map.of(":queued", AttributeValue.fromS(NotificationLedger.QUEUED))));
             for (Map<String, AttributeValue> item : page.items()) {
                 String customer = item.get("customerId").s();
@@ -99,23 +114,43 @@ final class Revoker implements AutoCloseable {
         } while (start != null && running.get());
     }
 
-    /** Revokes until the API accepts it (it answers 503 while the stream write fails under the injected faults). */
-    private boolean revoke(String customer, String channel) throws InterruptedException, java.io.IOException {
+    /**
+     * Revokes until the API accepts it (it answers 503 while the statement or stream write fails under the injected
+     * faults; a timed-out request is asked again, as a CRM would); records the revocation either way.
+     */
+    private boolean revoke(String customer, String channel) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(api.resolve("/customers/" + customer + "/consent"))
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json").header("x-api-key", ApiGateway.LOCAL_API_KEY)
             .PUT(HttpRequest.BodyPublishers.ofString("{\"" + channel + "\":\"revoked\"}")).build();
-        for (int attempt = 0; attempt < 20; attempt++) {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 202) {
-                return true;
+        Instant firstSent = Instant.now();
+        int status = Revocation.NO_ANSWER;
+        int attempt = 0;
+        try {
+            while (attempt < 20) {
+                attempt++;
+                try {
+                    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                    status = response.statusCode();
+                } catch (java.io.IOException e) {
+                    status = Revocation.NO_ANSWER;
+                    problem = "a revocation got no answer: " + e.getClass().getSimpleName();
+                }
+                if (status == 202) {
+                    revocations.add(new Revocation(customer, channel, firstSent, Instant.now(), status, attempt));
+                    return true;
+                }
+                if (status != Revocation.NO_ANSWER && status < 500 && status != 429) {
+                    problem = "the API answered " + status + " to a revocation";
+                    break;
+                }
+                Thread.sleep(200L * attempt);
             }
-            if (response.statusCode() < 500 && response.statusCode() != 429) {
-                problem = "the API answered " + response.statusCode() + " to a revocation";
-                return false;
-            }
-            Thread.sleep(200L * (attempt + 1));
+        } catch (InterruptedException e) {
+            revocations.add(new Revocation(customer, channel, firstSent, null, status, attempt));
+            throw e;
         }
+        revocations.add(new Revocation(customer, channel, firstSent, null, status, attempt));
         return false;
     }
 

@@ -32,10 +32,8 @@ import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.profile.AppliedEvents;
-import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Consent;
 import za.co.personalisation.core.profile.Profile;
-import za.co.personalisation.core.profile.ShadowCustomers;
 
 /**
  * The chaos run's accounting, read from what the stack holds once it has drained, never from the run's own
@@ -51,8 +49,9 @@ import za.co.personalisation.core.profile.ShadowCustomers;
  *   <li><b>lost</b>: neither;</li>
  *   <li><b>duplicate messages</b>: messages beyond the first with the same channel, recipient, subject and text;</li>
  *   <li><b>messages without consent</b>: messages to a recipient no contact entry has, to a shadow customer, to a
- *   customer who never granted the channel, or dispatched (the ledger's {@code dispatchedAt}) after the API received
- *   the customer's revocation of the channel.</li>
+ *   customer who never granted the channel, or dispatched (the ledger's {@code dispatchedAt}) after the API
+ *   acknowledged the customer's revocation of the channel (from its receipt when no acknowledgement is known);
+ *   those dispatched between receipt and acknowledgement are counted apart, as in flight ({@link ConsentAudit}).</li>
  * </ul>
  */
 public final class StackAccounting {
@@ -77,7 +76,7 @@ public final class StackAccounting {
         int shadowApplied, int shadowDeadLettered, int shadowLost, int notifyDeadLettered,
         Map<String, Integer> notifyReasons, int deliveryDeadLettered, Map<String, Integer> deliveryReasons,
         Map<String, Integer> ledger, int messages, int duplicateMessages, int messagesWithoutConsent,
-        List<String> withoutConsentSample) {
+        List<String> withoutConsentSample, int inFlightAtOptOut, List<String> inFlightSample) {
 
         /** The run's last line. */
         public String line() {
@@ -88,6 +87,12 @@ public final class StackAccounting {
                 + " (reasons: " + (reasons.length() == 0 ? "none" : reasons) + "), lost " + lost + ", messages "
                 + messages + ", duplicate messages " + duplicateMessages + ", messages without consent "
                 + messagesWithoutConsent;
+        }
+
+        /** The line before the last: messages whose dispatch began between an opt-out's receipt and its 202. */
+        public String inFlightLine() {
+            return "chaos: messages in flight when the opt-out arrived " + inFlightAtOptOut
+                + " (dispatch began after the API received the revocation, before it acknowledged it: allowed)";
         }
 
         /** The three promises: nothing lost, nothing sent twice, nothing sent without consent. */
@@ -112,8 +117,11 @@ public final class StackAccounting {
      * @param live     the events sent for live customers
      * @param shadow   the replayed events as the replays remapped them (each once, however often it was replayed)
      * @param outbox   the emulator's outbox (JSON, as {@code GET /_local/outbox} answers)
+     * @param revocations the revocations the run asked for, with when the API acknowledged each (the one figure not
+     *                 read from the stack: only the client sees the acknowledgement)
      */
-    public Accounting read(List<SentEvent> live, List<SentEvent> shadow, String outbox) {
+    public Accounting read(List<SentEvent> live, List<SentEvent> shadow, String outbox,
+        List<Revocation> revocations) {
         Map<String, Profile> profiles = new HashMap<>();
         scan(names.profilesTable(), item -> {
             Profile profile = ProfileItems.fromItem(item);
@@ -138,7 +146,7 @@ public final class StackAccounting {
             attribute(message, "reason"), 1, Integer::sum));
 
         Map<String, Integer> statuses = new TreeMap<>();
-        Map<String, List<Instant>> dispatched = new HashMap<>();
+        Map<String, List<ConsentAudit.Dispatch>> dispatched = new HashMap<>();
         scan(names.ledgerTable(), item -> {
             String key = text(item, "notificationKey");
             if (key.startsWith("cap#") || key.startsWith(ConsentStatements.KEY_PREFIX)) {
@@ -147,8 +155,9 @@ public final class StackAccounting {
             statuses.merge(text(item, "status"), 1, Integer::sum);
             String at = text(item, "dispatchedAt");
             if (!at.isEmpty()) {
-                dispatched.computeIfAbsent(text(item, "customerId") + "|" + text(item, "channel"),
-                    k -> new ArrayList<>()).add(Instant.parse(at));
+                dispatched.computeIfAbsent(ConsentAudit.key(text(item, "customerId"), text(item, "channel")),
+                    k -> new ArrayList<>()).add(new ConsentAudit.Dispatch(key, text(item, "status"),
+                        Instant.parse(at)));
             }
         });
         Map<String, String> customersByRecipient = new HashMap<>();
@@ -169,41 +178,15 @@ public final class StackAccounting {
             perRecipient.merge(message[0] + "|" + message[1], 1, Integer::sum);
         }
         int duplicates = copies.values().stream().mapToInt(n -> n - 1).sum();
-        int withoutConsent = 0;
-        List<String> withoutSample = new ArrayList<>();
-        for (Map.Entry<String, Integer> recipient : perRecipient.entrySet()) {
-            String channel = recipient.getKey().substring(0, recipient.getKey().indexOf('|'));
-            String address = recipient.getKey().substring(channel.length() + 1);
-            String customer = customersByRecipient.get(address);
-            int bad = recipient.getValue();
-            String why = "no contact entry has this recipient";
-            if (customer != null && ShadowCustomers.isShadow(customer)) {
-                why = "a shadow customer";
-            } else if (customer != null) {
-                Profile profile = profiles.get(customer);
-                Consent consent = profile == null ? Consent.UNKNOWN
-                    : profile.consent().getOrDefault(Channel.fromWire(channel), Consent.UNKNOWN);
-                if (consent.granted()) {
-                    bad = 0;
-                } else if (consent.state() == Consent.State.REVOKED) {
-                    long late = dispatched.getOrDefault(customer + "|" + channel, List.of()).stream()
-                        .filter(at -> at.isAfter(consent.receivedAt())).count();
-                    bad = (int) Math.min(late, recipient.getValue());
-                    why = "dispatched after the revocation was received";
-                } else {
-                    why = "consent never granted";
-                }
-            }
-            if (bad > 0) {
-                withoutConsent += bad;
-                if (withoutSample.size() < 10) {
-                    withoutSample.add(channel + " to customer " + customer + ": " + why);
-                }
-            }
-        }
+        Map<String, Consent> consents = new HashMap<>();
+        profiles.values().forEach(profile -> profile.consent().forEach((channel, consent) ->
+            consents.put(ConsentAudit.key(profile.customerId(), channel.wireName()), consent)));
+        ConsentAudit.Result consent = new ConsentAudit(customersByRecipient, consents, dispatched, revocations)
+            .judge(perRecipient);
         return new Accounting(live.size(), liveCounts[0], liveCounts[1], liveCounts[2], reasons, liveCounts[3],
             lostSample, shadow.size(), shadowCounts[0], shadowCounts[2], shadowCounts[3], notifyDead, notifyReasons,
-            deliveryDead, deliveryReasons, statuses, messages.size(), duplicates, withoutConsent, withoutSample);
+            deliveryDead, deliveryReasons, statuses, messages.size(), duplicates, consent.withoutConsent(),
+            consent.withoutConsentDetails(), consent.inFlight(), consent.inFlightDetails());
     }
 
     /** counts: applied, of them below the horizon, dead-lettered, lost. */
@@ -288,10 +271,11 @@ public final class StackAccounting {
             .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
         while (iterator != null) {
             String current = iterator;
-            GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
+            // pages of 1,000: a busy emulator answers each well within the client's timeout
+            GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current).limit(1_000));
             records.addAll(page.records());
             if (page.records().isEmpty() || page.millisBehindLatest() != null && page.millisBehindLatest() == 0
-                && page.records().size() < 10_000) {
+                && page.records().size() < 1_000) {
                 break;
             }
             iterator = page.nextShardIterator();

@@ -66,6 +66,18 @@ import za.co.personalisation.local.template.Template;
  */
 public final class LocalRuntime implements AutoCloseable {
 
+    static {
+        // On Lambda every execution environment is a JVM of its own, whose keep-alive cache (the JDK's default: 5
+        // idle connections per host) its one invocation at a time never outgrows. Here every environment of every
+        // function shares one JVM, so with more than 5 calls to the emulator at once each extra call opened a new
+        // connection (and the emulator a new thread) and closed it after. One idle connection per environment, as
+        // on AWS: the functions' code and HTTP settings are unchanged. Read once, when the first connection is
+        // made; a value given on the command line wins.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "64");
+        }
+    }
+
     /**
      * How to start. {@code motoPort} 0 = any free port; {@code moto} non-null = use that emulator;
      * {@code functionsEndpoint} non-null = the AWS endpoint the functions' clients use instead of the emulator's

@@ -215,17 +215,20 @@ final class LoadCommand implements Callable<Integer> {
                 return thread;
             })).build();
         LoadRun.Outcome outcome;
+        ObjectNode report;
+        // the report is written before the interruption is released: on Ctrl-C or SIGTERM the JVM exits as soon as
+        // it is, so a report written after it would be lost
         try (Interruption interruption = new Interruption()) {
             Progress progress = new Progress(new PrintStream(System.err, true, StandardCharsets.UTF_8),
                 System.console() != null);
             outcome = new LoadRun(new LoadRun.Clients(clients.kinesis(), dynamoDb, clients.dynamoDbStreams(),
                 clients.sqs(), http, clients.isEmulated()), progress).run(options, interruption.flag());
+            report = LoadReport.build(outcome, priceList);
+            Files.createDirectories(directory);
+            Files.write(directory.resolve("report.json"), JSON.writeValueAsBytes(report));
+            Files.writeString(directory.resolve("report.html"), HtmlReport.render(report), StandardCharsets.UTF_8);
+            summary(err, report, directory);
         }
-        ObjectNode report = LoadReport.build(outcome, priceList);
-        Files.createDirectories(directory);
-        Files.write(directory.resolve("report.json"), JSON.writeValueAsBytes(report));
-        Files.writeString(directory.resolve("report.html"), HtmlReport.render(report), StandardCharsets.UTF_8);
-        summary(err, report, directory);
         if (outcome.stopped()) {
             return 130;
         }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,6 +66,14 @@ public final class MotoServer implements AutoCloseable {
      * @param log  file that receives the emulator's own request log
      */
     public static MotoServer start(Path root, int port, Path log) {
+        return start(root, port, log, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, Path)}, with more variables in the emulator's environment (for instance
+     * MOTO_FAST_PATHS=0, moto's own code paths, to compare the runner's fast paths with).
+     */
+    public static MotoServer start(Path root, int port, Path log, Map<String, String> environment) {
         String python = ensureInstalled(root);
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
@@ -77,6 +86,7 @@ public final class MotoServer implements AutoCloseable {
             // faster than what Python held (traced 64 MB, resident 432 MB; docs/benchmarks.md, "Load").
             builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
             builder.environment().put("MOTO_ALLOW_NONEXISTENT_REGION", "true");
+            builder.environment().putAll(environment);
             Process process = builder.start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));

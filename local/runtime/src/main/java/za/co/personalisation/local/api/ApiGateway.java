@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +58,13 @@ import za.co.personalisation.local.template.ApiDefinition;
  *   bodies);</li>
  *   <li>the integration timeout ({@code TimeoutInMillis}, at most 29 s): past it the client gets 504 while the
  *   invocation runs on, as in AWS; a function error, a Lambda timeout or a response without a status is 502;</li>
+ *   <li>bounded and honest when it is slower than its clients ({@link GatewayLimits}): a request's whole stay in
+ *   the gateway, queue included, is bounded by its integration timeout; a request that waited in the local queue
+ *   longer than that is answered 504 without invoking the function (its client has given up); a request beyond
+ *   the queue's bound, or beyond the stage's throttle ({@code MethodSettings} rate and burst), is answered 429 from
+ *   the THROTTLED gateway response; both close their connection; a function already running as often as its
+ *   {@code ReservedConcurrentExecutions} (else the account's 1,000) allow is throttled by Lambda, which API Gateway
+ *   answers 500 (INTEGRATION_FAILURE); the open connections are capped;</li>
  *   <li>errors the gateway itself answers are rendered from the API's {@code GatewayResponses} (the response
  *   type's entry, else DEFAULT_4XX / DEFAULT_5XX), so they are problem+json exactly as deployed.</li>
  * </ul>
@@ -72,8 +81,10 @@ public final class ApiGateway implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final Admission admission;
     private final ExecutorService integrations;
+    private final TokenBucket throttle;
+    private final Map<LocalFunction, Semaphore> concurrency = new IdentityHashMap<>();
     private final List<Route> routes = new ArrayList<>();
     private final ApiDefinition api;
     private final LocalPages pages;
@@ -82,9 +93,16 @@ public final class ApiGateway implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong throttled = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
 
     public ApiGateway(int port, ApiDefinition api, Map<String, LocalFunction> functions, LocalPages pages,
         JsonLog log, Clock clock) throws IOException {
+        this(port, api, functions, pages, log, clock, GatewayLimits.of(api));
+    }
+
+    public ApiGateway(int port, ApiDefinition api, Map<String, LocalFunction> functions, LocalPages pages,
+        JsonLog log, Clock clock, GatewayLimits limits) throws IOException {
         this.api = api;
         this.pages = pages;
         this.log = log;
@@ -96,12 +114,27 @@ public final class ApiGateway implements AutoCloseable {
                     + route.method() + " " + route.path());
             }
             routes.add(new Route(route.method(), route.path(), function, route.apiKeyRequired(), route.timeout()));
+            concurrency.putIfAbsent(function, new Semaphore(route.concurrency()));
         }
+        capConnections(limits.maxConnections());
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
-        this.executor = Executors.newFixedThreadPool(16, daemon("api-gateway"));
+        this.admission = new Admission(limits, System::nanoTime);
+        // one thread per running invocation: bounded by the functions' concurrency (the semaphores above)
         this.integrations = Executors.newCachedThreadPool(daemon("api-integration"));
-        server.setExecutor(executor);
+        this.throttle = api.throttle() == null ? null
+            : new TokenBucket(api.throttle().rate(), api.throttle().burst(), System::nanoTime);
+        server.setExecutor(admission);
         server.createContext("/", this::handle);
+    }
+
+    /**
+     * Caps the open connections of the JDK's HTTP server. The JDK reads this once per JVM, when its first server
+     * starts, and applies it to every server of the JVM; a value set on the command line wins.
+     */
+    private static void capConnections(int maxConnections) {
+        if (System.getProperty("sun.net.httpserver.maxConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxConnections", Integer.toString(maxConnections));
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -130,15 +163,32 @@ public final class ApiGateway implements AutoCloseable {
         return rejected.get();
     }
 
+    /** Requests answered 429: beyond the queue's bound or the stage's throttle (none of them invoked anything). */
+    public long throttled() {
+        return throttled.get();
+    }
+
+    /** Requests answered 504 without invoking the function: they had waited longer than the integration timeout. */
+    public long abandoned() {
+        return abandoned.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
+            long pickedUp = System.nanoTime();
+            Admission.Ticket ticket = Admission.current();
+            long arrived = ticket == null ? pickedUp : ticket.arrivedNanos();
+            if (ticket != null && ticket.throttled()) {
+                throttle(exchange, "the local gateway's queue is full");
+                return;
+            }
             if (pages.serves(path)) {
                 pages.handle(exchange);
                 return;
             }
             requests.incrementAndGet();
-            long started = System.nanoTime();
+            long started = arrived;
             String requestId = UUID.randomUUID().toString();
             String method = exchange.getRequestMethod();
             String origin = exchange.getRequestHeaders().getFirst("Origin");
@@ -157,6 +207,21 @@ public final class ApiGateway implements AutoCloseable {
                     origin);
                 return;
             }
+            long waited = System.nanoTime() - arrived;
+            if (waited >= route.timeout().toNanos()) {
+                // its client has given up by now (API Gateway's own clients would have had their 504): the function
+                // is not invoked for nobody
+                abandoned.incrementAndGet();
+                exchange.getResponseHeaders().set("Connection", "close");
+                log.warn("api.abandoned").with("requestId", requestId).with("waitedMs",
+                    TimeUnit.NANOSECONDS.toMillis(waited)).log();
+                gatewayError(exchange, requestId, 504, "INTEGRATION_TIMEOUT", "Endpoint request timed out", origin);
+                return;
+            }
+            if (throttle != null && !throttle.tryTake()) {
+                throttle(exchange, "the stage's throttle");
+                return;
+            }
             if (route.apiKeyRequired() && !LOCAL_API_KEY.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
                 gatewayError(exchange, requestId, 403, "INVALID_API_KEY", "Forbidden", origin);
                 return;
@@ -167,7 +232,10 @@ public final class ApiGateway implements AutoCloseable {
                 return;
             }
             APIGatewayProxyRequestEvent event = event(exchange, route, route.match(path), body, requestId);
-            APIGatewayProxyResponseEvent response = integrate(route, event);
+            long integrationStarted = System.nanoTime();
+            APIGatewayProxyResponseEvent response = integrate(route, event,
+                route.timeout().toNanos() - (integrationStarted - arrived));
+            long integrationNanos = System.nanoTime() - integrationStarted;
             if (response == null) {
                 gatewayError(exchange, requestId, 504, "INTEGRATION_TIMEOUT", "Endpoint request timed out", origin);
                 return;
@@ -182,19 +250,50 @@ public final class ApiGateway implements AutoCloseable {
             headers.add("x-amzn-RequestId", requestId);
             corsHeaders(headers, origin, response);
             write(exchange, response);
-            accessLog(requestId, method, route.resource(), response, started);
+            accessLog(requestId, method, route.resource(), response, started, pickedUp - arrived, integrationNanos);
         }
     }
 
+    /** A 429 from the THROTTLED gateway response; the connection is closed after it. */
+    private void throttle(HttpExchange exchange, String why) throws IOException {
+        throttled.incrementAndGet();
+        exchange.getResponseHeaders().set("Connection", "close");
+        log.warn("api.throttled").with("reason", why).log();
+        gatewayError(exchange, UUID.randomUUID().toString(), 429, "THROTTLED", "Too Many Requests",
+            exchange.getRequestHeaders().getFirst("Origin"));
+    }
+
     /**
-     * Invokes the route's function on an execution environment of its own and waits at most the route's
-     * integration timeout. {@code null} = timed out; a function error becomes a 502 response.
+     * Invokes the route's function on an execution environment of its own and waits at most {@code budgetNanos}
+     * (what is left of the integration timeout). {@code null} = timed out; a function error becomes a 502 response,
+     * a function at its concurrency limit (Lambda's 429) a 500.
      */
-    private APIGatewayProxyResponseEvent integrate(Route route, APIGatewayProxyRequestEvent event) {
+    private APIGatewayProxyResponseEvent integrate(Route route, APIGatewayProxyRequestEvent event,
+        long budgetNanos) {
         String requestId = event.getRequestContext().getRequestId();
-        Future<Object> invocation = integrations.submit(() -> route.function().invokePooled(event));
+        Semaphore running = concurrency.get(route.function());
+        if (!running.tryAcquire()) {
+            // Lambda throttles the invocation (TooManyRequestsException); API Gateway answers it as an
+            // integration failure
+            log.warn("api.function_throttled").with("requestId", requestId)
+                .with("function", route.function().definition().logicalId()).log();
+            return gatewayResponse(500, "INTEGRATION_FAILURE", "Internal server error", requestId);
+        }
+        Future<Object> invocation;
         try {
-            Object result = invocation.get(route.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            invocation = integrations.submit(() -> {
+                try {
+                    return route.function().invokePooled(event);
+                } finally {
+                    running.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            running.release();
+            throw e;
+        }
+        try {
+            Object result = invocation.get(Math.max(0, budgetNanos), TimeUnit.NANOSECONDS);
             if (result instanceof APIGatewayProxyResponseEvent response) {
                 return response;
             }
@@ -294,12 +393,17 @@ public final class ApiGateway implements AutoCloseable {
         return new APIGatewayProxyResponseEvent().withStatusCode(code).withHeaders(headers).withBody(body);
     }
 
-    /** One access-log line per request, with the eventIds an accepted request was given (ids only). */
+    /**
+     * One access-log line per request, with the eventIds an accepted request was given (ids only): latencyMs from
+     * arrival to the answer, of which queueMs waiting for a worker and integrationMs waiting for the function.
+     */
     private void accessLog(String requestId, String method, String resource, APIGatewayProxyResponseEvent response,
-        long started) {
+        long started, long queueNanos, long integrationNanos) {
         JsonLog.Entry entry = log.info("api.request").with("requestId", requestId).with("method", method)
             .with("resource", resource).with("status", response.getStatusCode())
-            .with("latencyMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            .with("latencyMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+            .with("queueMs", TimeUnit.NANOSECONDS.toMillis(queueNanos))
+            .with("integrationMs", TimeUnit.NANOSECONDS.toMillis(integrationNanos));
         String eventIds = eventIds(response);
         if (eventIds != null) {
             entry.with("eventIds", eventIds);
@@ -428,7 +532,7 @@ public final class ApiGateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        executor.shutdownNow();
+        admission.close();
         integrations.shutdownNow();
     }
 }

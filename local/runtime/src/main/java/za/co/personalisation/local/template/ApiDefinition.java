@@ -23,14 +23,28 @@ public record ApiDefinition(
     Map<String, Object> usagePlan,
     Cors cors,
     Map<String, GatewayResponse> gatewayResponses,
-    List<RouteDefinition> routes) {
+    List<RouteDefinition> routes,
+    Throttle throttle) {
 
     /** API Gateway's maximum integration timeout (REST APIs). */
     public static final Duration MAX_INTEGRATION_TIMEOUT = Duration.ofMillis(29_000);
 
-    /** One Api event: method (upper case, ANY allowed) and resource path with {@code {name}} parameters. */
+    /** Lambda's default concurrency limit per account and Region: what a function without a reservation may use. */
+    public static final int ACCOUNT_CONCURRENCY = 1000;
+
+    /**
+     * One Api event: method (upper case, ANY allowed) and resource path with {@code {name}} parameters; {@code
+     * concurrency} = its function's ReservedConcurrentExecutions, else {@link #ACCOUNT_CONCURRENCY}.
+     */
     public record RouteDefinition(String functionLogicalId, String method, String path, boolean apiKeyRequired,
-        Duration timeout) {
+        Duration timeout, int concurrency) {
+    }
+
+    /**
+     * The stage's throttling (MethodSettings of {@code /*} and {@code *}): a token bucket refilled at {@code rate}
+     * requests a second holding at most {@code burst}.
+     */
+    public record Throttle(double rate, int burst) {
     }
 
     /**
@@ -97,11 +111,13 @@ public record ApiDefinition(
                     throw new IllegalArgumentException(function.logicalId() + "." + entry.getKey()
                         + ": TimeoutInMillis must be 50 to 29000; got " + timeoutMs);
                 }
+                Object reserved = function.properties().get("ReservedConcurrentExecutions");
                 routes.add(new RouteDefinition(function.logicalId(),
                     String.valueOf(e.getOrDefault("Method", "any")).toUpperCase(Locale.ROOT),
                     String.valueOf(e.getOrDefault("Path", "/")),
                     eventKey == null ? apiKeyRequired : Boolean.parseBoolean(eventKey.toString()),
-                    Duration.ofMillis(timeoutMs)));
+                    Duration.ofMillis(timeoutMs),
+                    reserved == null ? ACCOUNT_CONCURRENCY : Integer.parseInt(intrinsics.string(reserved))));
             }
         }
         Map<String, GatewayResponse> responses = new LinkedHashMap<>();
@@ -116,7 +132,27 @@ public record ApiDefinition(
                 template1 == null ? null : template1.toString(), headers));
         });
         return new ApiDefinition(api == null ? "ServerlessRestApi" : api.logicalId(), stageName, apiKeyRequired,
-            Template.map(auth.get("UsagePlan")), cors(intrinsics.resolve(p.get("Cors"))), responses, routes);
+            Template.map(auth.get("UsagePlan")), cors(intrinsics.resolve(p.get("Cors"))), responses, routes,
+            throttle(p.get("MethodSettings"), intrinsics));
+    }
+
+    /** The stage-wide throttle: the MethodSettings entry for every resource and method, when it sets one. */
+    private static Throttle throttle(Object methodSettings, Intrinsics intrinsics) {
+        if (!(methodSettings instanceof List<?> settings)) {
+            return null;
+        }
+        for (Object entry : settings) {
+            Map<String, Object> setting = Template.map(entry);
+            Object rate = setting.get("ThrottlingRateLimit");
+            Object burst = setting.get("ThrottlingBurstLimit");
+            if ("/*".equals(setting.get("ResourcePath")) && "*".equals(setting.get("HttpMethod"))
+                && (rate != null || burst != null)) {
+                // API Gateway's defaults for a limit left out: the account's 10,000 requests/s and 5,000 burst
+                return new Throttle(rate == null ? 10_000 : Double.parseDouble(intrinsics.string(rate)),
+                    burst == null ? 5_000 : Integer.parseInt(intrinsics.string(burst)));
+            }
+        }
+        return null;
     }
 
     private static Cors cors(Object property) {

@@ -1,0 +1,321 @@
+"""CPU fast paths for moto 5.2.5 in the local runtime (issue 14): the same answers for less CPU per request.
+
+moto_runner.main() calls install() unless MOTO_FAST_PATHS=0 is in moto's environment (so that the cost can be
+measured both ways on one machine, docs/benchmarks.md). Emulator side only: nothing the functions send or receive
+changes. Each patch falls back to moto's own code whenever it cannot be sure of giving the same answer.
+
+1. DynamoDB (and DynamoDB Streams) responses: moto's shape-driven JSON serializer walks every AttributeValue
+   member by member (ten alias look-ups per attribute and level). An AttributeValue, an item (AttributeMap) or a
+   list of items whose every value is already in wire form (one of S, N, SS, NS, M, L, BOOL, NULL, strings where
+   the wire has strings, nested to any depth) is what moto's walk would produce unchanged, so it is assigned as it
+   is. Anything else (B and BS, which need base64, numbers that are not strings, None, extra keys, a response
+   transformer configured) takes moto's walk. check_fast_paths.py compares the two on many items.
+2. TransactWriteItems: moto deep-copies every table a transaction touches (items and stream records) to roll a
+   cancelled transaction back, a cost that grows with the table. This keeps moto's loop (the same checks, in the
+   same order, giving the same errors and CancellationReasons) but keeps an undo log of only the items it writes,
+   and holds the stream records of the transaction back until it commits: a cancelled transaction restores those
+   items and emits no stream record. (The runner serialises DynamoDB requests, so no other request sees the
+   transaction half-applied.) Unlike moto, an item naming two operations also rolls back what came before it.
+3. Request routing: moto lists its own package directory (about 150 stat calls) to recognise a service name for
+   every request, and tries its URL patterns in turn; both answers depend only on the host name, so they are cached.
+   It also lists the handler class's methods (inspect.getmembers) for every request: cached per class.
+"""
+
+import copy
+import os
+import threading
+
+
+def install_unless_disabled():
+    if os.environ.get("MOTO_FAST_PATHS", "1") != "0":
+        install()
+
+
+def install():
+    _install_serializer()
+    _install_transact_write_items()
+    _install_routing_cache()
+
+
+# --- 1. response serialization -------------------------------------------------------------------------------
+
+_STRING_SCALARS = ("S", "N")
+_STRING_SETS = ("SS", "NS")
+_BOOLEANS = ("BOOL", "NULL")
+
+
+def is_wire_value(value):
+    """True when value is an AttributeValue that moto's serializer would emit unchanged."""
+    if type(value) is not dict or len(value) != 1:
+        return False
+    for kind, inner in value.items():
+        if kind in _STRING_SCALARS:
+            return type(inner) is str
+        if kind == "M":
+            return is_wire_map(inner)
+        if kind == "L":
+            return type(inner) is list and all(is_wire_value(v) for v in inner)
+        if kind in _STRING_SETS:
+            return type(inner) is list and all(type(v) is str for v in inner)
+        if kind in _BOOLEANS:
+            return type(inner) is bool
+    return False
+
+
+def is_wire_map(value):
+    return type(value) is dict and all(type(k) is str and is_wire_value(v) for k, v in value.items())
+
+
+def _is_attribute_map(shape):
+    return shape.type_name == "map" and getattr(shape.value, "name", None) == "AttributeValue"
+
+
+def _fast_serializer(base):
+    class FastDynamoDBSerializer(base):
+        def _fast_allowed(self):
+            return not getattr(self._value_picker, "response_transformers", None)
+
+        def _serialize_type_structure(self, serialized, value, shape, key):
+            if key and shape.name == "AttributeValue" and is_wire_value(value) and self._fast_allowed():
+                serialized[self.get_serialized_name(shape, key)] = value
+                return
+            super()._serialize_type_structure(serialized, value, shape, key)
+
+        def _serialize_type_map(self, serialized, value, shape, key):
+            if _is_attribute_map(shape) and is_wire_map(value) and self._fast_allowed():
+                serialized[self.get_serialized_name(shape, key)] = value
+                return
+            super()._serialize_type_map(serialized, value, shape, key)
+
+        def _serialize_type_list(self, serialized, value, shape, key):
+            member = shape.member
+            if type(value) is list and self._fast_allowed():
+                if member.name == "AttributeValue" and all(is_wire_value(v) for v in value):
+                    serialized[self.get_serialized_name(shape, key)] = value
+                    return
+                if _is_attribute_map(member) and all(is_wire_map(v) for v in value):
+                    serialized[self.get_serialized_name(shape, key)] = value
+                    return
+            super()._serialize_type_list(serialized, value, shape, key)
+
+    FastDynamoDBSerializer.__name__ = "Fast" + base.__name__
+    return FastDynamoDBSerializer
+
+
+def fast_serializer_class():
+    from moto.core.serialize import JSONSerializer
+    return _fast_serializer(JSONSerializer)
+
+
+def _install_serializer():
+    from moto.core import serialize
+
+    fast = fast_serializer_class()
+    for service in ("dynamodb", "dynamodbstreams"):
+        serialize.SERVICE_SPECIFIC_SERIALIZERS.setdefault(service, {})["json"] = fast
+
+
+# --- 2. TransactWriteItems without copying tables ------------------------------------------------------------
+
+_held = threading.local()
+
+
+def _hold_stream_records():
+    """Makes StreamShard.add, on the transaction's thread, queue its record until the transaction commits."""
+    from moto.dynamodb.models.table import StreamShard
+
+    emit = StreamShard.add
+
+    def add(self, old, new):
+        queue = getattr(_held, "queue", None)
+        if queue is None:
+            emit(self, old, new)
+        else:
+            # the item written may still change within the transaction (an Update that creates its item puts the
+            # keys first, then updates that object): keep the image as it is now, as moto's record would
+            queue.append((self, old, copy.deepcopy(new)))
+
+    StreamShard.add = add
+    return emit
+
+
+def _install_transact_write_items():
+    from moto.dynamodb.exceptions import (
+        ConditionalCheckFailed,
+        MockValidationException,
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
+    from moto.dynamodb.comparisons import get_filter_expression
+    from moto.dynamodb.models import DynamoDBBackend
+
+    emit = _hold_stream_records()
+
+    def transact_write_items(self, transact_items):
+        # moto 5.2.5's DynamoDBBackend.transact_write_items, with an undo log instead of deep copies of the tables
+        if len(transact_items) > 100:
+            raise TooManyTransactionsException()
+        undo = []
+        _held.queue = []
+        try:
+            _run(self, transact_items, undo)
+        except BaseException:
+            _held.queue = None
+            _rollback(undo)
+            raise
+        queue, _held.queue = _held.queue, None
+        for shard, old, new in queue:
+            emit(shard, old, new)
+
+    def _run(self, transact_items, undo):
+        target_items = set()
+
+        def check_unicity(table_name, key):
+            item = (str(table_name), str(dict(sorted(key.items()))))
+            if item in target_items:
+                raise MultipleTransactionsException()
+            target_items.add(item)
+
+        errors = []
+        for item in transact_items:
+            original_item = None
+            if len(list(item.keys())) > 1:
+                raise TransactWriteSingleOpException
+            try:
+                op_type, op = next(iter(item.items()))
+                if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
+                    raise ValueError("Unsupported transaction operation")
+
+                table_name = op["TableName"]
+                condition_expression = op.get("ConditionExpression")
+                expression_attribute_names = op.get("ExpressionAttributeNames")
+                expression_attribute_values = op.get("ExpressionAttributeValues")
+                return_values_on_condition_check_failure = op.get("ReturnValuesOnConditionCheckFailure")
+
+                if op_type == "Put":
+                    attrs = op["Item"]
+                    table = self.get_table(table_name)
+                    key = {table.hash_key_attr: attrs[table.hash_key_attr]}
+                    if table.range_key_attr is not None:
+                        key[table.range_key_attr] = attrs[table.range_key_attr]
+                else:
+                    key = op["Key"]
+
+                check_unicity(table_name, key)
+
+                current = self.get_item(table_name, key)
+                if condition_expression is not None:
+                    condition_op = get_filter_expression(
+                        condition_expression, expression_attribute_names, expression_attribute_values)
+                    if not condition_op.expr(current):
+                        if return_values_on_condition_check_failure == "ALL_OLD" and current:
+                            original_item = current.to_json()["Attributes"]
+                        raise ConditionalCheckFailed(item=original_item)
+
+                if op_type != "ConditionCheck":
+                    _remember(self, table_name, key, op_type, undo)
+                if op_type == "Put":
+                    self.put_item(
+                        table_name, op["Item"],
+                        condition_expression=condition_expression,
+                        expression_attribute_names=expression_attribute_names,
+                        expression_attribute_values=expression_attribute_values,
+                    )
+                elif op_type == "Delete":
+                    self.delete_item(
+                        table_name, key,
+                        condition_expression=condition_expression,
+                        expression_attribute_names=expression_attribute_names,
+                        expression_attribute_values=expression_attribute_values,
+                    )
+                elif op_type == "Update":
+                    self.update_item(
+                        table_name, key,
+                        update_expression=op["UpdateExpression"],
+                        condition_expression=condition_expression,
+                        expression_attribute_names=expression_attribute_names,
+                        expression_attribute_values=expression_attribute_values,
+                    )
+                errors.append((None, None, None))
+            except (MultipleTransactionsException, MockValidationException):
+                raise
+            except ConditionalCheckFailed as e:
+                errors.append(("ConditionalCheckFailed", str(e.message), original_item))
+            except Exception as e:  # noqa: E722 as moto: any other failure is this item's cancellation reason
+                errors.append((type(e).__name__, str(e), original_item))
+
+        if any(code is not None for code, _, _ in errors):
+            raise TransactionCanceledException(errors)
+
+    DynamoDBBackend.transact_write_items = transact_write_items
+
+
+def _remember(backend, table_name, key, op_type, undo):
+    """Records the item as it is before this write; an Update changes the item object in place, so it is given a
+    copy to change and the original object is kept for the undo."""
+    table = backend.get_table(table_name)
+    hash_key, range_key = backend.get_keys_value(table, key)
+    before = table.get_item(hash_key, range_key)
+    if op_type == "Update" and before is not None:
+        _place(table, hash_key, range_key, copy.deepcopy(before))
+    undo.append((table, hash_key, range_key, before))
+
+
+def _place(table, hash_key, range_key, item):
+    if range_key is not None:
+        table.items[hash_key][range_key] = item
+    else:
+        table.items[hash_key] = item
+
+
+def _rollback(undo):
+    for table, hash_key, range_key, before in reversed(undo):
+        if before is not None:
+            _place(table, hash_key, range_key, before)
+        elif range_key is not None:
+            rows = table.items.get(hash_key)
+            if rows is not None:
+                rows.pop(range_key, None)
+                if not rows:
+                    del table.items[hash_key]
+        else:
+            table.items.pop(hash_key, None)
+
+
+# --- 3. request routing ---------------------------------------------------------------------------------------
+
+def _install_routing_cache():
+    from moto import backends
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: iter(modules)
+
+    lookup = DomainDispatcherApplication.get_backend_for_host
+
+    def get_backend_for_host(self, host):
+        cache = self.__dict__.setdefault("_fast_backend_for_host", {})
+        backend = cache.get(host)
+        if backend is None:
+            backend = lookup(self, host)
+            if backend is not None:
+                cache[host] = backend
+        return backend
+
+    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host
+
+    # every request lists its handler class's methods (inspect.getmembers) to find the action's: once per class
+    from moto.core import responses
+
+    names_of = responses.method_names_from_class
+    known = {}
+
+    def method_names_from_class(clazz):
+        names = known.get(clazz)
+        if names is None:
+            names = known[clazz] = tuple(names_of(clazz))
+        return names
+
+    responses.method_names_from_class = method_names_from_class

@@ -258,7 +258,8 @@ class EmulatorFastPathsIT {
         }
 
         assertThat(scan(fast)).containsExactly(item("created", 1, "created"));
-        assertThat(images(streamRecords(fast), Record::dynamodb, "new")).last().isEqualTo(item("created", 1, "created"));
+        assertThat(images(streamRecords(fast), Record::dynamodb, "new")).last()
+            .isEqualTo(item("created", 1, "created"));
         assertSameOutcome();
     }
 

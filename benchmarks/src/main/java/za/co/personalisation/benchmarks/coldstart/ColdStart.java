@@ -28,9 +28,9 @@ import za.co.personalisation.local.template.Template;
 /**
  * Cold start of each function against the local emulator: a fresh JVM per sample runs {@link ColdStartProbe} on
  * the function's own jar (template.yaml's CodeUri module, {@code target/<module>.jar}) with the environment
- * template.yaml gives it, including {@code JAVA_TOOL_OPTIONS}; beside it, for the functions whose clients can be
- * injected (enrich, notify), a naive build of the same handler: SDK default clients (the Apache HTTP client on the
- * class path, default credential and region chains), no JVM options. Samples of the two builds alternate, so both
+ * template.yaml gives it, including {@code JAVA_TOOL_OPTIONS}; beside it, for every function ({@link #NAIVE}), a
+ * naive build of the same handler: SDK default clients (the Apache HTTP client on the class path, default credential
+ * and region chains), no JVM options. Samples of the two builds alternate, so both
  * see the same machine load. Prints a Markdown table (docs/benchmarks.md, "Cold start").
  *
  * <p>Run from the repository root after {@code ./mvnw -q -pl benchmarks -am package -DskipTests}:
@@ -43,9 +43,17 @@ public final class ColdStart {
         + " ./mvnw -q -pl benchmarks -am package -DskipTests)";
     private static final Pattern RESULT = Pattern.compile(
         "COLDSTART jvmMs=(\\d+) initMs=([0-9.]+) firstMs=([0-9.]+) secondMs=([0-9.]+)");
-    private static final Map<String, String> NAIVE = Map.of(
+    /** Each function's naive build: a class with a static {@code create(Settings)} returning its handler. */
+    static final Map<String, String> NAIVE = Map.of(
+        "IngestFunction", "za.co.personalisation.ingest.NaiveIngestHandler",
         "EnrichFunction", "za.co.personalisation.enrich.NaiveEnrichHandler",
-        "NotifyFunction", "za.co.personalisation.notify.NaiveNotifyHandler");
+        "NotifyFunction", "za.co.personalisation.notify.NaiveNotifyHandler",
+        "DeliverFunction", "za.co.personalisation.deliver.NaiveDeliverHandler",
+        "FeedbackFunction", "za.co.personalisation.feedback.NaiveFeedbackHandler");
+
+    /** template.yaml's parameters as the local runtime gives them (LocalRuntime): the keys have no default. */
+    static final Map<String, String> PARAMETERS = Map.of("Stage", "local", "ErasureKey", MotoServer.ERASURE_KEY,
+        "HoldoutKey", MotoServer.HOLDOUT_KEY);
 
     /** One fresh JVM's figures, in milliseconds. */
     record Sample(long jvm, double init, double first, double second) {
@@ -111,8 +119,8 @@ public final class ColdStart {
             Map<String, String> base = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(),
                 "AWS_REGION", MotoServer.REGION, "AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY,
                 "AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY);
-            LocalResources resources = new LocalResources(template, Map.of("Stage", "local", "ErasureKey",
-                MotoServer.ERASURE_KEY), MotoServer.REGION, "personalisation-local");
+            LocalResources resources = new LocalResources(template, PARAMETERS, MotoServer.REGION,
+                "personalisation-local");
             resources.create(new AwsClients(Settings.of(base)));
             List<String> rows = new ArrayList<>();
             for (FunctionDefinition function : FunctionDefinition.all(template, resources)) {

@@ -3,9 +3,12 @@ package za.co.personalisation.benchmarks.coldstart;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import java.lang.management.ManagementFactory;
@@ -55,13 +58,40 @@ public final class ColdStartProbe {
         long initialised = System.nanoTime();
         @SuppressWarnings("unchecked")
         RequestHandler<Object, Object> function = (RequestHandler<Object, Object>) handler;
-        function.handleRequest(event(args[1]), CONTEXT);
+        String failed = failure(function.handleRequest(event(args[1]), CONTEXT));
         long first = System.nanoTime();
-        function.handleRequest(event(args[1]), CONTEXT);
+        if (failed == null) {
+            failed = failure(function.handleRequest(event(args[1]), CONTEXT));
+        }
         long second = System.nanoTime();
+        if (failed != null) {
+            // a failed invocation's time is no cold start (e.g. a client the emulator cannot answer, retried)
+            System.out.println("COLDSTART-FAILED " + failed);
+            System.exit(1);
+        }
         System.out.printf("COLDSTART jvmMs=%d initMs=%.1f firstMs=%.1f secondMs=%.1f%n", jvmMs,
             (initialised - started) / 1e6, (first - initialised) / 1e6, (second - first) / 1e6);
         System.exit(0);
+    }
+
+    /**
+     * Why the function's answer says the invocation failed, or {@code null}: an API answer of 500 or more, or a batch
+     * response that names failed items (Lambda would retry them).
+     */
+    static String failure(Object response) {
+        if (response instanceof APIGatewayProxyResponseEvent api && api.getStatusCode() != null
+            && api.getStatusCode() >= 500) {
+            return "the API answered " + api.getStatusCode() + ": " + api.getBody();
+        }
+        if (response instanceof SQSBatchResponse batch && batch.getBatchItemFailures() != null
+            && !batch.getBatchItemFailures().isEmpty()) {
+            return batch.getBatchItemFailures().size() + " message(s) reported failed";
+        }
+        if (response instanceof StreamsEventResponse batch && batch.getBatchItemFailures() != null
+            && !batch.getBatchItemFailures().isEmpty()) {
+            return batch.getBatchItemFailures().size() + " record(s) reported failed";
+        }
+        return null;
     }
 
     /** A small event of each kind, enough for the function to make its first AWS call. */

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.core.event.InterestEvent;
 import za.co.personalisation.core.event.StreamEventCodec;
+import za.co.personalisation.local.template.Template;
 
 class ColdStartTest {
 
@@ -62,5 +68,43 @@ class ColdStartTest {
         assertThat(((APIGatewayProxyRequestEvent) ColdStartProbe.event("api")).getBody())
             .contains("\"customerId\":\"cold-start-1\"");
         assertThatThrownBy(() -> ColdStartProbe.event("s3")).hasMessageContaining("unknown event kind s3");
+    }
+
+    @Test
+    void everyFunctionInTheTemplate_hasANaiveBuildOfItsOwnHandler() throws Exception {
+        Template template = Template.load(Path.of("..", "template.yaml"));
+        List<Template.Resource> functions = template.resourcesOfType("AWS::Serverless::Function");
+
+        assertThat(functions).extracting(Template.Resource::logicalId)
+            .containsExactlyInAnyOrderElementsOf(ColdStart.NAIVE.keySet());
+        for (Template.Resource function : functions) {
+            String handler = String.valueOf(function.properties().get("Handler")).split("::")[0];
+            Class<?> built = Class.forName(ColdStart.NAIVE.get(function.logicalId())).getMethod("create",
+                Settings.class).getReturnType();
+            assertThat(built.getName()).as(function.logicalId()).isEqualTo(handler);
+        }
+    }
+
+    @Test
+    void parameters_giveEveryTemplateParameterThatHasNoDefault() {
+        // a parameter added to template.yaml without a default stopped this tool at its start (HoldoutKey)
+        Template template = Template.load(Path.of("..", "template.yaml"));
+
+        assertThat(ColdStart.PARAMETERS).containsKeys(template.parameterNames().stream()
+            .filter(name -> !template.parameterDefaults().containsKey(name)).toArray(String[]::new));
+    }
+
+    @Test
+    void failure_namesAFailedInvocation_soThatItsTimeIsNotReportedAsAColdStart() {
+        // the naive ingest's first figures were a CBOR client the emulator refused, retried for 3 s, answered 503
+        assertThat(ColdStartProbe.failure(new APIGatewayProxyResponseEvent().withStatusCode(503)
+            .withBody("{\"type\":\"stream_unavailable\"}"))).contains("503").contains("stream_unavailable");
+        assertThat(ColdStartProbe.failure(new APIGatewayProxyResponseEvent().withStatusCode(202))).isNull();
+        assertThat(ColdStartProbe.failure(new SQSBatchResponse(List.of(new SQSBatchResponse.BatchItemFailure("m1")))))
+            .isEqualTo("1 message(s) reported failed");
+        assertThat(ColdStartProbe.failure(new StreamsEventResponse(List.of()))).isNull();
+        assertThat(ColdStartProbe.failure(new StreamsEventResponse(List.of(
+            new StreamsEventResponse.BatchItemFailure("49590338271490256608559692538361571095921575989136588898")))))
+            .isEqualTo("1 record(s) reported failed");
     }
 }

@@ -34,7 +34,6 @@ import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.profile.AppliedEvents;
 import za.co.personalisation.core.profile.Consent;
 import za.co.personalisation.core.profile.Profile;
-import za.co.personalisation.core.profile.ShadowCustomers;
 
 /**
  * The chaos run's accounting, read from what the stack holds once it has drained, never from the run's own

@@ -47,8 +47,8 @@ class ConsentAuditTest {
     void judge_whenDispatchBeganBetweenReceiptAndAcknowledgement_countsItInFlightOnly() {
         Revocation acknowledged = new Revocation("c1", "sms", REQUESTED, ACKNOWLEDGED, 202, 1);
 
-        ConsentAudit.Result result = judge(revoked(), List.of(at(RECEIVED.plusMillis(100)), at(RECEIVED.minusMillis(1))),
-            List.of(acknowledged), 2);
+        ConsentAudit.Result result = judge(revoked(),
+            List.of(at(RECEIVED.plusMillis(100)), at(RECEIVED.minusMillis(1))), List.of(acknowledged), 2);
 
         assertThat(result.withoutConsent()).isZero();
         assertThat(result.inFlight()).isEqualTo(1);

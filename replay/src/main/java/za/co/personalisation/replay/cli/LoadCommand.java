@@ -241,10 +241,12 @@ final class LoadCommand implements Callable<Integer> {
     private static void summary(PrintWriter err, ObjectNode report, Path directory) {
         var throughput = report.path("throughput");
         var endToEnd = report.path("latencyMs").path("endToEnd");
-        err.printf(Locale.ROOT, "%nsent %,d at %.1f/s (target %.0f/s), accepted %,d, applied %,d, lost %,d, failed %,d"
-            + "%n", throughput.path("sent").asLong(), throughput.path("sentPerSecond").asDouble(),
+        long unconfirmed = report.path("loss").path("unconfirmed").asLong();
+        err.printf(Locale.ROOT, "%nsent %,d at %.1f/s (target %.0f/s), accepted %,d, applied %,d, lost %,d%s, failed"
+            + " %,d%n", throughput.path("sent").asLong(), throughput.path("sentPerSecond").asDouble(),
             throughput.path("targetPerSecond").asDouble(), throughput.path("accepted").asLong(),
             throughput.path("applied").asLong(), report.path("loss").path("lost").asLong(),
+            unconfirmed > 0 ? String.format(Locale.ROOT, ", unconfirmed %,d", unconfirmed) : "",
             report.path("errors").path("failedEvents").asLong());
         for (String stage : Arrays.asList("accepted", "received", "enriched", "notified", "delivered")) {
             var p = endToEnd.path(stage);

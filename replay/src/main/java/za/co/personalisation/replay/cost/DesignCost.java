@@ -59,19 +59,34 @@ public final class DesignCost {
      * @param logBytesPerEvent         bytes logged per event by all functions
      * @param memoryMb                 every function's memory
      * @param xraySampledShare         share of API requests and invocations traced (template.yaml: 1.0)
+     * @param shardHoursPerEvent       Kinesis shard-hours per event (shards ÷ (events per second × 3,600)), billed
+     *                                 again as extended retention (template.yaml keeps 168 hours)
      */
     public record Pipeline(double eventsPerApiRequest, double ingestMillisPerRequest, double enrichRecordsPerBatch,
         double enrichMillisPerBatch, double notifyInvocationsPerEvent, double notifyMillisPerInvocation,
         double deliverInvocationsPerEvent, double deliverMillisPerInvocation, double writeUnitsPerEvent,
         double readUnitsPerEvent, double snsPublishesPerEvent, double sqsRequestsPerEvent, double logBytesPerEvent,
-        int memoryMb, double xraySampledShare) {
+        int memoryMb, double xraySampledShare, double shardHoursPerEvent) {
 
         public Pipeline {
             if (!(eventsPerApiRequest >= 1) || !(enrichRecordsPerBatch >= 1)) {
                 throw new IllegalArgumentException("events per API request and records per batch must be at least 1");
             }
+            if (!(shardHoursPerEvent >= 0)) {
+                throw new IllegalArgumentException("shard-hours per event cannot be negative");
+            }
         }
     }
+
+    /** The template's stream: one provisioned shard (template.yaml ShardCount). */
+    public static final int TEMPLATE_SHARDS = 1;
+    /** The steady rate the documented table spreads the shard-hours over: issue 14's soak rate. */
+    public static final double DOCUMENTED_EVENTS_PER_SECOND = 60;
+    /** The lines of the documented tables, in order. */
+    static final List<String> TABLE_ITEMS = List.of("apigateway.rest.request", "lambda.request",
+        "lambda.gbSecond.arm64", "kinesis.putPayloadUnit", "kinesis.shardHour", "kinesis.extendedRetention.shardHour",
+        "dynamodb.readRequestUnit", "dynamodb.writeRequestUnit", "sns.publish", "sqs.request", "xray.traceRecorded",
+        "cloudwatch.logs.ingestedGb");
 
     private static final double GB = 1024.0 * 1024 * 1024;
 
@@ -112,6 +127,9 @@ public final class DesignCost {
         put(units, basis, "lambda.gbSecond.arm64", millis / 1000 * design.memoryMb() / 1024,
             String.format("%.2f ms of function time per event × %d MB", millis, design.memoryMb()));
         put(units, basis, "kinesis.putPayloadUnit", 1, "one record (under 25 KB) per event");
+        put(units, basis, "kinesis.shardHour", design.shardHoursPerEvent(), "provisioned shards over the steady rate");
+        put(units, basis, "kinesis.extendedRetention.shardHour", design.shardHoursPerEvent(),
+            "the same shard-hours, kept 168 hours");
         put(units, basis, "dynamodb.readRequestUnit", design.readUnitsPerEvent(), "batched reads, one per customer");
         put(units, basis, "dynamodb.writeRequestUnit", design.writeUnitsPerEvent(), "one write per customer a batch");
         put(units, basis, "sns.publish", design.snsPublishesPerEvent(), "only changes that match an offer");
@@ -139,16 +157,22 @@ public final class DesignCost {
      * DynamoDB, about 170 ms of CPU at 1,024 MB); notify one invocation per 100 changes at 30 ms; deliver one
      * invocation per notification at 100 ms; DynamoDB 1.03 write and 0.88 read units, 0.018 SNS publishes and 0.080
      * SQS requests per event (the 40 events/s load run, docs/benchmarks.md "Cost per event"); logs 275 bytes per event
-     * in enrich (EnrichShardBenchmark) plus 450 per ingest request and 450 per other invocation.
+     * in enrich (EnrichShardBenchmark) plus 450 per ingest request and 450 per other invocation; the template's one
+     * provisioned shard at a steady 60 events/s (issue 14's soak rate), so 1 ÷ 216,000 shard-hours per event.
      */
     public static Pipeline documentedPipeline(double eventsPerApiRequest) {
         double invocationsBesideIngest = 0.01 + 0.01 + 0.018;
         double logBytes = 275 + 450 / eventsPerApiRequest + 450 * invocationsBesideIngest;
         return new Pipeline(eventsPerApiRequest, 15, 100, 270, 0.01, 30, 0.018, 100, 1.03, 0.88, 0.018, 0.080,
-            logBytes, 1024, CostModel.TEMPLATE_XRAY_SAMPLED_SHARE);
+            logBytes, 1024, CostModel.TEMPLATE_XRAY_SAMPLED_SHARE,
+            TEMPLATE_SHARDS / (DOCUMENTED_EVENTS_PER_SECOND * 3600));
     }
 
-    /** The table of docs/benchmarks.md, "Cost per million events": both designs, both regions. */
+    /**
+     * The tables of docs/benchmarks.md, "Cost per million events": both designs, both regions. A region's total is
+     * given only when every line is priced there; otherwise the priced lines' sum is shown as a lower bound with the
+     * lines that have no price, and so is the ratio to the naive design (none when the naive design is incomplete).
+     */
     public static String table(Prices prices, double... eventsPerApiRequest) {
         StringBuilder out = new StringBuilder();
         List<Projection> designs = new ArrayList<>();
@@ -159,38 +183,54 @@ public final class DesignCost {
                 + (events == 1 ? "" : "s") + " a request", projection.lines(), projection.total(),
                 projection.unpriced()));
         }
-        double naiveTotal = designs.get(0).total().get("us-east-1");
-        out.append("| design | us-east-1 USD per million events (priced lines) | ÷ naive | unpriced in us-east-1 |"
-            + " af-south-1 |\n|---|---:|---:|---|---|\n");
+        Projection naive = designs.get(0);
+        out.append("| design | us-east-1 USD per million events | ÷ naive | af-south-1 USD per million events |"
+            + " ÷ naive | lines priced from AWS's own pages (us-east-1) |\n|---|---:|---:|---:|---:|---|\n");
         for (Projection design : designs) {
-            Double capeTown = design.completeTotal("af-south-1");
-            out.append(String.format(java.util.Locale.ROOT, "| %s | %.2f | %.2f | %s | %s |%n", design.design(),
-                design.total().get("us-east-1"), design.total().get("us-east-1") / naiveTotal,
-                design.unpriced().get("us-east-1").isEmpty() ? "none" : String.join(", ",
-                    design.unpriced().get("us-east-1")),
-                capeTown != null ? String.format(java.util.Locale.ROOT, "%.2f", capeTown)
-                    : "incomplete: " + design.unpriced().get("af-south-1").size() + " of " + design.lines().size()
-                    + " lines have no price found"));
+            long verified = design.lines().stream().filter(line -> prices.item(line.item()).verified("us-east-1"))
+                .count();
+            out.append("| ").append(design.design()).append(" | ").append(total(design, "us-east-1")).append(" | ")
+                .append(ratio(design, naive, "us-east-1")).append(" | ").append(total(design, "af-south-1"))
+                .append(" | ").append(ratio(design, naive, "af-south-1")).append(" | ").append(verified)
+                .append(" of ").append(design.lines().size()).append(" |\n");
         }
-        out.append("\n| line (us-east-1 USD per million events) |");
-        designs.forEach(design -> out.append(' ').append(design.design()).append(" |"));
-        out.append("\n|---|");
-        designs.forEach(design -> out.append("---:|"));
-        out.append('\n');
-        for (String item : List.of("apigateway.rest.request", "lambda.request", "lambda.gbSecond.arm64",
-            "kinesis.putPayloadUnit", "dynamodb.readRequestUnit", "dynamodb.writeRequestUnit", "sns.publish",
-            "sqs.request", "xray.traceRecorded", "cloudwatch.logs.ingestedGb")) {
-            out.append("| ").append(item).append(" |");
-            for (Projection design : designs) {
-                CostModel.Line line = design.lines().stream().filter(candidate -> candidate.item().equals(item))
-                    .findFirst().orElse(null);
-                Double value = line == null ? null : line.perMillionEvents().get("us-east-1");
-                out.append(line == null ? " — |" : value == null ? " unpriced |"
-                    : String.format(java.util.Locale.ROOT, " %.3f |", value));
-            }
+        for (String region : prices.regions()) {
+            out.append("\n| line (").append(region).append(" USD per million events) | price read from |");
+            designs.forEach(design -> out.append(' ').append(design.design()).append(" |"));
+            out.append("\n|---|---|");
+            designs.forEach(design -> out.append("---:|"));
             out.append('\n');
+            for (String item : TABLE_ITEMS) {
+                Prices.Item priced = prices.item(item);
+                out.append("| ").append(item).append(" | ").append(priced.prices().get(region) == null ? "not found"
+                    : priced.verified(region) ? "AWS page" : "third party (unverified)").append(" |");
+                for (Projection design : designs) {
+                    CostModel.Line line = design.lines().stream().filter(candidate -> candidate.item().equals(item))
+                        .findFirst().orElse(null);
+                    Double value = line == null ? null : line.perMillionEvents().get(region);
+                    out.append(line == null ? " — |" : value == null ? " unpriced |"
+                        : String.format(java.util.Locale.ROOT, " %.3f |", value));
+                }
+                out.append('\n');
+            }
         }
         return out.toString();
+    }
+
+    private static String total(Projection design, String region) {
+        List<String> missing = design.unpriced().get(region);
+        String sum = String.format(java.util.Locale.ROOT, "%.2f", design.total().get(region));
+        return missing.isEmpty() ? sum : "at least " + sum + " (no price for " + String.join(", ", missing) + ")";
+    }
+
+    /** The design's total over the naive one's; a lower bound ("at least") while the design has unpriced lines. */
+    private static String ratio(Projection design, Projection naive, String region) {
+        Double theirs = naive.completeTotal(region);
+        if (theirs == null) {
+            return "—";
+        }
+        String value = String.format(java.util.Locale.ROOT, "%.2f", design.total().get(region) / theirs);
+        return design.completeTotal(region) == null ? "at least " + value : value;
     }
 
     /** Prints {@link #table} for 1, 10 and 50 events a request with the bundled prices. */

@@ -23,16 +23,29 @@ public final class Prices {
 
     /**
      * One billed unit. {@code prices} holds a value per region, {@code null} when unknown; {@code source} is the AWS
-     * page the price belongs to, {@code evidence} where the figure was actually read and the date that page shows.
+     * page the price belongs to, {@code evidence} a one-line summary of where the figure was read, {@code sources}
+     * each page read, and {@code verified} by region whether AWS's own page shows the figure.
      */
     public record Item(String id, String service, String description, double per, Map<String, Double> prices,
-        String source, String note, String evidence) {
+        String source, String note, String evidence, List<Source> sources, Map<String, Boolean> verified) {
 
         /** The price of one unit in {@code region}, or {@code null}. */
         public Double unitPrice(String region) {
             Double price = prices.get(region);
             return price == null ? null : price / per;
         }
+
+        /** Whether the price in {@code region} is known and was read on AWS's own page. */
+        public boolean verified(String region) {
+            return prices.get(region) != null && Boolean.TRUE.equals(verified.get(region));
+        }
+    }
+
+    /**
+     * One page a price was read from: the regions it covers, its address, what it says (short, verbatim), the date
+     * the page shows (or that it shows none) and whether the page is AWS's own.
+     */
+    public record Source(List<String> regions, String url, String says, String dated, boolean aws) {
     }
 
     private final Map<String, Item> items;
@@ -94,8 +107,32 @@ public final class Prices {
                 }
                 prices.put(region, price.isNull() ? null : price.asDouble());
             }
+            Map<String, Boolean> verified = new LinkedHashMap<>();
+            for (String region : regions) {
+                boolean claimed = node.path("verified").path(region).asBoolean(false);
+                if (claimed && prices.get(region) == null) {
+                    throw new IllegalArgumentException(origin + ": " + id + " is marked verified in " + region
+                        + " but has no price there");
+                }
+                verified.put(region, claimed);
+            }
+            List<Source> sources = new ArrayList<>();
+            for (JsonNode page : node.path("sources")) {
+                List<String> covered = new ArrayList<>();
+                page.path("regions").forEach(region -> covered.add(region.asText()));
+                sources.add(new Source(List.copyOf(covered), page.path("url").asText(""), page.path("says").asText(""),
+                    page.path("dated").asText(""), page.path("aws").asBoolean(false)));
+            }
+            verified.forEach((region, claimed) -> {
+                if (claimed && sources.stream().noneMatch(page -> page.aws() && page.regions().contains(region)
+                    && page.url().startsWith("https://"))) {
+                    throw new IllegalArgumentException(origin + ": " + id + " is marked verified in " + region
+                        + " without an AWS page among its sources for that region");
+                }
+            });
             items.put(id, new Item(id, node.path("service").asText(), node.path("description").asText(), per, prices,
-                source, node.path("note").asText(""), node.path("evidence").asText("")));
+                source, node.path("note").asText(""), node.path("evidence").asText(""), List.copyOf(sources),
+                verified));
         }
         return new Prices(items, List.copyOf(regions), root.path("asOf").asText(""), root.path("checked")
             .asBoolean(false), root.path("warning").asText(""), origin);

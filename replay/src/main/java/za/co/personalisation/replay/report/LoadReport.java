@@ -164,6 +164,11 @@ public final class LoadReport {
         static Loss of(LoadRun.Outcome outcome) {
             EventTimes times = outcome.times();
             int notApplied = outcome.lost().size();
+            if (outcome.incomplete() != null) {
+                // the check failed part-way (the stack stopped answering): what it did not see applied or in the
+                // stream is not known to be lost
+                return new Loss(0, notApplied, -1);
+            }
             long notInStream = outcome.options().readReceived() ? outcome.lost().stream()
                 .filter(index -> !times.reached(Stage.RECEIVED, index)).count() : -1;
             // acknowledged but not in the stream: never to be applied, even by a pipeline that is still catching up
@@ -188,7 +193,8 @@ public final class LoadReport {
                 + " the customer's profile (not seen in the profile stream nor in the profile's appliedEventIds) once"
                 + " the pipeline had stopped making progress, or, while it was still applying, acknowledged but absent"
                 + " from the stream; unconfirmed = in the stream but not applied yet when the wait ended while the"
-                + " pipeline was still applying (it was behind); notAppliedAndNotInTheStream = acknowledged events"
+                + " pipeline was still applying (it was behind), or not seen applied when the check could not finish"
+                + " (incomplete); notAppliedAndNotInTheStream = acknowledged events"
                 + " that never reached the Kinesis stream");
             return loss;
         }
@@ -227,6 +233,9 @@ public final class LoadReport {
             reasons.add(loss.lost() + " accepted events were never applied"
                 + (loss.notInStream() > 0 ? " (" + loss.notInStream() + " of them never reached the stream)" : ""));
         }
+        if (outcome.incomplete() != null && loss.unconfirmed() > 0) {
+            reasons.add(loss.unconfirmed() + " accepted events not confirmed applied (the check could not finish)");
+        }
         if (outcome.stillApplying()) {
             reasons.add("the pipeline was still applying when the wait ended (--drain-timeout): "
                 + loss.unconfirmed() + " events in the stream not applied yet");
@@ -237,7 +246,8 @@ public final class LoadReport {
         if (outcome.sent() / sendSeconds < 0.98 * outcome.options().plan().rate()) {
             reasons.add("the load generator sent only " + round(outcome.sent() / sendSeconds) + "/s");
         }
-        if (!outcome.stillApplying() && (lagSeconds < 0 || lagSeconds > SUSTAINED_LAG.toSeconds())) {
+        if (!outcome.stillApplying() && outcome.incomplete() == null
+            && (lagSeconds < 0 || lagSeconds > SUSTAINED_LAG.toSeconds())) {
             reasons.add("the pipeline finished applying " + round(lagSeconds) + " s after the last send (more than "
                 + SUSTAINED_LAG.toSeconds() + " s: it fell behind)");
         }

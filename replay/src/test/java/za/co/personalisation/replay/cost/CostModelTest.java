@@ -43,8 +43,9 @@ class CostModelTest {
         Map<String, CostModel.Line> lines = byItem(CostModel.lines(inputs, Prices.bundled()));
 
         assertThat(lines.get("kinesis.putPayloadUnit").unitsPerEvent()).isEqualTo(1.0);
-        // no Kinesis price was found (prices.json evidence): unpriced, not guessed
-        assertThat(lines.get("kinesis.putPayloadUnit").perMillionEvents().get("us-east-1")).isNull();
+        // one PUT payload unit per event at 0.014 USD per million (prices.json, a third party quoting AWS)
+        assertThat(lines.get("kinesis.putPayloadUnit").perMillionEvents().get("us-east-1")).isCloseTo(0.014,
+            within(1e-12));
         assertThat(lines.get("dynamodb.writeRequestUnit").unitsPerEvent()).isEqualTo(1.5);
         assertThat(lines.get("dynamodb.writeRequestUnit").perMillionEvents().get("us-east-1")).isCloseTo(0.9375,
             within(1e-9));

@@ -19,6 +19,8 @@ class DesignCostTest {
             {"lambda.request", "1000000", "1", "1"},
             {"lambda.gbSecond.arm64", "1", "0.00001", "null"},
             {"kinesis.putPayloadUnit", "1000000", "null", "null"},
+            {"kinesis.shardHour", "1", "0.01", "null"},
+            {"kinesis.extendedRetention.shardHour", "1", "0.02", "null"},
             {"dynamodb.readRequestUnit", "1000000", "0.1", "null"},
             {"dynamodb.writeRequestUnit", "1000000", "0.5", "null"},
             {"sns.publish", "1000000", "0.5", "null"},
@@ -60,9 +62,13 @@ class DesignCostTest {
         assertThat(perEvent.get("lambda.gbSecond.arm64")).isCloseTo(0.0055, within(1e-12));
         assertThat(DesignCost.pipeline(one, prices()).total().get("us-east-1"))
             .isGreaterThan(DesignCost.pipeline(ten, prices()).total().get("us-east-1") * 5);
-        // Kinesis has no price in this file: listed as unpriced, never counted as zero silently
+        // Kinesis PUT units have no price in this file: listed as unpriced, never counted as zero silently
         assertThat(DesignCost.pipeline(ten, prices()).unpriced().get("us-east-1"))
             .containsExactly("kinesis.putPayloadUnit");
+        // one shard-hour per 3,600,000 events (see pipeline()): billed as a shard-hour and again as retention
+        assertThat(perEvent.get("kinesis.shardHour")).isCloseTo(1 / 3_600_000.0, within(1e-15));
+        assertThat(line(DesignCost.pipeline(ten, prices()), "kinesis.extendedRetention.shardHour")
+            .perMillionEvents().get("us-east-1")).isCloseTo(0.02 / 3.6, within(1e-9));
         assertThat(DesignCost.pipeline(ten, prices()).completeTotal("us-east-1")).isNull();
     }
 
@@ -76,9 +82,37 @@ class DesignCostTest {
     void bundledPrices_namesTheItemsThatHaveNoPrice() {
         DesignCost.Projection projection = DesignCost.pipeline(pipeline(1), Prices.bundled());
 
-        assertThat(projection.unpriced().get("us-east-1")).containsExactly("kinesis.putPayloadUnit");
+        assertThat(projection.unpriced().get("us-east-1")).containsExactly("kinesis.extendedRetention.shardHour");
         assertThat(projection.unpriced().get("af-south-1")).contains("apigateway.rest.request",
-            "dynamodb.writeRequestUnit");
+            "dynamodb.writeRequestUnit", "kinesis.shardHour").doesNotContain("kinesis.putPayloadUnit");
+    }
+
+    @Test
+    void documentedPipeline_spreadsTheTemplatesShardOverTheSoakRate() {
+        DesignCost.Pipeline documented = DesignCost.documentedPipeline(10);
+
+        // one shard at 60 events/s: 216,000 events a shard-hour
+        assertThat(documented.shardHoursPerEvent()).isCloseTo(1 / 216_000.0, within(1e-15));
+        assertThatThrownBy(() -> new DesignCost.Pipeline(1, 10, 100, 200, 0.01, 50, 0.02, 100, 1, 1, 0.02, 0.08, 0,
+            1024, 1.0, -1)).hasMessageContaining("cannot be negative");
+    }
+
+    @Test
+    void table_givesARatioOnlyForCompleteTotals_andALowerBoundWhileALineIsUnpriced() throws Exception {
+        String table = DesignCost.table(prices(), 10);
+        String naiveRow = row(table, "| naive");
+        String pipelineRow = row(table, "| this pipeline, 10 events a request");
+
+        // naive in us-east-1: every line priced (4 + 1 + 0.2 + 0.1 + 0.5 + 0.5 + 5, + 0.21 for 450 bytes of logs at
+        // 0.5 per GB); in af-south-1 only the Lambda request (1)
+        assertThat(naiveRow).startsWith("| naive: API → one Lambda per event → DynamoDB read + write → SNS | 11.51 |"
+            + " 1.00 | at least 1.00 (no price for apigateway.rest.request,");
+        // the naive design is incomplete in af-south-1, so no ratio there
+        assertThat(naiveRow).contains("| — |");
+        // the pipeline has no Kinesis PUT price in the test file: a lower bound, and a lower-bound ratio
+        assertThat(pipelineRow).contains("at least ").contains("(no price for kinesis.putPayloadUnit)");
+        assertThat(pipelineRow.split("\\|")[3].trim()).startsWith("at least 0.");
+        assertThat(table).contains("| apigateway.rest.request | not found |");
     }
 
     @Test
@@ -87,17 +121,22 @@ class DesignCostTest {
         String docs = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "benchmarks.md"));
 
         assertThat(table).contains("| naive: API → one Lambda per event → DynamoDB read + write → SNS |");
-        // the figures published are the ones the model computes: change one, regenerate the other
-        for (String row : table.split("\n")) {
-            if (row.startsWith("| naive") || row.startsWith("| this pipeline")) {
-                assertThat(docs).contains(row);
-            }
-        }
+        // the figures published are the ones the model computes, every table whole: change one, regenerate the other
+        assertThat(docs).contains(table);
     }
 
     private static DesignCost.Pipeline pipeline(double eventsPerRequest) {
         return new DesignCost.Pipeline(eventsPerRequest, 10, 100, 200, 0.01, 50, 0.02, 100, 1, 1, 0.02, 0.08, 0,
-            1024, 1.0);
+            1024, 1.0, 1 / 3_600_000.0);
+    }
+
+    private static CostModel.Line line(DesignCost.Projection projection, String item) {
+        return projection.lines().stream().filter(line -> line.item().equals(item)).findFirst().orElseThrow();
+    }
+
+    private static String row(String table, String prefix) {
+        return java.util.Arrays.stream(table.split("\n")).filter(line -> line.startsWith(prefix)).findFirst()
+            .orElseThrow();
     }
 
     private static Map<String, Double> units(DesignCost.Projection projection) {

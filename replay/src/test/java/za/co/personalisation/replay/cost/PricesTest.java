@@ -37,6 +37,44 @@ class PricesTest {
     }
 
     @Test
+    void bundledFile_everyPriceHasADatedPageSayingIt_andOnlyAwsPagesVerify() {
+        Prices prices = Prices.bundled();
+
+        assertThat(prices.items()).allSatisfy(item -> {
+            for (String region : prices.regions()) {
+                if (item.prices().get(region) != null) {
+                    // a price is never without the page it was read from, what that page says and its date
+                    assertThat(item.sources()).as(item.id() + " in " + region)
+                        .anySatisfy(page -> {
+                            assertThat(page.regions()).contains(region);
+                            assertThat(page.url()).startsWith("https://");
+                            assertThat(page.says()).isNotBlank();
+                            assertThat(page.dated()).isNotBlank();
+                        });
+                }
+            }
+        });
+        // AWS's pricing pages render their figures in the browser: only two figures were read on AWS's own pages
+        assertThat(prices.items()).filteredOn(item -> item.verified("us-east-1")).extracting(Prices.Item::id)
+            .containsExactlyInAnyOrder("apigateway.rest.request", "xray.traceRecorded");
+        assertThat(prices.items()).noneMatch(item -> item.verified("af-south-1"));
+        assertThat(prices.item("kinesis.putPayloadUnit").prices()).containsEntry("us-east-1", 0.014)
+            .containsEntry("af-south-1", 0.0224);
+    }
+
+    @Test
+    void verifiedWithoutAPriceOrWithoutAnAwsPage_isRefused() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        assertThatThrownBy(() -> Prices.parse(json.readTree("{\"regions\":[\"us-east-1\"],\"items\":[{\"id\":\"x\","
+            + "\"source\":\"https://aws.amazon.com/x\",\"us-east-1\":null,\"verified\":{\"us-east-1\":true}}]}"),
+            "test")).hasMessageContaining("x is marked verified in us-east-1 but has no price there");
+        assertThatThrownBy(() -> Prices.parse(json.readTree("{\"regions\":[\"us-east-1\"],\"items\":[{\"id\":\"x\","
+            + "\"source\":\"https://aws.amazon.com/x\",\"us-east-1\":1,\"verified\":{\"us-east-1\":true},"
+            + "\"sources\":[{\"regions\":[\"us-east-1\"],\"url\":\"https://blog.example/x\",\"aws\":false}]}]}"),
+            "test")).hasMessageContaining("without an AWS page");
+    }
+
+    @Test
     void unitPrice_dividesByThePricedQuantity_andAnUnknownPriceIsNull() {
         Prices prices = Prices.bundled();
 

@@ -130,11 +130,7 @@ class LoadReportTest {
             times.reached(EventTimes.Stage.ENRICHED, i, times.intended(i) + 900_000);
         }
         LoadRun.Outcome complete = outcome(plan, times, Set.of(), false);
-        LoadRun.Outcome incomplete = new LoadRun.Outcome(complete.options(), complete.sink(), complete.start(),
-            complete.sendEnd(), complete.end(), complete.sent(), times, complete.senderLagMicros(), complete.seeded(),
-            complete.profileWrites(), complete.tailErrors(), complete.tailLastError(), 0, Set.of(),
-            new LedgerReadings(Map.of(), 0, 0), 0, Map.of(), Map.of(), Map.of(), CallCounts.empty(), false, -1,
-            complete.apiRequests(), 1, complete.machine(), false, false,
+        LoadRun.Outcome incomplete = incomplete(complete, Set.of(),
             "reading the ledger failed: ApiCallTimeoutException: Client execution did not complete");
 
         ObjectNode report = LoadReport.build(incomplete, Prices.bundled());
@@ -145,6 +141,46 @@ class LoadReportTest {
         assertThat(LoadReport.reasons(report)).anySatisfy(reason -> assertThat(reason)
             .contains("the stack stopped answering after the send").contains("reading the ledger failed"));
         assertThat(report.path("throughput").path("accepted").asLong()).isEqualTo(plan.count());
+    }
+
+    @Test
+    void aStackStoppedMidRun_reportsWhatItCouldNotCheckAsUnconfirmed_notLost_andNoNegativeLag() {
+        // as measured (issue 14): the stack was stopped mid-run; 460 accepted, 201 seen applied, then the profile
+        // check timed out; the report said "259 lost" and "finished applying -43.96 s after the last send"
+        LoadPlan plan = plan();
+        EventTimes times = new EventTimes(plan, START);
+        for (int i = 0; i < plan.count(); i++) {
+            times.sent();
+            times.reached(EventTimes.Stage.ACCEPTED, i, times.intended(i) + 5_000);
+            if (i < plan.count() / 2) {
+                times.reached(EventTimes.Stage.ENRICHED, i, times.intended(i) + 900_000);
+            }
+        }
+        Set<Integer> notSeen = StackProbe.lost(times);
+        LoadRun.Outcome complete = outcome(plan, times, notSeen, false);
+        LoadRun.Outcome incomplete = incomplete(complete, notSeen,
+            "checking the profiles failed: ApiCallTimeoutException: Client execution did not complete");
+
+        ObjectNode report = LoadReport.build(incomplete, Prices.bundled());
+
+        assertThat(notSeen).hasSize(plan.count() - plan.count() / 2);
+        assertThat(report.path("loss").path("lost").asLong()).isZero();
+        assertThat(report.path("loss").path("unconfirmed").asLong()).isEqualTo(notSeen.size());
+        assertThat(LoadReport.reasons(report))
+            .anySatisfy(reason -> assertThat(reason).startsWith(notSeen.size() + " accepted events not confirmed"))
+            .noneSatisfy(reason -> assertThat(reason).contains("never applied"))
+            .noneSatisfy(reason -> assertThat(reason).contains("finished applying"));
+        assertThat(LoadReport.build(complete, Prices.bundled()).path("loss").path("lost").asLong())
+            .as("the same events are lost when the check did finish").isEqualTo(notSeen.size());
+    }
+
+    /** {@code complete}'s run as if the stack stopped answering after the send: nothing read after it. */
+    private static LoadRun.Outcome incomplete(LoadRun.Outcome complete, Set<Integer> notSeen, String failure) {
+        return new LoadRun.Outcome(complete.options(), complete.sink(), complete.start(), complete.sendEnd(),
+            complete.end(), complete.sent(), complete.times(), complete.senderLagMicros(), complete.seeded(),
+            complete.profileWrites(), complete.tailErrors(), complete.tailLastError(), 0, notSeen,
+            new LedgerReadings(Map.of(), 0, 0), 0, Map.of(), Map.of(), Map.of(), CallCounts.empty(), false, -1,
+            complete.apiRequests(), 1, complete.machine(), false, false, failure);
     }
 
     private static LoadRun.Outcome outcome(LoadPlan plan, EventTimes times, Set<Integer> lost,

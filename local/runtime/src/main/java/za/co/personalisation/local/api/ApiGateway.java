@@ -180,7 +180,7 @@ public final class ApiGateway implements AutoCloseable {
             Admission.Ticket ticket = Admission.current();
             long arrived = ticket == null ? pickedUp : ticket.arrivedNanos();
             if (ticket != null && ticket.throttled()) {
-                throttle(exchange, "the local gateway's queue is full");
+                throttle(exchange);
                 return;
             }
             if (pages.serves(path)) {
@@ -210,7 +210,7 @@ public final class ApiGateway implements AutoCloseable {
             long waited = System.nanoTime() - arrived;
             if (waited >= route.timeout().toNanos()) {
                 // its client has given up by now (API Gateway's own clients would have had their 504): the function
-                // is not invoked for nobody
+                // is not invoked for a client that is gone
                 abandoned.incrementAndGet();
                 exchange.getResponseHeaders().set("Connection", "close");
                 log.warn("api.abandoned").with("requestId", requestId).with("waitedMs",
@@ -219,7 +219,7 @@ public final class ApiGateway implements AutoCloseable {
                 return;
             }
             if (throttle != null && !throttle.tryTake()) {
-                throttle(exchange, "the stage's throttle");
+                throttle(exchange);
                 return;
             }
             if (route.apiKeyRequired() && !LOCAL_API_KEY.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
@@ -254,11 +254,13 @@ public final class ApiGateway implements AutoCloseable {
         }
     }
 
-    /** A 429 from the THROTTLED gateway response; the connection is closed after it. */
-    private void throttle(HttpExchange exchange, String why) throws IOException {
+    /**
+     * A 429 from the THROTTLED gateway response; the connection is closed after it. Logged only as the
+     * {@code api.request} line with its responseType (a flood of them must stay cheap).
+     */
+    private void throttle(HttpExchange exchange) throws IOException {
         throttled.incrementAndGet();
         exchange.getResponseHeaders().set("Connection", "close");
-        log.warn("api.throttled").with("reason", why).log();
         gatewayError(exchange, UUID.randomUUID().toString(), 429, "THROTTLED", "Too Many Requests",
             exchange.getRequestHeaders().getFirst("Origin"));
     }

@@ -15,7 +15,8 @@ import za.co.personalisation.local.template.ApiDefinition;
  *   <li>{@code queue}: requests waiting for a worker; a request beyond workers + queue is answered at once with
  *   429 from the THROTTLED gateway response, without reading its body or invoking anything;</li>
  *   <li>{@code maxConnections}: open connections to the gateway (idle keep-alive ones included), the last line
- *   against running out of file descriptors: a connection beyond it is closed as soon as it is accepted.</li>
+ *   against running out of file descriptors: a connection beyond it is closed as soon as it is accepted (the
+ *   kernel may hold up to 128 more, completed but not yet accepted, in the listening socket's backlog).</li>
  * </ul>
  */
 public record GatewayLimits(int workers, int queue, int maxConnections) {

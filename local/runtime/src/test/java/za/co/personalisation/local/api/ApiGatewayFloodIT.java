@@ -148,7 +148,8 @@ class ApiGatewayFloodIT {
         for (int i = 0; i < clients; i++) {
             answers.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    return post(Duration.ofSeconds(20));
+                    // /long: 5 s of integration timeout, so the 8 let in are served even on a slow machine
+                    return post("/long", Duration.ofSeconds(20));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

@@ -23,6 +23,16 @@ class TemplateTest {
     }
 
     @Test
+    void apiDefinition_readsTheStageThrottle_andEachRoutesReservedConcurrency() {
+        ApiDefinition api = ApiDefinition.read(template, Map.of("Stage", "local", "FrontendOrigin",
+            "http://localhost:3000"));
+
+        assertThat(api.throttle()).isEqualTo(new ApiDefinition.Throttle(1000, 500));
+        assertThat(api.routes()).filteredOn(route -> route.functionLogicalId().equals("IngestFunction"))
+            .isNotEmpty().allSatisfy(route -> assertThat(route.concurrency()).isEqualTo(200));
+    }
+
+    @Test
     void resolve_evaluatesRefGetAttSubAndJoin() {
         Map<String, String> refs = Map.of("Queue", "http://q/url");
         Map<String, String> attrs = Map.of("Queue.Arn", "arn:aws:sqs:af-south-1:123456789012:q");

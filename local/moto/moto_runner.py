@@ -17,6 +17,9 @@ Differences from `moto_server`:
 - writes no access-log line per request (werkzeug's, on standard error): under load the line cost moto about a
   tenth of its CPU (docs/benchmarks.md, "Load"), and it grew the emulator's log without bound. Errors still go
   to the log.
+- bounds what moto keeps in memory (memory_bounds.py, issue 14): stream records packed, a reader behind their
+  retention answered TrimmedDataAccessException (not the oldest record kept, as below), stream iterators expiring
+  after 15 minutes, the outbox and X-Ray capped, glibc's free memory returned; MOTO_MEMORY_BOUNDS=0 turns it off.
 - keeps DynamoDB stream records for 5 minutes (MOTO_STREAM_RETENTION_SECONDS), not the 24 hours of AWS: moto
   keeps every record with both item images as Python objects, tens of KB for a profile with its 200 remembered
   events, so the emulator grew by about 50 KB for every event applied and never gave it back. The stream's readers
@@ -36,6 +39,8 @@ import json
 import os
 import sys
 import threading
+
+import memory_bounds
 
 from werkzeug.serving import make_server
 
@@ -70,7 +75,7 @@ def _outbox():
                     "body": getattr(message, "body", getattr(message, "raw_data", "")),
                     "region": region,
                 })
-    return {"sms": sms, "email": email}
+    return {"sms": sms, "email": email, "dropped": memory_bounds.dropped_from_outbox()}
 
 
 _TIMESTAMP_KEYS = {"Timestamp", "Timestamps", "StateUpdatedTimestamp", "StateTransitionedTimestamp",
@@ -174,6 +179,8 @@ class _QuietRequestHandler(MotoRequestHandler):
 
 
 def _trim_dynamodb_streams(retention_seconds):
+    if memory_bounds.enabled():
+        return  # memory_bounds.py keeps the records packed and trims them as AWS would
     from moto.dynamodb.models.table import StreamShard
 
     original_add = StreamShard.add
@@ -211,6 +218,7 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
 
+    memory_bounds.install()
     _trim_dynamodb_streams(int(os.environ.get("MOTO_STREAM_RETENTION_SECONDS", "300")))
     fast_paths.install_unless_disabled()
     moto_app = _serialise_dynamodb(_rpc_v2_cbor(DomainDispatcherApplication(create_backend_app)))

@@ -65,6 +65,9 @@ public final class ChaosCommand {
         } catch (IOException e) {
             out.println("chaos: cannot start the fault proxy: " + e.getMessage());
             return 1;
+        } catch (IllegalStateException e) {
+            out.println("chaos: cannot account: " + e.getMessage());
+            return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;

@@ -3,7 +3,6 @@ package za.co.personalisation.enrich;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -13,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.retry.Backoff;
+import za.co.personalisation.aws.retry.Jitter;
 import za.co.personalisation.aws.retry.Sleeper;
 
 /**
@@ -87,7 +87,7 @@ final class DynamoDbRetry {
         if (attempt >= maxAttempts) {
             return false;
         }
-        Duration pause = backoff.delay(attempt - 1, ThreadLocalRandom.current());
+        Duration pause = backoff.delay(attempt - 1, Jitter.source());
         if (System.nanoTime() + pause.toNanos() > deadlineNanos) {
             return false;
         }

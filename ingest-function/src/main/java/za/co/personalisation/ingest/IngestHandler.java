@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import za.co.personalisation.aws.clients.AwsClients;
@@ -19,13 +18,14 @@ import za.co.personalisation.aws.dynamodb.ErasureTombstones;
 import za.co.personalisation.aws.lambda.SnapStartPriming;
 import za.co.personalisation.aws.log.JsonLog;
 import za.co.personalisation.aws.metrics.Metrics;
+import za.co.personalisation.aws.retry.Jitter;
 import za.co.personalisation.aws.retry.Sleeper;
 import za.co.personalisation.core.event.ConversionRequestParser;
 import za.co.personalisation.core.event.CustomerRequestParser;
 import za.co.personalisation.core.event.EventLimits;
 import za.co.personalisation.core.event.EventRequestParser;
-import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.event.SchemaRules;
+import za.co.personalisation.core.event.StreamEventCodec;
 import za.co.personalisation.core.location.Gazetteer;
 
 /**
@@ -76,7 +76,7 @@ public final class IngestHandler implements RequestHandler<APIGatewayProxyReques
             () -> UUID.randomUUID().toString());
         CustomerRequestParser customers = new CustomerRequestParser(rules, limits, () -> UUID.randomUUID().toString());
         KinesisEventPublisher publisher = new KinesisEventPublisher(kinesis, settings.require("EVENTS_STREAM"), clock,
-            Sleeper.SYSTEM, new Random());
+            Sleeper.SYSTEM, Jitter.source());
         ContactStore contacts = new ContactStore(clients.dynamoDb(), settings.require("CONTACTS_TABLE"),
             settings.require("ERASURES_TABLE"), ErasureTombstones.from(settings),
             settings.getDuration(ErasureTombstones.TTL_SETTING, Duration.ofDays(90)), ContactHashes.from(settings));

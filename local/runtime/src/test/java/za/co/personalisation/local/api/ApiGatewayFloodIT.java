@@ -118,6 +118,8 @@ class ApiGatewayFloodIT {
         }
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         impatient.shutdown();
+        // the test's own 120 client threads end after shutdown, not at it: wait, or they count as the gateway's
+        assertThat(impatient.awaitTermination(10, TimeUnit.SECONDS)).as("the clients' threads ended").isTrue();
 
         // 3 workers, 300 ms per invocation, 1 s to start one: at most 3 x 4 started in time (a little slack for
         // arrival spread), never one per client as before (120 invocations for clients long gone)
@@ -134,8 +136,10 @@ class ApiGatewayFloodIT {
 
         awaitTrue(() -> openFileDescriptors() <= fdsBefore + 10, Duration.ofSeconds(5));
         assertThat(openFileDescriptors()).as("descriptors back after the flood").isLessThanOrEqualTo(fdsBefore + 10);
+        int threadBound = threadsBefore + 3 + 2 + 3 + 3 + 10;
+        awaitTrue(() -> ManagementFactory.getThreadMXBean().getThreadCount() <= threadBound, Duration.ofSeconds(5));
         assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).as("threads bounded by the limits")
-            .isLessThanOrEqualTo(threadsBefore + 3 + 2 + 3 + 3 + 10);
+            .isLessThanOrEqualTo(threadBound);
         awaitTrue(() -> running.get() == 0, Duration.ofSeconds(5));
         assertThat(post(Duration.ofSeconds(10)).statusCode()).as("and it serves normally afterwards").isEqualTo(200);
     }
@@ -160,6 +164,7 @@ class ApiGatewayFloodIT {
         }
         CompletableFuture.allOf(warming.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         warm.shutdown();
+        assertThat(warm.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         awaitTrue(() -> running.get() == 0, Duration.ofSeconds(5));
         invocations.set(0);
         peakRunning.set(0);

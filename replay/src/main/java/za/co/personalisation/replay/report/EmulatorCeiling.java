@@ -2,7 +2,6 @@ package za.co.personalisation.replay.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Map;
 import za.co.personalisation.replay.cost.CostModel;
 import za.co.personalisation.replay.meter.CallCounts;
 
@@ -38,12 +37,8 @@ final class EmulatorCeiling {
         double served = requests / cpuSeconds;
         double perEvent = (double) requests / applied;
         double allowed = served / perEvent;
-        long pipelineOnly = 0;
-        for (CostModel.Use use : new CostModel.Use[] {CostModel.Use.PIPELINE, CostModel.Use.UNBILLED_POLLING}) {
-            for (Map.Entry<String, Double> service : CostModel.callsPerEvent(calls, use, 1).entrySet()) {
-                pipelineOnly += Math.round(service.getValue());
-            }
-        }
+        long pipelineOnly = calls.filter(key -> CostModel.use(key) == CostModel.Use.PIPELINE
+            || CostModel.use(key) == CostModel.Use.UNBILLED_POLLING).attempts();
         ObjectNode node = MAPPER.createObjectNode();
         node.put("emulatorCpuSeconds", round(cpuSeconds));
         node.put("requestsServed", requests);

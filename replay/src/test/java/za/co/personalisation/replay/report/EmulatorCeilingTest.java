@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import za.co.personalisation.replay.meter.CallCounts;
 import za.co.personalisation.replay.meter.CallKey;
+import za.co.personalisation.replay.meter.Caller;
 
 class EmulatorCeilingTest {
 
@@ -27,6 +28,21 @@ class EmulatorCeilingTest {
         assertThat(node.path("eventsPerSecondAllowed").asDouble()).isEqualTo(100);
         assertThat(node.path("shareOfEmulatorCeiling").asDouble()).isEqualTo(0.4);
         assertThat(node.path("requestsServed").asLong()).isEqualTo(2_000);
+    }
+
+    @Test
+    void of_leavesTheMeasurementAndLocalOnlyRequestsOutOfThePipelinesOwnFigure() {
+        // pipeline 600 + polling 200 = 800 of the 1,000 requests; 400 events: 2 per event, 2.5 with all callers
+        CallCounts calls = new CallCounts(List.of(row("EnrichFunction", "dynamodb", "PutItem", 600),
+            row("NotifyFunction", "dynamodbstreams", "GetRecords", 200),
+            row(Caller.CLIENT, "dynamodb", "Scan", 150),
+            row(Caller.LOCAL_RUNTIME, "xray", "PutTraceSegments", 50)));
+
+        ObjectNode node = EmulatorCeiling.of(10, calls, 400, 20);
+
+        assertThat(node.path("requestsPerAppliedEvent").asDouble()).isEqualTo(2.5);
+        assertThat(node.path("pipelineRequestsPerAppliedEvent").asDouble()).isEqualTo(2);
+        assertThat(node.path("eventsPerSecondAllowedWithoutMeasurement").asDouble()).isEqualTo(50);
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.function.BiFunction;
  * @param serverErrorRate share answered with HTTP 500, not forwarded
  * @param dropRate        share forwarded and applied, whose response is then dropped
  * @param latencyRate     share forwarded after up to 400 ms
- * @param crashRate       share of enrich's and notify's invocations that crash right after their first write
+ * @param crashRate       share of enrich's and notify's invocations that crash right after their first write (the
+ *                        first of each always does, if this is above 0)
  * @param timeoutRate     share of deliver's accepted sends after which the invocation times out
  * @param maxTimeouts     at most this many timeouts (each holds its batch for the queue's 180 s visibility timeout)
  * @param duplicateRate   share of PutRecords batches written twice

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -17,9 +18,12 @@ import za.co.personalisation.local.esm.LocalFunction;
  * The chaos run's faults inside a function invocation, injected where the invocation talks to AWS (a global SDK
  * interceptor, active only on the threads the local runtime runs invocations on, and only while {@link #arm}ed):
  * <ul>
- *   <li><b>crash mid-batch</b>: a share of enrich's and notify's invocations crash right after their first write has
- *   been applied: the invocation's sandbox is frozen and an {@link InjectedCrash} (an {@link Error}) thrown, as when
- *   the runtime dies; the write made stays, nothing after it happens, and the event source retries the batch;</li>
+ *   <li><b>crash mid-batch</b>: enrich's and notify's invocations crash right after their first write has been
+ *   applied: the first such invocation of each function always (so a run with a crash rate above 0 crashes each at
+ *   least once, however few invocations its traffic makes: a 600-event run can be a dozen large batches), then
+ *   the given share of the rest. The invocation's sandbox is frozen and an {@link InjectedCrash} (an {@link Error})
+ *   thrown, as when the runtime dies; the write made stays, nothing after it happens, and the event source retries
+ *   the batch;</li>
  *   <li><b>timeout during a send</b>: right after deliver's Publish (SMS) or SendEmail has been accepted, the
  *   invocation is cut short as if its Timeout ran out then ({@link LocalFunction#timeOutNow}): the provider took
  *   the message, and the ledger never hears of it.</li>
@@ -49,6 +53,8 @@ public final class InvocationFaults implements ExecutionInterceptor {
     private static volatile long maxTimeouts;
     private static final AtomicLong CRASHES = new AtomicLong();
     private static final AtomicLong TIMEOUTS = new AtomicLong();
+    /** The functions crashed at least once since {@link #arm}: the first invocation of each that writes crashes. */
+    private static final Set<String> CRASHED = ConcurrentHashMap.newKeySet();
     /** The invocations already past their first write: each is decided once. */
     private static final Set<Object> DECIDED = Collections.synchronizedSet(Collections.newSetFromMap(
         new WeakHashMap<>()));
@@ -58,11 +64,13 @@ public final class InvocationFaults implements ExecutionInterceptor {
     }
 
     /**
-     * Starts injecting: {@code crashRate} of enrich's and notify's invocations crash after their first write,
+     * Starts injecting: enrich's and notify's first writing invocations, then {@code crashRate} of the others, crash
+     * after their first write (none if {@code crashRate} is 0),
      * {@code timeoutRate} of deliver's sends time theirs out, at most {@code maxTimeouts} times. Resets the counts.
      */
     public static void arm(double crashRate, double timeoutRate, long maxTimeouts) {
         CRASHES.set(0);
+        CRASHED.clear();
         TIMEOUTS.set(0);
         InvocationFaults.maxTimeouts = maxTimeouts;
         InvocationFaults.crashRate = crashRate;
@@ -95,10 +103,12 @@ public final class InvocationFaults implements ExecutionInterceptor {
             return;
         }
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        if (CRASHING_FUNCTIONS.contains(function) && WRITES.contains(operation) && DECIDED.add(invocation)
-            && ThreadLocalRandom.current().nextDouble() < crashRate) {
+        if (crashRate > 0 && CRASHING_FUNCTIONS.contains(function) && WRITES.contains(operation)
+            && DECIDED.add(invocation)
+            && (!CRASHED.contains(function) || ThreadLocalRandom.current().nextDouble() < crashRate)) {
             InjectedCrash crash = new InjectedCrash(function + " " + operation);
             if (LocalFunction.crashNow(crash)) {
+                CRASHED.add(function);
                 CRASHES.incrementAndGet();
                 throw crash;
             }

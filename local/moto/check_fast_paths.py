@@ -1,7 +1,10 @@
 """Self-check for fast_paths.py's response serializer: serializes many DynamoDB and DynamoDB Streams results with
 moto's own serializer and with the fast one and compares the bodies byte for byte. Exits 1 on the first difference.
+With --kinesis, compares moto's Kinesis Shard.get_records walk with the fast path's (fast_paths.py, 4) on shards of
+consecutive and of gapped sequence numbers, and times a put and a read both ways on a shard of --records records.
 
   $(local/moto/ensure-venv.sh) local/moto/check_fast_paths.py [--items 500]
+  $(local/moto/ensure-venv.sh) local/moto/check_fast_paths.py --kinesis [--records 9000]
 
 (The Java ITs in local/emulator, FastPathsIT, check the same through the real SDK against the running emulator.)
 """
@@ -93,12 +96,72 @@ def serialize(cls, operation_model, result):
     return response["status_code"], response["headers"], response["body"]
 
 
+def kinesis(rnd, size):
+    import time
+    from moto.kinesis.models import Shard
+
+    walk, walk_max = Shard.get_records, Shard.get_max_sequence_number
+
+    def shard(count, gaps):
+        s = Shard(0, 0, 2 ** 128)
+        for _ in range(count):
+            s.put_record("pk", "ZGF0YQ==", None)
+        if gaps:
+            for n in rnd.sample(list(s.records), min(gaps, count)):
+                del s.records[n]
+        for i, record in enumerate(s.records.values()):
+            record.created_at = 1_700_000_000 + i * 0.013
+        return s
+
+    compared = 0
+    for count, gaps in ((0, 0), (1, 0), (2, 0), (50, 0), (50, 3), (300, 0), (300, 40)):
+        s = shard(count, gaps)
+        keys = list(s.records)
+        cases = [-1, 0] + keys[:3] + keys[-3:] + [rnd.randrange(-2, count + 3) for _ in range(40)]
+        for after in cases:
+            for limit in (None, 1, 2, 7, 10000):
+                expected = walk(s, str(after), limit)
+                actual = fast_paths.kinesis_get_records(s, str(after), limit, walk)
+                if (expected[0], expected[1], expected[2]) != (actual[0], actual[1], actual[2]):
+                    print(f"DIFFERENT get_records({after}, {limit}) on {count} records, {gaps} gaps\n"
+                          f" moto: {[r.sequence_number for r in expected[0]]} {expected[1:]}\n"
+                          f" fast: {[r.sequence_number for r in actual[0]]} {actual[1:]}")
+                    return 1
+                compared += 1
+        if count and (walk_max(s) != next(reversed(s.records)) or list(s.records)[0] != next(iter(s.records))):
+            print("DIFFERENT shard ends")
+            return 1
+    print(f"identical: {compared} Kinesis reads both ways")
+
+    s = shard(size, 0)
+    tail = str(next(reversed(s.records)) - 10)
+
+    def per_call(fn, n=200):
+        started = time.perf_counter()
+        for _ in range(n):
+            fn()
+        return (time.perf_counter() - started) / n * 1e6
+
+    walk_read = per_call(lambda: walk(s, tail, 100))
+    fast_read = per_call(lambda: fast_paths.kinesis_get_records(s, tail, 100, walk))
+    walk_last = per_call(lambda: walk_max(s))
+    fast_last = per_call(lambda: next(reversed(s.records)))
+    print(f"shard of {size} records, reading its last 10: moto {walk_read:.0f} us, fast {fast_read:.0f} us a read "
+          f"({walk_read / fast_read:.0f}x); finding the last sequence number for a put: moto {walk_last:.1f} us, "
+          f"fast {fast_last:.2f} us ({walk_last / fast_last:.0f}x)")
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--kinesis", action="store_true")
+    parser.add_argument("--records", type=int, default=9000)
     args = parser.parse_args()
     rnd = random.Random(args.seed)
+    if args.kinesis:
+        return kinesis(rnd, args.records)
     fast = fast_paths.fast_serializer_class()
     compared = 0
     for service, cases in (("dynamodb", results(rnd, args.items)), ("dynamodbstreams", stream_results(rnd, args.items))):

@@ -446,11 +446,11 @@ public final class LocalRuntime implements AutoCloseable {
         api.close();
         feedback.close();
         sources.forEach(EventSource::close);
+        xray.close(); // uploads the segments it still holds, so before the emulator stops
         if (ownsMoto) {
             moto.close();
         }
         observability.close();
-        xray.close();
         JsonLog.setDefaultSink(LogSink.stdout());
         try {
             functionLog.close();

@@ -79,8 +79,15 @@ class LocalTracingIT {
         assertThat(ingest.name()).isEqualTo("personalisation-ingest-local");
         assertThat(ingest.calls()).anyMatch(call -> call.startsWith("Kinesis") && call.contains("PutRecords"));
 
+        // the local daemon uploads in batches, as AWS's does (a partial batch after at most a second)
         XRayClient xray = new AwsClients(Settings.of(emulator.environment())).configure(XRayClient.builder()).build();
-        assertThat(xray.batchGetTraces(b -> b.traceIds(traceRoot)).traces()).hasSize(1);
+        int uploaded = 0;
+        long uploadDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (uploaded == 0 && System.nanoTime() < uploadDeadline) {
+            Thread.sleep(200);
+            uploaded = xray.batchGetTraces(b -> b.traceIds(traceRoot)).traces().size();
+        }
+        assertThat(uploaded).as("the trace in the emulator's X-Ray").isEqualTo(1);
 
         // 45678 consented to SMS: the Cape Town electronics offer is decided, and its ledger entry (and the
         // notification on the topic) carries the request's trace id

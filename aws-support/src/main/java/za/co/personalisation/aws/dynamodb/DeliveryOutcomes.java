@@ -63,6 +63,12 @@ public final class DeliveryOutcomes {
      * must still carry the id.
      */
     public LedgerEntry findByProviderMessageId(String providerMessageId) {
+        Map<String, AttributeValue> item = itemByProviderMessageId(providerMessageId);
+        return item == null ? null : LedgerEntry.from(item);
+    }
+
+    /** As {@link #findByProviderMessageId}, the entry's item as stored. */
+    public Map<String, AttributeValue> itemByProviderMessageId(String providerMessageId) {
         QueryResponse page = dynamoDb.query(b -> b.tableName(table).indexName(MESSAGE_ID_INDEX)
             .keyConditionExpression("#id = :id")
             .expressionAttributeNames(Map.of("#id", LedgerEntry.PROVIDER_MESSAGE_ID))
@@ -73,7 +79,7 @@ public final class DeliveryOutcomes {
                 .item();
             if (item != null && !item.isEmpty() && LedgerEntry.isNotification(item)
                 && providerMessageId.equals(LedgerEntry.from(item).providerMessageId())) {
-                return LedgerEntry.from(item);
+                return item;
             }
         }
         return null;

@@ -11,6 +11,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import za.co.personalisation.aws.dynamodb.DeliveryOutcomes;
 import za.co.personalisation.aws.dynamodb.LedgerEntry;
 import za.co.personalisation.aws.dynamodb.NotificationLedger;
 import za.co.personalisation.core.notify.DeliveryOutcome;
@@ -99,6 +100,17 @@ public final class Outbox {
                 email.path("body").asText(), ledger.get(id)));
         }
         return messages;
+    }
+
+    /**
+     * The message joined with its ledger entry, found by the ledger's providerMessageId index (a Query and a GetItem),
+     * not by scanning the ledger; as it was (empty customer) when no entry is recorded as sent under its id yet.
+     */
+    public Message join(Message message) {
+        Map<String, AttributeValue> entry = new DeliveryOutcomes(dynamoDb, ledgerTable)
+            .itemByProviderMessageId(message.providerMessageId());
+        return entry == null ? message : message(message.channel(), message.providerMessageId(), message.recipient(),
+            message.subject(), message.text(), entry);
     }
 
     private static Message message(String channel, String id, String recipient, String subject, String text,

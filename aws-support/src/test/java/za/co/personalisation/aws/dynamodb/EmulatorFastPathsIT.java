@@ -136,6 +136,70 @@ class EmulatorFastPathsIT {
         assertThat(answers.get(0).subList(0, 1)).containsExactly(first.get(0));
     }
 
+    @Test
+    void queriesOfAnIndex_andScans_pageThroughTheItemsInMotosOrder() {
+        String indexed = table + "-indexed";
+        Random random = new Random(21);
+        List<Map<String, AttributeValue>> written = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            String number = switch (random.nextInt(4)) {
+                case 0 -> Integer.toString(random.nextInt(2_000_001) - 1_000_000);
+                case 1 -> String.format(java.util.Locale.ROOT, "%.3f", random.nextDouble() * 10 - 5);
+                case 2 -> "1E+" + random.nextInt(5);
+                default -> Integer.toString(random.nextInt(10));
+            };
+            written.add(Map.of("pk", s("customer-" + random.nextInt(40)),
+                "sk", AttributeValue.fromN(Integer.toString(i * 7 - 300)),
+                "g", s("group-" + random.nextInt(4)), "r", AttributeValue.fromN(number)));
+        }
+        for (Side side : List.of(fast, slow)) {
+            side.dynamoDb().createTable(b -> b.tableName(indexed).billingMode("PAY_PER_REQUEST")
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"),
+                    a -> a.attributeName("sk").attributeType("N"), a -> a.attributeName("g").attributeType("S"),
+                    a -> a.attributeName("r").attributeType("N"))
+                .keySchema(k -> k.attributeName("pk").keyType("HASH"), k -> k.attributeName("sk").keyType("RANGE"))
+                .globalSecondaryIndexes(g -> g.indexName("by-group").projection(p -> p.projectionType("ALL"))
+                    .keySchema(k -> k.attributeName("g").keyType("HASH"),
+                        k -> k.attributeName("r").keyType("RANGE"))));
+            written.forEach(item -> side.dynamoDb().putItem(b -> b.tableName(indexed).item(item)));
+        }
+        for (String group : List.of("group-0", "group-1", "group-2", "group-3")) {
+            for (boolean forward : List.of(true, false)) {
+                List<List<Map<String, AttributeValue>>> answers = new ArrayList<>();
+                for (Side side : List.of(fast, slow)) {
+                    List<Map<String, AttributeValue>> pages = new ArrayList<>();
+                    Map<String, AttributeValue> from = null;
+                    do {
+                        Map<String, AttributeValue> start = from;
+                        var page = side.dynamoDb().query(b -> b.tableName(indexed).indexName("by-group")
+                            .keyConditionExpression("g = :g").expressionAttributeValues(Map.of(":g", s(group)))
+                            .scanIndexForward(forward).limit(7).exclusiveStartKey(start));
+                        pages.addAll(page.items());
+                        from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                            ? page.lastEvaluatedKey() : null;
+                    } while (from != null);
+                    answers.add(pages);
+                }
+                assertThat(answers.get(0)).as("%s, forward %s", group, forward).isNotEmpty()
+                    .isEqualTo(answers.get(1));
+            }
+        }
+        List<List<Map<String, AttributeValue>>> scans = new ArrayList<>();
+        for (Side side : List.of(fast, slow)) {
+            List<Map<String, AttributeValue>> pages = new ArrayList<>();
+            Map<String, AttributeValue> from = null;
+            do {
+                Map<String, AttributeValue> start = from;
+                ScanResponse page = side.dynamoDb().scan(b -> b.tableName(indexed).limit(9).exclusiveStartKey(start));
+                pages.addAll(page.items());
+                from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                    ? page.lastEvaluatedKey() : null;
+            } while (from != null);
+            scans.add(pages);
+        }
+        assertThat(scans.get(0)).hasSize(120).isEqualTo(scans.get(1));
+    }
+
     // --- TransactWriteItems ------------------------------------------------------------------------------------
 
     @Test

@@ -129,6 +129,10 @@ class LoadIT {
             .isTrue();
         assertThat(report.path("machine").path("samples").path("rows").size()).as("machine samples").isPositive();
         assertThat(report.path("machine").path("samples").has("emulatorMbGrowth")).isTrue();
+        // the emulator's memory over the minute, sampled every 10 s: bounded (before issue 14's memory bounds it grew
+        // about 50 MB a second under load); what 600 events leave (profiles, Kinesis and stream records) is a few MB
+        assertThat(report.path("machine").path("samples").path("emulatorMbGrowth").asDouble())
+            .as("the emulator's memory growth over the minute, MB").isBetween(-200.0, 100.0);
         // the emulator's own ceiling, measured in the same run: its CPU time was read and requests counted
         JsonNode ceiling = report.path("emulatorCeiling");
         assertThat(ceiling.path("emulatorCpuSeconds").asDouble()).as(ceiling.toString()).isPositive();

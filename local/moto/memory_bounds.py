@@ -337,12 +337,11 @@ def _janitor(sent_limit):
 def _cap_topics(sent_limit):
     from moto.sns.models import sns_backends
 
-    for _, regions in list(sns_backends.items()):
-        for _, backend in list(regions.items()):
-            for topic in list(backend.topics.values()):
-                excess = len(topic.sent_notifications) - sent_limit
-                if excess > 0:
-                    del topic.sent_notifications[:excess]
+    for backend in each_backend(sns_backends):
+        for topic in list(backend.topics.values()):
+            excess = len(topic.sent_notifications) - sent_limit
+            if excess > 0:
+                del topic.sent_notifications[:excess]
 
 
 # --- glibc --------------------------------------------------------------------------------------------------
@@ -448,13 +447,18 @@ def _holders_of_items(objects):
 
     in_tables = 0
     tables = 0
-    for _, regions in list(dynamodb_backends.items()):
-        for _, backend in list(regions.items()):
-            for table in list(backend.tables.values()):
-                tables += 1
-                in_tables += len(table)
+    for backend in each_backend(dynamodb_backends):
+        for table in list(backend.tables.values()):
+            tables += 1
+            in_tables += len(table)
     return {"itemsAlive": sum(1 for o in objects if isinstance(o, Item)), "itemsInTables": in_tables,
             "tablesAlive": sum(1 for o in objects if type(o).__name__ == "Table"), "tablesInBackends": tables}
+
+
+def each_backend(backends):
+    """Every backend of a moto service, over its accounts and regions (lists copied: a request may add one)."""
+    for regions in list(backends.values()):
+        yield from list(regions.values())
 
 
 def dropped_from_outbox():
@@ -500,45 +504,40 @@ def holdings(enabled=True, sizes=False):
            "streamRecordsTrimmed": _trimmed["records"], "tableItems": 0, "streamIterators": 0,
            "kinesisRecords": 0, "xrayTraces": 0, "sms": 0, "topicNotifications": 0,
            "droppedFromOutbox": dropped_from_outbox()}
-    for _, regions in list(dynamodb_backends.items()):
-        for _, backend in list(regions.items()):
-            for table in list(backend.tables.values()):
-                out["tableItems"] += len(table)
+    for backend in each_backend(dynamodb_backends):
+        for table in list(backend.tables.values()):
+            out["tableItems"] += len(table)
+            if sizes:
+                values = list(table.items.values())
+                out.setdefault("tableItemBytes", {})[table.name] = _estimate(values)
+            if table.stream_shard is not None:
+                items = list(table.stream_shard.items)
                 if sizes:
-                    values = list(table.items.values())
-                    out.setdefault("tableItemBytes", {})[table.name] = _estimate(values)
-                if table.stream_shard is not None:
-                    items = list(table.stream_shard.items)
-                    if sizes:
-                        out["streamRecordBytes"] = out.get("streamRecordBytes", 0) + sum(
-                            i.packed_size() if isinstance(i, PackedStreamRecord) else 0 for i in items) + (
-                            _estimate([i for i in items if not isinstance(i, PackedStreamRecord)]))
-                    out["streamRecords"] += len(items)
-                    out["streamRecordsPackedBytes"] += sum(i.packed_size() for i in items
-                                                           if isinstance(i, PackedStreamRecord))
-    for _, regions in list(dynamodbstreams_backends.items()):
-        for _, backend in list(regions.items()):
-            out["streamIterators"] += len(backend.shard_iterators)
-            if sizes:
-                out["streamIteratorBytes"] = out.get("streamIteratorBytes", 0) + sum(
-                    sys.getsizeof(k) + sys.getsizeof(v) + sys.getsizeof(vars(v)) + sys.getsizeof(v.id) + 100
-                    for k, v in list(backend.shard_iterators.items()))
-    for _, regions in list(kinesis_backends.items()):
-        for _, backend in list(regions.items()):
-            for stream in list(backend.streams.values()):
-                for shard in list(stream.shards.values()):
-                    out["kinesisRecords"] += len(shard.records)
-                    if sizes:
-                        out["kinesisRecordBytes"] = out.get("kinesisRecordBytes", 0) + _estimate(
-                            list(shard.records.values()))
-    for _, regions in list(xray_backends.items()):
-        for _, backend in list(regions.items()):
-            out["xrayTraces"] += len(backend._segment_collection._traces)
-            if sizes:
-                out["xrayTraceBytes"] = out.get("xrayTraceBytes", 0) + _estimate(
-                    list(backend._segment_collection._traces.values()))
-    for _, regions in list(sns_backends.items()):
-        for _, backend in list(regions.items()):
-            out["sms"] += len(backend.sms_messages)
-            out["topicNotifications"] += sum(len(t.sent_notifications) for t in list(backend.topics.values()))
+                    out["streamRecordBytes"] = out.get("streamRecordBytes", 0) + sum(
+                        i.packed_size() if isinstance(i, PackedStreamRecord) else 0 for i in items) + (
+                        _estimate([i for i in items if not isinstance(i, PackedStreamRecord)]))
+                out["streamRecords"] += len(items)
+                out["streamRecordsPackedBytes"] += sum(i.packed_size() for i in items
+                                                       if isinstance(i, PackedStreamRecord))
+    for backend in each_backend(dynamodbstreams_backends):
+        out["streamIterators"] += len(backend.shard_iterators)
+        if sizes:
+            out["streamIteratorBytes"] = out.get("streamIteratorBytes", 0) + sum(
+                sys.getsizeof(k) + sys.getsizeof(v) + sys.getsizeof(vars(v)) + sys.getsizeof(v.id) + 100
+                for k, v in list(backend.shard_iterators.items()))
+    for backend in each_backend(kinesis_backends):
+        for stream in list(backend.streams.values()):
+            for shard in list(stream.shards.values()):
+                out["kinesisRecords"] += len(shard.records)
+                if sizes:
+                    out["kinesisRecordBytes"] = out.get("kinesisRecordBytes", 0) + _estimate(
+                        list(shard.records.values()))
+    for backend in each_backend(xray_backends):
+        out["xrayTraces"] += len(backend._segment_collection._traces)
+        if sizes:
+            out["xrayTraceBytes"] = out.get("xrayTraceBytes", 0) + _estimate(
+                list(backend._segment_collection._traces.values()))
+    for backend in each_backend(sns_backends):
+        out["sms"] += len(backend.sms_messages)
+        out["topicNotifications"] += sum(len(t.sent_notifications) for t in list(backend.topics.values()))
     return out

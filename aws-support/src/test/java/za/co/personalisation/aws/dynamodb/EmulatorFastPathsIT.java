@@ -168,16 +168,9 @@ class EmulatorFastPathsIT {
                 List<List<Map<String, AttributeValue>>> answers = new ArrayList<>();
                 for (Side side : List.of(fast, slow)) {
                     List<Map<String, AttributeValue>> pages = new ArrayList<>();
-                    Map<String, AttributeValue> from = null;
-                    do {
-                        Map<String, AttributeValue> start = from;
-                        var page = side.dynamoDb().query(b -> b.tableName(indexed).indexName("by-group")
-                            .keyConditionExpression("g = :g").expressionAttributeValues(Map.of(":g", s(group)))
-                            .scanIndexForward(forward).limit(7).exclusiveStartKey(start));
-                        pages.addAll(page.items());
-                        from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                            ? page.lastEvaluatedKey() : null;
-                    } while (from != null);
+                    side.dynamoDb().queryPaginator(b -> b.tableName(indexed).indexName("by-group")
+                        .keyConditionExpression("g = :g").expressionAttributeValues(Map.of(":g", s(group)))
+                        .scanIndexForward(forward).limit(7)).items().forEach(pages::add);
                     answers.add(pages);
                 }
                 assertThat(answers.get(0)).as("%s, forward %s", group, forward).isNotEmpty()
@@ -187,14 +180,7 @@ class EmulatorFastPathsIT {
         List<List<Map<String, AttributeValue>>> scans = new ArrayList<>();
         for (Side side : List.of(fast, slow)) {
             List<Map<String, AttributeValue>> pages = new ArrayList<>();
-            Map<String, AttributeValue> from = null;
-            do {
-                Map<String, AttributeValue> start = from;
-                ScanResponse page = side.dynamoDb().scan(b -> b.tableName(indexed).limit(9).exclusiveStartKey(start));
-                pages.addAll(page.items());
-                from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                    ? page.lastEvaluatedKey() : null;
-            } while (from != null);
+            side.dynamoDb().scanPaginator(b -> b.tableName(indexed).limit(9)).items().forEach(pages::add);
             scans.add(pages);
         }
         assertThat(scans.get(0)).hasSize(120).isEqualTo(scans.get(1));

@@ -124,6 +124,7 @@ final class Revoker implements AutoCloseable {
             .header("Content-Type", "application/json").header("x-api-key", ApiGateway.LOCAL_API_KEY)
             .PUT(HttpRequest.BodyPublishers.ofString("{\"" + channel + "\":\"revoked\"}")).build();
         Instant firstSent = Instant.now();
+        Instant acknowledged = null;
         int status = Revocation.NO_ANSWER;
         int attempt = 0;
         try {
@@ -137,21 +138,20 @@ final class Revoker implements AutoCloseable {
                     problem = "a revocation got no answer: " + e.getClass().getSimpleName();
                 }
                 if (status == 202) {
-                    revocations.add(new Revocation(customer, channel, firstSent, Instant.now(), status, attempt));
+                    acknowledged = Instant.now();
                     return true;
                 }
                 if (status != Revocation.NO_ANSWER && status < 500 && status != 429) {
                     problem = "the API answered " + status + " to a revocation";
-                    break;
+                    return false;
                 }
                 Thread.sleep(200L * attempt);
             }
-        } catch (InterruptedException e) {
-            revocations.add(new Revocation(customer, channel, firstSent, null, status, attempt));
-            throw e;
+            return false;
+        } finally {
+            // acknowledged or not, interrupted or not: the accounting needs every revocation asked for
+            revocations.add(new Revocation(customer, channel, firstSent, acknowledged, status, attempt));
         }
-        revocations.add(new Revocation(customer, channel, firstSent, null, status, attempt));
-        return false;
     }
 
     @Override

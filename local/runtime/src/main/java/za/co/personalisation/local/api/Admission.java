@@ -80,7 +80,8 @@ final class Admission implements Executor, AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemon(String name) {
+    /** Daemon threads named {@code name-1}, {@code name-2}, …: the gateway's pools. */
+    static ThreadFactory daemon(String name) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());

@@ -120,7 +120,7 @@ public final class ApiGateway implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
         this.admission = new Admission(limits, System::nanoTime);
         // one thread per running invocation: bounded by the functions' concurrency (the semaphores above)
-        this.integrations = Executors.newCachedThreadPool(daemon("api-integration"));
+        this.integrations = Executors.newCachedThreadPool(Admission.daemon("api-integration"));
         this.throttle = api.throttle() == null ? null
             : new TokenBucket(api.throttle().rate(), api.throttle().burst(), System::nanoTime);
         server.setExecutor(admission);
@@ -135,14 +135,6 @@ public final class ApiGateway implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.maxConnections") == null) {
             System.setProperty("sun.net.httpserver.maxConnections", Integer.toString(maxConnections));
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     public void start() {

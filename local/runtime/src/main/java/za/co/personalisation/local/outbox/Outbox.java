@@ -44,11 +44,13 @@ public final class Outbox {
     private final MotoServer moto;
     private final DynamoDbClient dynamoDb;
     private final String ledgerTable;
+    private final DeliveryOutcomes outcomes;
 
     public Outbox(MotoServer moto, DynamoDbClient dynamoDb, String ledgerTable) {
         this.moto = moto;
         this.dynamoDb = dynamoDb;
         this.ledgerTable = ledgerTable;
+        this.outcomes = new DeliveryOutcomes(dynamoDb, ledgerTable);
     }
 
     /** What the emulator recorded as sent, in order, without reading the ledger. */
@@ -107,8 +109,7 @@ public final class Outbox {
      * not by scanning the ledger; as it was (empty customer) when no entry is recorded as sent under its id yet.
      */
     public Message join(Message message) {
-        Map<String, AttributeValue> entry = new DeliveryOutcomes(dynamoDb, ledgerTable)
-            .itemByProviderMessageId(message.providerMessageId());
+        Map<String, AttributeValue> entry = outcomes.itemByProviderMessageId(message.providerMessageId());
         return entry == null ? message : message(message.channel(), message.providerMessageId(), message.recipient(),
             message.subject(), message.text(), entry);
     }

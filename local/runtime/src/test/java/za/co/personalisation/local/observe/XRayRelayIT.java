@@ -88,6 +88,18 @@ class XRayRelayIT {
         assertThat(inEmulator(traces)).containsExactlyInAnyOrderElementsOf(traces);
     }
 
+    @Test
+    void aMalformedPacket_isReportedAndSkipped_andTheSegmentsAroundItStillArrive() throws Exception {
+        String before = send(0);
+        sendRaw("{\"format\": \"json\", \"version\": 1}\n{not json at all");
+        sendRaw("{\"format\": \"json\", \"version\": 1}\n{\"name\":\"no trace id\"}");
+        String after = send(1);
+        awaitInEmulator(List.of(before, after), Duration.ofSeconds(10));
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("cannot relay an X-Ray segment")
+            .doesNotContain("not json at all");
+        assertThat(relay.dropped()).isZero();
+    }
+
     /** Sends one segment as the X-Ray SDK does (a header line, then the document); returns its trace id. */
     private String send(int i) throws Exception {
         String trace = String.format("1-%08x-%12s%012x", System.currentTimeMillis() / 1000, run, (long) i)
@@ -95,11 +107,15 @@ class XRayRelayIT {
         double now = System.currentTimeMillis() / 1000.0;
         String document = String.format(java.util.Locale.ROOT, "{\"name\":\"relay-test\",\"id\":\"%016x\","
             + "\"trace_id\":\"%s\",\"start_time\":%.3f,\"end_time\":%.3f}", i + 1L, trace, now - 0.01, now);
-        byte[] bytes = ("{\"format\": \"json\", \"version\": 1}\n" + document).getBytes(StandardCharsets.UTF_8);
+        sendRaw("{\"format\": \"json\", \"version\": 1}\n" + document);
+        return trace;
+    }
+
+    private void sendRaw(String packet) throws Exception {
+        byte[] bytes = packet.getBytes(StandardCharsets.UTF_8);
         String[] address = relay.address().split(":");
         client.send(new DatagramPacket(bytes, bytes.length, InetAddress.getByName(address[0]),
             Integer.parseInt(address[1])));
-        return trace;
     }
 
     private void awaitInEmulator(List<String> traces, Duration timeout) throws InterruptedException {

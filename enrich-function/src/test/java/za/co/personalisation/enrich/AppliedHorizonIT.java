@@ -17,9 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.core.event.InterestEvent;
 import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.location.Location;
+import za.co.personalisation.core.profile.AppliedEvents;
 import za.co.personalisation.core.profile.Profile;
 import za.co.personalisation.local.emulator.MotoExtension;
 
@@ -120,7 +122,13 @@ class AppliedHorizonIT {
             .satisfies(line -> assertThat(line.path("eventId").asText()).isEqualTo("e-old-1"));
         Map<String, AttributeValue> stored = fixture.dynamoDb.getItem(b -> b.tableName(fixture.profilesTable)
             .key(Map.of("customerId", AttributeValue.fromS("c-1"))).consistentRead(true)).item();
-        assertThat(stored.get("appliedEventReceived").l()).hasSize(2);
+        // rewritten in the packed layout, e-new with its receipt
+        assertThat(stored).containsKey(ProfileItems.APPLIED_EVENTS)
+            .doesNotContainKeys("appliedEventIds", "appliedEventTimes", "appliedEventReceived");
+        AppliedEvents rewritten = ProfileItems.fromItem(stored).applied();
+        assertThat(rewritten.size()).isEqualTo(2);
+        assertThat(rewritten.eventIdAt(1)).isEqualTo("e-new");
+        assertThat(rewritten.receivedMillisAt(1)).isEqualTo(NOW.minus(Duration.ofSeconds(50)).toEpochMilli());
         assertThat(stored.get("appliedHorizon").m()).containsKey("receivedAt");
     }
 

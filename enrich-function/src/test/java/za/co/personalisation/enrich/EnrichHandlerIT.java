@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import za.co.personalisation.aws.dynamodb.ConsentStatements;
+import za.co.personalisation.aws.dynamodb.ProfileItems;
 import za.co.personalisation.core.event.StreamEvent;
 import za.co.personalisation.core.profile.Channel;
 import za.co.personalisation.core.profile.Consent;
@@ -318,7 +319,7 @@ class EnrichHandlerIT {
         Map<String, AttributeValue> item = fixture.dynamoDb.getItem(b -> b.tableName(fixture.profilesTable)
             .key(Map.of("customerId", AttributeValue.fromS("c-1")))).item();
         assertThat(item).doesNotContainKey("recentEventIds");
-        assertThat(item.get("appliedEventIds").l()).extracting(AttributeValue::s).containsExactly("e-1", "e-2");
+        assertThat(ProfileItems.appliedEventIds(item)).containsExactly("e-1", "e-2");
         assertThat(fixture.metric("Duplicates")).isEqualTo(1);
     }
 

@@ -32,9 +32,10 @@ class ProfileItemsTest {
 
         assertThat(ProfileItems.fromItem(item)).isEqualTo(profile);
         // in (occurredAt, eventId) order: e-2 occurred 20 minutes ago, e-3 10; consent decisions are not remembered
-        assertThat(item.get("appliedEventIds").l()).extracting(AttributeValue::s).containsExactly("e-2", "e-3");
-        assertThat(item.get("appliedEventTimes").l()).extracting(AttributeValue::n).containsExactly(
-            Long.toString(NOW.minusSeconds(1200).toEpochMilli()), Long.toString(NOW.minusSeconds(600).toEpochMilli()));
+        assertThat(ProfileItems.appliedEventIds(item)).containsExactly("e-2", "e-3");
+        assertThat(item.get(ProfileItems.APPLIED_EVENTS).b()).isNotNull();
+        assertThat(profile.applied().occurredAtMillisAt(0)).isEqualTo(NOW.minusSeconds(1200).toEpochMilli());
+        assertThat(profile.applied().occurredAtMillisAt(1)).isEqualTo(NOW.minusSeconds(600).toEpochMilli());
         assertThat(item.get("appliedHorizon").m().get("eventId").s()).isEqualTo("e-1");
         assertThat(item.get("locationEventId").s()).isEqualTo("e-3");
         assertThat(item.get("consent").m().get("email").m().get("state").s()).isEqualTo("granted");

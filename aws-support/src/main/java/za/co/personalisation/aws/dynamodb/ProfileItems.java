@@ -7,6 +7,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import za.co.personalisation.core.location.Location;
@@ -27,15 +29,16 @@ import za.co.personalisation.core.profile.Profile;
  *     lastTraceId S}}
  * consent M{sms|email M{state S, at S, receivedAt S}}   (at: the client's occurredAt; receivedAt: the API's
  *                                                 receive time, which orders decisions; absent in older items)
- * appliedEventIds L&lt;S&gt; | appliedEventTimes L&lt;N&gt; | appliedEventReceived L&lt;N&gt;
- *     (key time = occurredAt, or receivedAt when that is earlier, and receivedAt, in epoch milliseconds; all in
- *     (key time, eventId) order, the i-th times are the i-th id's)
+ * appliedEvents B   (the applied event ids, each with its key time (occurredAt, or receivedAt when that is
+ *     earlier) and receivedAt, in (key time, eventId) order, packed: {@link AppliedEventsPacking})
  * appliedHorizon M{at S, eventId S, receivedAt S}  (only once events have been forgotten; receivedAt: the latest
  *     receipt of a forgotten event)
  * </pre>
  *
- * <p>Items written before {@code appliedEventIds} existed hold {@code recentEventIds L<S>} instead; they are still
- * read (as ids without a time, {@link AppliedEvents#legacy}) and rewritten in the new layout on the next change.
+ * <p>Older items are still read and rewritten in this layout on their next change: items written before the window
+ * was packed hold it as three lists side by side ({@code appliedEventIds L<S>}, {@code appliedEventTimes L<N>},
+ * {@code appliedEventReceived L<N>}); before those, {@code recentEventIds L<S>} (ids without a time,
+ * {@link AppliedEvents#legacy}).
  * A missing {@code locationEventId} reads as {@code ""}. Items without {@code appliedEventReceived} (written before
  * receipts were kept) read each entry, and the horizon, as received {@link AppliedEvents#UNKNOWN_RECEIPT_SLACK}
  * after its key, the latest it can have been, which keeps the refusal of forgotten events sound.
@@ -44,6 +47,8 @@ public final class ProfileItems {
 
     public static final String KEY = "customerId";
     public static final String VERSION = "version";
+    /** The window of applied events, packed ({@link AppliedEventsPacking}). */
+    public static final String APPLIED_EVENTS = "appliedEvents";
     /** How far ahead of its receipt ingest let a client date a decision when consent was ordered by occurredAt. */
     static final Duration LEGACY_FUTURE_SKEW = Duration.ofMinutes(5);
 
@@ -111,17 +116,8 @@ public final class ProfileItems {
             "receivedAt", s(value.receivedAt().toString())))));
         item.put("consent", m(consent));
         AppliedEvents applied = profile.applied();
-        List<AttributeValue> ids = new ArrayList<>(applied.size());
-        List<AttributeValue> times = new ArrayList<>(applied.size());
-        List<AttributeValue> received = new ArrayList<>(applied.size());
-        for (int i = 0; i < applied.size(); i++) {
-            ids.add(s(applied.eventIdAt(i)));
-            times.add(n(Long.toString(applied.occurredAtMillisAt(i))));
-            received.add(n(Long.toString(applied.receivedMillisAt(i))));
-        }
-        item.put("appliedEventIds", AttributeValue.fromL(ids));
-        item.put("appliedEventTimes", AttributeValue.fromL(times));
-        item.put("appliedEventReceived", AttributeValue.fromL(received));
+        item.put(APPLIED_EVENTS, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(
+            AppliedEventsPacking.pack(applied))));
         if (applied.horizonAt() != null) {
             item.put("appliedHorizon", m(Map.of(
                 "at", s(applied.horizonAt().toString()),
@@ -187,7 +183,40 @@ public final class ProfileItems {
         return new Consent(state, at, state == Consent.State.GRANTED ? at.minus(LEGACY_FUTURE_SKEW) : at);
     }
 
+    /**
+     * The ids of the events a profile item (or a stream image of one) remembers as applied, in whichever layout
+     * it was written; empty when it holds none.
+     *
+     * @throws IllegalArgumentException when the packed window does not fit its layout
+     */
+    public static List<String> appliedEventIds(Map<String, AttributeValue> item) {
+        AttributeValue packed = item.get(APPLIED_EVENTS);
+        if (packed != null && packed.b() != null) {
+            return AppliedEventsPacking.unpack(packed.b().asByteArrayUnsafe()).eventIds();
+        }
+        AttributeValue ids = item.get("appliedEventIds");
+        if (ids == null || !ids.hasL()) {
+            ids = item.get("recentEventIds");
+        }
+        if (ids == null || !ids.hasL()) {
+            return List.of();
+        }
+        return ids.l().stream().map(AttributeValue::s).filter(Objects::nonNull).toList();
+    }
+
     private static AppliedEvents applied(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> horizon = map(item, "appliedHorizon");
+        Instant horizonAt = horizon.isEmpty() ? null : Instant.parse(string(horizon, "at"));
+        String horizonEventId = horizon.isEmpty() ? "" : string(horizon, "eventId");
+        AttributeValue horizonReceived = horizon.get("receivedAt");
+        Instant horizonReceivedAt = horizonReceived == null || horizonReceived.s() == null ? null
+            : Instant.parse(horizonReceived.s());
+        AttributeValue packed = item.get(APPLIED_EVENTS);
+        if (packed != null && packed.b() != null) {
+            AppliedEventsPacking.Window window = AppliedEventsPacking.unpack(packed.b().asByteArrayUnsafe());
+            return AppliedEvents.of(window.eventIds(), window.keyMillis(), window.receivedMillis(), horizonAt,
+                horizonEventId, horizonReceivedAt);
+        }
         AttributeValue ids = item.get("appliedEventIds");
         if (ids == null || !ids.hasL()) {
             List<String> legacy = new ArrayList<>();
@@ -205,18 +234,13 @@ public final class ProfileItems {
         if (times != null && times.hasL()) {
             times.l().forEach(time -> millis.add(Long.parseLong(time.n())));
         }
-        Map<String, AttributeValue> horizon = map(item, "appliedHorizon");
-        Instant horizonAt = horizon.isEmpty() ? null : Instant.parse(string(horizon, "at"));
-        String horizonEventId = horizon.isEmpty() ? "" : string(horizon, "eventId");
         if (received == null || !received.hasL()) {
             // written before receipts were kept: each counts as received as late as it can have been
             return AppliedEvents.of(eventIds, millis, horizonAt, horizonEventId);
         }
         List<Long> receivedMillis = new ArrayList<>(received.l().size());
         received.l().forEach(time -> receivedMillis.add(Long.parseLong(time.n())));
-        AttributeValue horizonReceived = horizon.get("receivedAt");
-        return AppliedEvents.of(eventIds, millis, receivedMillis, horizonAt, horizonEventId,
-            horizonReceived == null || horizonReceived.s() == null ? null : Instant.parse(horizonReceived.s()));
+        return AppliedEvents.of(eventIds, millis, receivedMillis, horizonAt, horizonEventId, horizonReceivedAt);
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

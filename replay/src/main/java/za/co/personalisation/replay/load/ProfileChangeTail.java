@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,11 +20,12 @@ import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.StreamDescription;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import za.co.personalisation.aws.dynamodb.ProfileItems;
 
 /**
  * Follows the profiles table's stream (NEW_AND_OLD_IMAGES) while a run is under way, as a second reader beside
  * notify-function's event source mapping, and tells for each profile write of the run's customers which events it
- * applied (the eventIds in the new image's appliedEventIds that the old image did not have) and when (the new
+ * applied (the eventIds the new image remembers as applied that the old image did not have) and when (the new
  * image's updatedAt, the enrich function's clock). That is how every event's "enriched" time is known even when
  * a later write of the same customer has overwritten the profile.
  *
@@ -173,16 +173,16 @@ public final class ProfileChangeTail implements AutoCloseable {
         }
     }
 
-    /** The applied event ids a profile image remembers (ProfileItems' appliedEventIds; recentEventIds before). */
+    /**
+     * The applied event ids a profile image remembers, in whichever layout it was written (ProfileItems); none when
+     * the image does not fit one (such a profile's events are then counted as not seen applied).
+     */
     static List<String> ids(Map<String, AttributeValue> image) {
-        AttributeValue value = image.get("appliedEventIds");
-        if (value == null || !value.hasL()) {
-            value = image.get("recentEventIds");
-        }
-        if (value == null || !value.hasL()) {
+        try {
+            return ProfileItems.appliedEventIds(image);
+        } catch (IllegalArgumentException e) {
             return List.of();
         }
-        return value.l().stream().map(AttributeValue::s).filter(Objects::nonNull).toList();
     }
 
     private void discover() {

@@ -76,7 +76,7 @@ public final class StackProbe {
 
     /**
      * For accepted events the profile stream did not show being applied: reads their customers' profiles and marks
-     * those whose appliedEventIds hold them as applied (at an unknown time).
+     * those whose profiles remember them as applied (at an unknown time).
      *
      * @return events checked this way, or -1 when there were too many customers to check
      */

@@ -190,7 +190,7 @@ public final class LoadReport {
             loss.put("appliedAtUnknownTime", stats.applied - stats.appliedTimed);
             loss.put("checkedInProfiles", outcome.profileChecks());
             loss.put("definition", "lost = accepted by the pipeline (202 or PutRecords success) but never applied to"
-                + " the customer's profile (not seen in the profile stream nor in the profile's appliedEventIds) once"
+                + " the customer's profile (not seen in the profile stream nor among the profile's applied events) once"
                 + " the pipeline had stopped making progress, or, while it was still applying, acknowledged but absent"
                 + " from the stream; unconfirmed = in the stream but not applied yet when the wait ended while the"
                 + " pipeline was still applying (it was behind), or not seen applied when the check could not finish"

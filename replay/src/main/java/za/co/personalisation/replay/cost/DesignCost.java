@@ -155,15 +155,16 @@ public final class DesignCost {
      * This pipeline as docs/benchmarks.md prices it, for {@code eventsPerApiRequest} events a request: ingest 15 ms a
      * request (one PutRecords); enrich 270 ms a batch of 100 (the per-shard model: about 100 ms waiting on
      * DynamoDB, about 170 ms of CPU at 1,024 MB); notify one invocation per 100 changes at 30 ms; deliver one
-     * invocation per notification at 100 ms; DynamoDB 1.03 write and 0.88 read units, 0.018 SNS publishes and 0.080
-     * SQS requests per event (the 40 events/s load run, docs/benchmarks.md "Cost per event"); logs 275 bytes per event
-     * in enrich (EnrichShardBenchmark) plus 450 per ingest request and 450 per other invocation; the template's one
+     * invocation per notification at 100 ms; DynamoDB 1.73 write and 0.39 read units, 0.020 SNS publishes and 0.240
+     * SQS requests per event (the 10-minute soak at 60 events/s, run soak60p, docs/benchmarks.md "third round");
+     * logs 275 bytes per event in enrich (EnrichShardBenchmark) plus 450 per ingest request and 450 per other
+     * invocation; the template's one
      * provisioned shard at a steady 60 events/s (issue 14's soak rate), so 1 ÷ 216,000 shard-hours per event.
      */
     public static Pipeline documentedPipeline(double eventsPerApiRequest) {
         double invocationsBesideIngest = 0.01 + 0.01 + 0.018;
         double logBytes = 275 + 450 / eventsPerApiRequest + 450 * invocationsBesideIngest;
-        return new Pipeline(eventsPerApiRequest, 15, 100, 270, 0.01, 30, 0.018, 100, 1.03, 0.88, 0.018, 0.080,
+        return new Pipeline(eventsPerApiRequest, 15, 100, 270, 0.01, 30, 0.018, 100, 1.73, 0.39, 0.020, 0.240,
             logBytes, 1024, CostModel.TEMPLATE_XRAY_SAMPLED_SHARE,
             TEMPLATE_SHARDS / (DOCUMENTED_EVENTS_PER_SECOND * 3600));
     }

@@ -87,12 +87,11 @@ class DeliveryFaultsIT {
     }
 
     @BeforeEach
-    void reset() throws InterruptedException {
+    void reset() {
         CLOCK.set(MIDDAY);
         SNS.reset();
         proxy.clear();
-        // Copies an earlier test re-queued become visible after REQUEUE_MAX_DELAY (1 s): let them, then drain.
-        Thread.sleep(1_200);
+        // copies an earlier test re-queued with a delay are waited for and removed too
         stack.drain(stack.smsQueue, stack.emailQueue, stack.deadLetterQueue);
     }
 

@@ -74,6 +74,17 @@ class NotificationFlowIT {
     }
 
     @Test
+    void drain_removesDelayedCopiesToo_soNoTestReceivesAnEarlierTestsMessage() throws InterruptedException {
+        // what deliver does when another attempt holds the entry's lease: re-queue the copy with a delay
+        stack.sqs.sendMessage(b -> b.queueUrl(stack.smsQueue).messageBody("{\"late\":true}").delaySeconds(1));
+
+        stack.drain(stack.smsQueue);
+        Thread.sleep(1_500);
+
+        assertThat(stack.receive(stack.smsQueue)).isEmpty();
+    }
+
+    @Test
     void consentRevokedBeforeMatching_nothingIsPublishedOrSent() {
         stack.customer("flow-no-consent", Consent.State.REVOKED, Consent.State.REVOKED, "en-ZA", SAST, MIDDAY);
 

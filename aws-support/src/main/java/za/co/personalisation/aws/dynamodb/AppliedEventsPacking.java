@@ -83,14 +83,14 @@ final class AppliedEventsPacking {
         if (!in.hasRemaining() || in.get() != FORMAT) {
             throw new IllegalArgumentException("attribute 'appliedEvents' is not of format " + FORMAT);
         }
-        long n = readVarint(in);
+        int n = readLength(in);
         if (n > in.remaining() / MIN_ENTRY_BYTES) {
             throw new IllegalArgumentException("attribute 'appliedEvents' claims " + n + " entries in "
                 + bytes.length + " bytes");
         }
-        List<String> ids = new ArrayList<>((int) n);
-        List<Long> keys = new ArrayList<>((int) n);
-        List<Long> received = new ArrayList<>((int) n);
+        List<String> ids = new ArrayList<>(n);
+        List<Long> keys = new ArrayList<>(n);
+        List<Long> received = new ArrayList<>(n);
         byte[] previous = new byte[0];
         long previousKey = 0;
         for (int i = 0; i < n; i++) {
@@ -99,15 +99,15 @@ final class AppliedEventsPacking {
             if (kind == UUID_ID) {
                 text = uuidText(take(in, 16)).getBytes(StandardCharsets.US_ASCII);
             } else if (kind == TEXT_ID) {
-                long shared = readVarint(in);
-                long length = readVarint(in);
+                int shared = readLength(in);
+                int length = readLength(in);
                 if (shared > previous.length) {
                     throw new IllegalArgumentException("attribute 'appliedEvents' entry " + i
                         + " shares more than the previous id holds");
                 }
                 byte[] suffix = take(in, length);
-                text = Arrays.copyOf(previous, (int) shared + suffix.length);
-                System.arraycopy(suffix, 0, text, (int) shared, suffix.length);
+                text = Arrays.copyOf(previous, shared + suffix.length);
+                System.arraycopy(suffix, 0, text, shared, suffix.length);
             } else {
                 throw new IllegalArgumentException("attribute 'appliedEvents' entry " + i + " is of unknown kind "
                     + kind);
@@ -192,6 +192,15 @@ final class AppliedEventsPacking {
         throw new IllegalArgumentException("attribute 'appliedEvents' holds a number longer than 10 bytes");
     }
 
+    /** A count or a length: a varint that must fit in an int (a damaged value could claim up to 2^64). */
+    private static int readLength(ByteBuffer in) {
+        long value = readVarint(in);
+        if (value < 0 || value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("attribute 'appliedEvents' holds a length out of range");
+        }
+        return (int) value;
+    }
+
     private static int next(ByteBuffer in) {
         if (!in.hasRemaining()) {
             throw new IllegalArgumentException("attribute 'appliedEvents' ends inside an entry");
@@ -199,11 +208,11 @@ final class AppliedEventsPacking {
         return in.get() & 0xFF;
     }
 
-    private static byte[] take(ByteBuffer in, long length) {
+    private static byte[] take(ByteBuffer in, int length) {
         if (length > in.remaining()) {
             throw new IllegalArgumentException("attribute 'appliedEvents' ends inside an entry");
         }
-        byte[] bytes = new byte[(int) length];
+        byte[] bytes = new byte[length];
         in.get(bytes);
         return bytes;
     }

@@ -130,7 +130,11 @@ class AppliedEventsPackingTest {
             trailing,                                     // a byte left over
             badUtf8,
             new byte[] {1, 1, 1, 0, 0, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80,
-                (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0});  // a number longer than 10 bytes
+                (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0},  // a number longer than 10 bytes
+            new byte[] {1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                (byte) 0xFF, (byte) 0xFF, 0x01},  // a count of 2^64 - 1, negative as a long
+            new byte[] {1, 1, 1, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01, 0, 0});  // an id's length of 2^64 - 1
 
         for (byte[] bytes : damaged) {
             Map<String, AttributeValue> item = new HashMap<>(ProfileItems.toItem(profile(AppliedEvents.NONE)));

@@ -7,7 +7,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -187,21 +186,20 @@ public final class ProfileItems {
      * The ids of the events a profile item (or a stream image of one) remembers as applied, in whichever layout
      * it was written; empty when it holds none.
      *
-     * @throws IllegalArgumentException when the packed window does not fit its layout
+     * @throws IllegalArgumentException when the window does not fit its layout
      */
     public static List<String> appliedEventIds(Map<String, AttributeValue> item) {
-        AttributeValue packed = item.get(APPLIED_EVENTS);
-        if (packed != null && packed.b() != null) {
-            return AppliedEventsPacking.unpack(packed.b().asByteArrayUnsafe()).eventIds();
+        AppliedEvents applied;
+        try {
+            applied = applied(item);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the applied events do not fit the item layout: " + e.getMessage(), e);
         }
-        AttributeValue ids = item.get("appliedEventIds");
-        if (ids == null || !ids.hasL()) {
-            ids = item.get("recentEventIds");
+        List<String> ids = new ArrayList<>(applied.size());
+        for (int i = 0; i < applied.size(); i++) {
+            ids.add(applied.eventIdAt(i));
         }
-        if (ids == null || !ids.hasL()) {
-            return List.of();
-        }
-        return ids.l().stream().map(AttributeValue::s).filter(Objects::nonNull).toList();
+        return ids;
     }
 
     private static AppliedEvents applied(Map<String, AttributeValue> item) {

@@ -17,7 +17,8 @@ Differences from `moto_server`:
 - writes no access-log line per request (werkzeug's, on standard error): under load the line cost moto about a
   tenth of its CPU (docs/benchmarks.md, "Load"), and it grew the emulator's log without bound. Errors still go
   to the log.
-- bounds what moto keeps in memory (memory_bounds.py, issue 14): stream records packed, a reader behind their
+- bounds what moto keeps in memory (memory_bounds.py, issue 14): DynamoDB items and stream records packed between
+  requests (packed again at the end of each DynamoDB request, inside the lock below), a reader behind their
   retention answered TrimmedDataAccessException (not the oldest record kept, as below), stream iterators expiring
   after 15 minutes, the outbox and X-Ray capped, glibc's free memory returned; MOTO_MEMORY_BOUNDS=0 turns it off.
 - keeps DynamoDB stream records for 5 minutes (MOTO_STREAM_RETENTION_SECONDS), not the 24 hours of AWS: moto
@@ -158,9 +159,13 @@ def _serialise_dynamodb(app):
     lock = threading.Lock()
 
     def wrapped(environ, start_response):
-        if environ.get("HTTP_X_AMZ_TARGET", "").startswith(("DynamoDB_", "Kinesis_20131202.PutRecord")):
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith(("DynamoDB_", "Kinesis_20131202.PutRecord")):
             with lock:
-                return list(app(environ, start_response))
+                try:
+                    return list(app(environ, start_response))
+                finally:
+                    memory_bounds.after_dynamodb_request(target.partition(".")[2])
         return app(environ, start_response)
 
     return wrapped

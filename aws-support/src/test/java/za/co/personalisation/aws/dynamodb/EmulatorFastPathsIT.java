@@ -3,6 +3,12 @@ package za.co.personalisation.aws.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,9 +44,10 @@ import za.co.personalisation.local.emulator.MotoServer;
 import za.co.personalisation.local.emulator.ProjectRoot;
 
 /**
- * The emulator's CPU fast paths (local/moto/fast_paths.py, issue 14) give the answers moto's own code gives. Every
- * test runs the same calls against the test emulator (fast paths on) and against a second one started with
- * MOTO_FAST_PATHS=0 (moto's own serializer and TransactWriteItems), and compares what the SDK reads back.
+ * The emulator's CPU fast paths (local/moto/fast_paths.py) and its packed items (local/moto/memory_bounds.py), both
+ * issue 14, give the answers moto's own code gives. Every test runs the same calls against the test emulator (both
+ * on) and against a second one started with MOTO_FAST_PATHS=0 and MOTO_MEMORY_BOUNDS=0 (moto's own serializer,
+ * TransactWriteItems and items as DynamoType objects), and compares what the SDK reads back.
  * Emulator only: nothing here is what a function does on AWS.
  */
 @ExtendWith(MotoExtension.class)
@@ -51,6 +59,7 @@ class EmulatorFastPathsIT {
     private Side fast;
     private Side slow;
     private String table;
+    private URI fastEndpoint;
 
     /** One emulator, as the SDK sees it. */
     private record Side(DynamoDbClient dynamoDb, DynamoDbStreamsClient streams) {
@@ -60,7 +69,7 @@ class EmulatorFastPathsIT {
     static void startPlainEmulator() {
         plain = MotoServer.start(ProjectRoot.find(), 0, ProjectRoot.find().resolve(
             ".local-aws/logs/moto-plain-test-" + ProcessHandle.current().pid() + ".log"),
-            Map.of("MOTO_FAST_PATHS", "0"));
+            Map.of("MOTO_FAST_PATHS", "0", "MOTO_MEMORY_BOUNDS", "0"));
     }
 
     @AfterAll
@@ -72,6 +81,7 @@ class EmulatorFastPathsIT {
     void tables(MotoExtension.Emulator emulator) {
         Map<String, String> plainEnvironment = new HashMap<>(emulator.environment());
         plainEnvironment.put("AWS_ENDPOINT_URL", plain.endpoint().toString());
+        fastEndpoint = emulator.endpoint();
         fast = side(emulator.environment());
         slow = side(plainEnvironment);
         table = "fast-paths-" + ++tables;
@@ -184,6 +194,77 @@ class EmulatorFastPathsIT {
             scans.add(pages);
         }
         assertThat(scans.get(0)).hasSize(120).isEqualTo(scans.get(1));
+    }
+
+    // --- packed items (memory_bounds.py) --------------------------------------------------------------------------
+
+    @Test
+    void packedItems_changedInPlaceByUpdates_betweenReads_answerAsMotosObjectsDo() throws Exception {
+        Random random = new Random(31);
+        int smallTexts = TEXTS.length - 1; // without the 20,000-character one: moto takes 0.3 s an update with it
+        List<Map<String, AttributeValue>> written = items(random, 30, smallTexts);
+        for (Side side : List.of(fast, slow)) {
+            written.forEach(item -> put(side, item));
+        }
+        // not REMOVE of a path into an attribute that is not a map: moto answers 500 there, and the SDK retries
+        List<String> updates = List.of("SET #a = :v", "SET #a.#k = :v", "ADD #n :one", "ADD #s :set", "REMOVE #a",
+            "SET #l = list_append(if_not_exists(#l, :empty), :list)", "SET #n = #n + :one");
+        List<String> answered = new ArrayList<>();
+        for (int step = 0; step < 150; step++) {
+            Map<String, AttributeValue> key = key(written.get(random.nextInt(written.size())));
+            String expression = updates.get(random.nextInt(updates.size()));
+            Map<String, String> names = new HashMap<>(Map.of("#a", "a" + random.nextInt(12), "#k",
+                "m" + random.nextInt(3), "#n", "count", "#s", "tags", "#l", "log"));
+            names.keySet().removeIf(name -> !expression.contains(name));
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":v", value(random, 1, smallTexts),
+                ":one", AttributeValue.fromN("1"), ":set", AttributeValue.fromSs(List.of("t" + random.nextInt(4))),
+                ":empty", AttributeValue.fromL(List.of()),
+                ":list", AttributeValue.fromL(List.of(value(random, 2, smallTexts)))));
+            values.keySet().removeIf(name -> !expression.contains(name));
+            int read = random.nextInt(4);
+            List<String> outcomes = new ArrayList<>();
+            for (Side side : List.of(fast, slow)) {
+                outcomes.add(outcome(() -> side.dynamoDb().updateItem(b -> b.tableName(table).key(key)
+                    .updateExpression(expression).expressionAttributeNames(names)
+                    .expressionAttributeValues(values.isEmpty() ? null : values).returnValues("ALL_NEW"))
+                    .attributes()) + " then " + outcome(() -> switch (read) {
+                        case 0 -> side.dynamoDb().getItem(b -> b.tableName(table).key(key)).item();
+                        case 1 -> side.dynamoDb().query(b -> b.tableName(table).keyConditionExpression("pk = :pk")
+                            .expressionAttributeValues(Map.of(":pk", key.get("pk")))).items();
+                        case 2 -> side.dynamoDb().putItem(b -> b.tableName(table).item(key)
+                            .conditionExpression("attribute_not_exists(pk)")).attributes();
+                        default -> side.dynamoDb().scan(b -> b.tableName(table)
+                            .projectionExpression("pk, sk, #c").expressionAttributeNames(Map.of("#c", "count")))
+                            .items();
+                    }));
+            }
+            assertThat(outcomes.get(0)).as("step %d: %s %s", step, expression, names).isEqualTo(outcomes.get(1));
+            answered.add(outcomes.get(0));
+        }
+
+        assertThat(answered).as("some updates succeed and some are refused").anyMatch(a -> a.startsWith("{"))
+            .anyMatch(a -> a.startsWith("ValidationException"));
+        assertSameOutcome();
+        assertThat(holdings(fastEndpoint).path("tableItemsPacked").asInt()).as("the test emulator packs its items")
+            .isGreaterThanOrEqualTo(written.size());
+        assertThat(holdings(plain.endpoint()).path("tableItemsPacked").asInt()).as("the plain one does not")
+            .isZero();
+    }
+
+    private static String outcome(Supplier<Object> call) {
+        try {
+            return String.valueOf(call.get());
+        } catch (DynamoDbException e) {
+            return e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
+        }
+    }
+
+    private static JsonNode holdings(URI endpoint) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(endpoint.resolve("/_local/memory/holdings")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        return new ObjectMapper().readTree(answer.body());
     }
 
     // --- TransactWriteItems ------------------------------------------------------------------------------------
@@ -428,6 +509,11 @@ class EmulatorFastPathsIT {
 
     /** Items with every attribute type, nested, empty, unicode and large; 15 partitions, a few items each. */
     static List<Map<String, AttributeValue>> items(Random random, int count) {
+        return items(random, count, TEXTS.length);
+    }
+
+    /** The same, with texts drawn from the first `texts` of TEXTS only. */
+    static List<Map<String, AttributeValue>> items(Random random, int count, int texts) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Map<String, AttributeValue> item = new LinkedHashMap<>();
@@ -435,17 +521,17 @@ class EmulatorFastPathsIT {
             item.put("sk", AttributeValue.fromN(Integer.toString(i)));
             int attributes = random.nextInt(12);
             for (int a = 0; a < attributes; a++) {
-                item.put("a" + a, value(random, 0));
+                item.put("a" + a, value(random, 0, texts));
             }
             items.add(item);
         }
         return items;
     }
 
-    private static AttributeValue value(Random random, int depth) {
+    private static AttributeValue value(Random random, int depth, int texts) {
         int kinds = depth < 3 ? 12 : 8;
         return switch (random.nextInt(kinds)) {
-            case 0 -> s(TEXTS[random.nextInt(TEXTS.length)] + random.nextInt(1000));
+            case 0 -> s(TEXTS[random.nextInt(texts)] + random.nextInt(1000));
             case 1 -> AttributeValue.fromN(List.of("0", "-1", "3.14", "1E+38", "12345678901234567890123456789012345678",
                 "-0.000001").get(random.nextInt(6)));
             case 2 -> AttributeValue.fromB(SdkBytes.fromByteArray(bytes(random, random.nextInt(40))));
@@ -459,7 +545,7 @@ class EmulatorFastPathsIT {
                 Map<String, AttributeValue> map = new LinkedHashMap<>();
                 int size = random.nextInt(5);
                 for (int i = 0; i < size; i++) {
-                    map.put("m" + i + TEXTS[random.nextInt(4)], value(random, depth + 1));
+                    map.put("m" + i + TEXTS[random.nextInt(4)], value(random, depth + 1, texts));
                 }
                 yield AttributeValue.fromM(map);
             }
@@ -467,7 +553,7 @@ class EmulatorFastPathsIT {
                 List<AttributeValue> list = new ArrayList<>();
                 int size = random.nextInt(5);
                 for (int i = 0; i < size; i++) {
-                    list.add(value(random, depth + 1));
+                    list.add(value(random, depth + 1, texts));
                 }
                 yield AttributeValue.fromL(list);
             }

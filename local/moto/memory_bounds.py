@@ -225,7 +225,73 @@ def _pack_table_items():
 
     Item._attrs = None
     Item._packed_attrs = None
+    Item._index_names = None
+    Item._index_values = None
     Item.attrs = property(get_attrs, set_attrs)
+    _prefilter_index_queries()
+
+
+def _prefilter_index_queries():
+    """moto answers a Query of an index by reading every item of the table (item.attrs.get(key) for each), which
+    would unpack them all. A packed item keeps a copy of the attributes that key some table's index (the names
+    known when it was packed), and during such a Query the table's items are first narrowed to those whose copy
+    equals the hash key condition, or that have no copy of that attribute to judge by. moto's own loop then checks
+    the rest exactly as before: the answer is the same, only items moto's loop would skip are left out."""
+    from moto.dynamodb.models.table import Table
+
+    original_query = Table.query
+
+    def query(self, hash_key, range_comparison, range_objs, limit, exclusive_start_key, scan_index_forward,
+              projection_expressions, index_name=None, *args, hash_key_conditions=None, **kwargs):
+        if not index_name or not hash_key_conditions:
+            return original_query(self, hash_key, range_comparison, range_objs, limit, exclusive_start_key,
+                                  scan_index_forward, projection_expressions, index_name, *args,
+                                  hash_key_conditions=hash_key_conditions, **kwargs)
+        every_item = type(self).all_items
+
+        def narrowed():
+            return [item for item in every_item(self) if _may_match(item, hash_key_conditions)]
+
+        self.all_items = narrowed  # only for this call, which runs under the DynamoDB request lock
+        try:
+            return original_query(self, hash_key, range_comparison, range_objs, limit, exclusive_start_key,
+                                  scan_index_forward, projection_expressions, index_name, *args,
+                                  hash_key_conditions=hash_key_conditions, **kwargs)
+        finally:
+            del self.all_items
+
+    Table.query = query
+
+
+def _may_match(item, hash_key_conditions):
+    """False only when the item's copy of a condition's attribute shows moto's loop would skip it."""
+    names = item._index_names
+    if names is None or item._attrs is not None:
+        return True
+    values = item._index_values or {}
+    for name, expected in hash_key_conditions:
+        if name in names:
+            value = values.get(name)
+            if not value or value != expected:  # moto's own test, on the same kind of values
+                return False
+    return True
+
+
+_index_key_names = [None]  # the attribute names that key some table's index, or None until computed
+
+
+def _index_names_now():
+    names = _index_key_names[0]
+    if names is None:
+        from moto.dynamodb.models import dynamodb_backends
+
+        found = set()
+        for backend in each_backend(dynamodb_backends):
+            for table in list(backend.tables.values()):
+                for index in table.all_indexes():
+                    found.update(key["AttributeName"] for key in index.schema)
+        names = _index_key_names[0] = frozenset(found)
+    return names
 
 
 def after_dynamodb_request(operation):
@@ -234,17 +300,22 @@ def after_dynamodb_request(operation):
     After an operation in READ_ONLY_OPERATIONS the unpacked trees are dropped and the packed copies they came from
     kept; items such a request created (its answer's projections) are left to be freed with it. After any other
     operation each tree is packed anew, since moto changes items in place."""
+    if operation in ("CreateTable", "UpdateTable", "DeleteTable"):
+        _index_key_names[0] = None  # an index may have come or gone
     if not _materialised:
         return
     items = list(_materialised.values())
     _materialised.clear()
     read_only = operation in READ_ONLY_OPERATIONS
+    names = None if read_only else _index_names_now()
     for item in items:
         attrs = item._attrs
         if attrs is None:
             continue
         if not read_only:
             item._packed_attrs = _pack_attrs(attrs)
+            item._index_names = names
+            item._index_values = {name: _cooked(_raw(attrs[name])) for name in names if name in attrs} or None
             item._attrs = None
         elif item._packed_attrs is not None:
             item._attrs = None

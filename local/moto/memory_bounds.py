@@ -23,8 +23,12 @@ changes, emulator side only (nothing the functions do on AWS changes, and no ans
   (SNS Publish to a phone number) and emails (SES) behind GET /_local/outbox, whose answer then says how many
   older ones were dropped ("dropped"), so a count over the outbox cannot silently miss messages; and the messages
   moto records per SNS topic for its own inspection API.
-- X-Ray keeps the latest MOTO_XRAY_TRACE_LIMIT traces (default 1,000, about 10 KB each; AWS keeps 30 days):
-  the local runtime's relay sends about one trace per event and nothing in the pipeline reads them back.
+- X-Ray keeps the latest MOTO_XRAY_TRACE_LIMIT traces (default 1,000; AWS keeps 30 days): the local runtime's
+  relay sends about one trace per event and nothing in the pipeline reads them back. A segment keeps its document
+  compressed and not also parsed into dicts nothing reads (moto's summaries need only its times and flags): 16 MB
+  for 1,000 traces before.
+- CloudWatch metric data with the same dimensions share one list of them (moto gave each datum its own list of
+  Dimension objects; the local API puts two data points a request).
 - glibc: large allocations (moto serialises whole profiles and batches) are always mmapped and returned on free,
   and free memory is handed back to the system every 10 s (malloc_trim): before, 107 of the emulator's 376 MB
   resident after a load run were free memory glibc kept.
@@ -83,6 +87,7 @@ def install():
     trace_limit = int(os.environ.get("MOTO_XRAY_TRACE_LIMIT", "1000"))
     _cap_outbox(sent_limit)
     _cap_traces(trace_limit)
+    _share_metric_dimensions()
     janitor = threading.Thread(target=_janitor, args=(sent_limit,), name="memory-bounds",
                                daemon=True)
     janitor.start()
@@ -442,6 +447,32 @@ def _forget_expired(iterators):
         return  # another request changed the dict meanwhile: the next call goes on
 
 
+# --- CloudWatch metric data ----------------------------------------------------------------------------------
+
+_dimension_lists = {}  # (name, value) pairs -> the one list of moto Dimensions every datum with them shares
+
+
+def _share_metric_dimensions():
+    """moto keeps every metric datum put (AWS keeps them too, for 15 months), each with its own list of Dimension
+    objects: under load the local API's two data points a request were most of what CloudWatch grew by. Data with
+    the same dimensions now share one list (moto never changes a datum's dimensions in place)."""
+    from moto.cloudwatch.models import MetricDatumBase
+
+    original_init = MetricDatumBase.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        key = tuple((dimension.name, dimension.value) for dimension in self.dimensions)
+        with _lock:
+            shared = _dimension_lists.get(key)
+            if shared is None and len(_dimension_lists) < 10000:  # a bound, in case every datum has its own
+                shared = _dimension_lists[key] = self.dimensions
+        if shared is not None:
+            self.dimensions = shared
+
+    MetricDatumBase.__init__ = init
+
+
 # --- what AWS does not keep ---------------------------------------------------------------------------------
 
 def _cap_outbox(limit):
@@ -493,6 +524,46 @@ def _cap_traces(limit):
         return result
 
     XRayBackend.process_segment = process_segment
+    _slim_trace_segments()
+
+
+# what moto's trace summaries read of a segment's other fields: whether they are there
+_SUMMARISED_FLAGS = ("error", "fault", "throttle")
+
+
+def _slim_trace_segments():
+    """moto keeps each trace segment twice: the document as sent (`raw`, all that BatchGetTraces returns) and every
+    field parsed into dicts (http, aws, metadata, annotations, subsegments) that nothing reads back. A stored segment
+    keeps its document compressed and, of the parsed fields, only those its summaries read (times, ids, and
+    whether error, fault or throttle is set)."""
+    from moto.xray.models import SegmentCollection, TraceSegment
+
+    def get_raw(self):
+        packed = self._packed_raw
+        if packed is None:
+            return None
+        blob, was_text = packed
+        raw = zlib.decompress(blob)
+        return raw.decode("utf-8") if was_text else raw
+
+    def set_raw(self, value):
+        if value is None:
+            self._packed_raw = None
+        elif isinstance(value, str):
+            self._packed_raw = (zlib.compress(value.encode("utf-8"), 1), True)
+        else:
+            self._packed_raw = (zlib.compress(bytes(value), 1), False)
+
+    TraceSegment._packed_raw = None
+    TraceSegment.raw = property(get_raw, set_raw)
+    original_put = SegmentCollection.put_segment
+
+    def put_segment(self, segment):
+        segment.http = segment.aws = segment.metadata = segment.annotations = segment.subsegments = None
+        segment.misc = {flag: segment.misc[flag] for flag in _SUMMARISED_FLAGS if flag in segment.misc}
+        original_put(self, segment)
+
+    SegmentCollection.put_segment = put_segment
 
 
 def _janitor(sent_limit):
@@ -510,6 +581,9 @@ def _janitor(sent_limit):
 def _cap_topics(sent_limit):
     from moto.sns.models import sns_backends
 
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    out["metricData"] = sum(len(backend.metric_data) for backend in each_backend(cloudwatch_backends))
     for backend in each_backend(sns_backends):
         for topic in list(backend.topics.values()):
             excess = len(topic.sent_notifications) - sent_limit
@@ -714,6 +788,9 @@ def holdings(enabled=True, sizes=False):
         if sizes:
             out["xrayTraceBytes"] = out.get("xrayTraceBytes", 0) + _estimate(
                 list(backend._segment_collection._traces.values()))
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    out["metricData"] = sum(len(backend.metric_data) for backend in each_backend(cloudwatch_backends))
     for backend in each_backend(sns_backends):
         out["sms"] += len(backend.sms_messages)
         out["topicNotifications"] += sum(len(t.sent_notifications) for t in list(backend.topics.values()))

@@ -27,8 +27,8 @@ changes, emulator side only (nothing the functions do on AWS changes, and no ans
   relay sends about one trace per event and nothing in the pipeline reads them back. A segment keeps its document
   compressed and not also parsed into dicts nothing reads (moto's summaries need only its times and flags): 16 MB
   for 1,000 traces before.
-- CloudWatch metric data with the same dimensions share one list of them (moto gave each datum its own list of
-  Dimension objects; the local API puts two data points a request).
+- CloudWatch metric data with the same dimensions share one list of them, and their namespace, name and unit
+  strings are interned (moto gave each datum its own copies; the local API puts two data points a request).
 - glibc: large allocations (moto serialises whole profiles and batches) are always mmapped and returned on free,
   and free memory is handed back to the system every 10 s (malloc_trim): before, 107 of the emulator's 376 MB
   resident after a load run were free memory glibc kept.
@@ -454,14 +454,19 @@ _dimension_lists = {}  # (name, value) pairs -> the one list of moto Dimensions 
 
 def _share_metric_dimensions():
     """moto keeps every metric datum put (AWS keeps them too, for 15 months), each with its own list of Dimension
-    objects: under load the local API's two data points a request were most of what CloudWatch grew by. Data with
-    the same dimensions now share one list (moto never changes a datum's dimensions in place)."""
+    objects and its own copies of the namespace, name and unit: under load the local API's two data points a
+    request were most of what CloudWatch grew by. Data with the same dimensions now share one list (moto never
+    changes a datum's dimensions in place), and the strings are interned."""
     from moto.cloudwatch.models import MetricDatumBase
 
     original_init = MetricDatumBase.__init__
 
     def init(self, *args, **kwargs):
         original_init(self, *args, **kwargs)
+        for field in ("namespace", "name", "unit"):  # each request's JSON gave each datum its own copies
+            value = getattr(self, field, None)
+            if type(value) is str:
+                setattr(self, field, sys.intern(value))
         key = tuple((dimension.name, dimension.value) for dimension in self.dimensions)
         with _lock:
             shared = _dimension_lists.get(key)

@@ -52,6 +52,8 @@ public final class DesignCost {
      * @param notifyMillisPerInvocation  notify's billed duration per invocation
      * @param deliverInvocationsPerEvent deliver invocations per event
      * @param deliverMillisPerInvocation deliver's billed duration per invocation
+     * @param feedbackInvocationsPerEvent feedback invocations per event (delivery receipts and replies)
+     * @param feedbackMillisPerInvocation feedback's billed duration per invocation
      * @param writeUnitsPerEvent       DynamoDB write request units per event (coalesced per customer)
      * @param readUnitsPerEvent        DynamoDB read request units per event
      * @param snsPublishesPerEvent     SNS publishes per event (only changes that match an offer)
@@ -64,7 +66,8 @@ public final class DesignCost {
      */
     public record Pipeline(double eventsPerApiRequest, double ingestMillisPerRequest, double enrichRecordsPerBatch,
         double enrichMillisPerBatch, double notifyInvocationsPerEvent, double notifyMillisPerInvocation,
-        double deliverInvocationsPerEvent, double deliverMillisPerInvocation, double writeUnitsPerEvent,
+        double deliverInvocationsPerEvent, double deliverMillisPerInvocation, double feedbackInvocationsPerEvent,
+        double feedbackMillisPerInvocation, double writeUnitsPerEvent,
         double readUnitsPerEvent, double snsPublishesPerEvent, double sqsRequestsPerEvent, double logBytesPerEvent,
         int memoryMb, double xraySampledShare, double shardHoursPerEvent) {
 
@@ -116,14 +119,15 @@ public final class DesignCost {
         double requests = 1 / design.eventsPerApiRequest();
         double enrichInvocations = 1 / design.enrichRecordsPerBatch();
         double invocations = requests + enrichInvocations + design.notifyInvocationsPerEvent()
-            + design.deliverInvocationsPerEvent();
+            + design.deliverInvocationsPerEvent() + design.feedbackInvocationsPerEvent();
         double millis = requests * design.ingestMillisPerRequest() + enrichInvocations * design.enrichMillisPerBatch()
             + design.notifyInvocationsPerEvent() * design.notifyMillisPerInvocation()
-            + design.deliverInvocationsPerEvent() * design.deliverMillisPerInvocation();
+            + design.deliverInvocationsPerEvent() * design.deliverMillisPerInvocation()
+            + design.feedbackInvocationsPerEvent() * design.feedbackMillisPerInvocation();
         put(units, basis, "apigateway.rest.request", requests, fmt(design.eventsPerApiRequest())
             + " events per request");
         put(units, basis, "lambda.request", invocations, "ingest per request, enrich per batch of "
-            + fmt(design.enrichRecordsPerBatch()) + ", notify and deliver as measured");
+            + fmt(design.enrichRecordsPerBatch()) + ", notify, deliver and feedback as measured");
         put(units, basis, "lambda.gbSecond.arm64", millis / 1000 * design.memoryMb() / 1024,
             String.format("%.2f ms of function time per event × %d MB", millis, design.memoryMb()));
         put(units, basis, "kinesis.putPayloadUnit", 1, "one record (under 25 KB) per event");
@@ -154,17 +158,19 @@ public final class DesignCost {
     /**
      * This pipeline as docs/benchmarks.md prices it, for {@code eventsPerApiRequest} events a request: ingest 15 ms a
      * request (one PutRecords); enrich 270 ms a batch of 100 (the per-shard model: about 100 ms waiting on
-     * DynamoDB, about 170 ms of CPU at 1,024 MB); notify one invocation per 100 changes at 30 ms; deliver one
-     * invocation per notification at 100 ms; DynamoDB 1.73 write and 0.39 read units, 0.020 SNS publishes and 0.240
-     * SQS requests per event (the 10-minute soak at 60 events/s, run soak60p, docs/benchmarks.md "third round");
+     * DynamoDB, about 170 ms of CPU at 1,024 MB); notify 0.0103 invocations per event at 30 ms, deliver 0.0216 at
+     * 100 ms and feedback 0.0125 at 30 ms (estimated: three DynamoDB calls); DynamoDB 1.73 write and 0.39 read
+     * units, 0.020 SNS publishes and 0.240 SQS requests per event (every count from the 10-minute soak at 60
+     * events/s, run soak60p, docs/benchmarks.md "third round");
      * logs 275 bytes per event in enrich (EnrichShardBenchmark) plus 450 per ingest request and 450 per other
      * invocation; the template's one
      * provisioned shard at a steady 60 events/s (issue 14's soak rate), so 1 ÷ 216,000 shard-hours per event.
      */
     public static Pipeline documentedPipeline(double eventsPerApiRequest) {
-        double invocationsBesideIngest = 0.01 + 0.01 + 0.018;
+        double invocationsBesideIngest = 0.01 + 0.0103 + 0.0216 + 0.0125;
         double logBytes = 275 + 450 / eventsPerApiRequest + 450 * invocationsBesideIngest;
-        return new Pipeline(eventsPerApiRequest, 15, 100, 270, 0.01, 30, 0.018, 100, 1.73, 0.39, 0.020, 0.240,
+        return new Pipeline(eventsPerApiRequest, 15, 100, 270, 0.0103, 30, 0.0216, 100, 0.0125, 30, 1.73, 0.39, 0.020,
+            0.240,
             logBytes, 1024, CostModel.TEMPLATE_XRAY_SAMPLED_SHARE,
             TEMPLATE_SHARDS / (DOCUMENTED_EVENTS_PER_SECOND * 3600));
     }

@@ -55,11 +55,12 @@ class DesignCostTest {
 
         Map<String, Double> perEvent = units(DesignCost.pipeline(ten, prices()));
         assertThat(perEvent.get("apigateway.rest.request")).isCloseTo(0.1, within(1e-12));
-        // invocations: 0.1 ingest + 0.01 enrich + 0.01 notify + 0.02 deliver
-        assertThat(perEvent.get("lambda.request")).isCloseTo(0.14, within(1e-12));
-        assertThat(perEvent.get("xray.traceRecorded")).isCloseTo(0.14, within(1e-12));
-        // function time per event: 0.1 × 10 ms + 0.01 × 200 ms + 0.01 × 50 ms + 0.02 × 100 ms = 5.5 ms at 1 GB
-        assertThat(perEvent.get("lambda.gbSecond.arm64")).isCloseTo(0.0055, within(1e-12));
+        // invocations: 0.1 ingest + 0.01 enrich + 0.01 notify + 0.02 deliver + 0.01 feedback
+        assertThat(perEvent.get("lambda.request")).isCloseTo(0.15, within(1e-12));
+        assertThat(perEvent.get("xray.traceRecorded")).isCloseTo(0.15, within(1e-12));
+        // function time per event: 0.1 × 10 ms + 0.01 × 200 ms + 0.01 × 50 ms + 0.02 × 100 ms + 0.01 × 30 ms
+        // = 5.8 ms at 1 GB
+        assertThat(perEvent.get("lambda.gbSecond.arm64")).isCloseTo(0.0058, within(1e-12));
         assertThat(DesignCost.pipeline(one, prices()).total().get("us-east-1"))
             .isGreaterThan(DesignCost.pipeline(ten, prices()).total().get("us-east-1") * 5);
         // Kinesis PUT units have no price in this file: listed as unpriced, never counted as zero silently
@@ -93,8 +94,8 @@ class DesignCostTest {
 
         // one shard at 60 events/s: 216,000 events a shard-hour
         assertThat(documented.shardHoursPerEvent()).isCloseTo(1 / 216_000.0, within(1e-15));
-        assertThatThrownBy(() -> new DesignCost.Pipeline(1, 10, 100, 200, 0.01, 50, 0.02, 100, 1, 1, 0.02, 0.08, 0,
-            1024, 1.0, -1)).hasMessageContaining("cannot be negative");
+        assertThatThrownBy(() -> new DesignCost.Pipeline(1, 10, 100, 200, 0.01, 50, 0.02, 100, 0.01, 30, 1, 1, 0.02,
+            0.08, 0, 1024, 1.0, -1)).hasMessageContaining("cannot be negative");
     }
 
     @Test
@@ -126,8 +127,8 @@ class DesignCostTest {
     }
 
     private static DesignCost.Pipeline pipeline(double eventsPerRequest) {
-        return new DesignCost.Pipeline(eventsPerRequest, 10, 100, 200, 0.01, 50, 0.02, 100, 1, 1, 0.02, 0.08, 0,
-            1024, 1.0, 1 / 3_600_000.0);
+        return new DesignCost.Pipeline(eventsPerRequest, 10, 100, 200, 0.01, 50, 0.02, 100, 0.01, 30, 1, 1, 0.02,
+            0.08, 0, 1024, 1.0, 1 / 3_600_000.0);
     }
 
     private static CostModel.Line line(DesignCost.Projection projection, String item) {

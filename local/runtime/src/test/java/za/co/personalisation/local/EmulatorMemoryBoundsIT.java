@@ -64,6 +64,7 @@ class EmulatorMemoryBoundsIT {
     private static final long RETENTION_SECONDS = 300;
 
     private static MotoServer moto;
+    private static java.nio.file.Path motoLog;
     private static AwsClients clients;
     private static DynamoDbClient dynamo;
     private static DynamoDbStreamsClient streams;
@@ -71,11 +72,13 @@ class EmulatorMemoryBoundsIT {
 
     @BeforeAll
     static void start() {
-        moto = MotoServer.start(ProjectRoot.find(), 0,
-            ProjectRoot.find().resolve(".local-aws/logs/moto-test-bounds-" + ProcessHandle.current().pid() + ".log"),
+        motoLog = ProjectRoot.find().resolve(".local-aws/logs/moto-test-bounds-" + ProcessHandle.current().pid()
+            + ".log");
+        moto = MotoServer.start(ProjectRoot.find(), 0, motoLog,
             Map.of("MOTO_SENT_LIMIT", Integer.toString(SENT_LIMIT),
                 "MOTO_XRAY_TRACE_LIMIT", Integer.toString(TRACE_LIMIT),
                 "MOTO_STREAM_RETENTION_SECONDS", Long.toString(RETENTION_SECONDS),
+                "MOTO_JANITOR_SECONDS", "0.2",
                 "MOTO_MEMORY_BOUNDS", "1"));
         clients = new AwsClients(Settings.of(new MotoExtension.Emulator(moto).environment()));
         dynamo = clients.dynamoDb();
@@ -310,6 +313,24 @@ class EmulatorMemoryBoundsIT {
             }
         }
         assertThat(holdings("").path("metricData").asInt()).isEqualTo(6);
+    }
+
+    @Test
+    void topicMessages_beyondTheCap_areDroppedByTheJanitor_whoseRoundsDoNotFail() throws Exception {
+        try (SnsClient sns = clients.configure(SnsClient.builder()).build()) {
+            String topic = sns.createTopic(b -> b.name("bounds-topic")).topicArn();
+            for (int i = 0; i < SENT_LIMIT + 4; i++) {
+                String message = "message " + i;
+                sns.publish(b -> b.topicArn(topic).message(message));
+            }
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (holdings("").path("topicNotifications").asInt() > SENT_LIMIT && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+
+        assertThat(holdings("").path("topicNotifications").asInt()).isEqualTo(SENT_LIMIT);
+        assertThat(java.nio.file.Files.readString(motoLog)).doesNotContain("janitor round failed");
     }
 
     @Test

@@ -110,6 +110,18 @@ def _untrack_model_instances():
     reset_model_data()
 
 
+# --- packing ------------------------------------------------------------------------------------------------
+
+def _packed(value):
+    """Plain Python values (dicts, lists, tuples, strings, numbers) as compressed bytes: zlib's fastest level, since
+    the emulator packs on every write and unpacks on every read."""
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpacked(blob):
+    return pickle.loads(zlib.decompress(blob))
+
+
 # --- DynamoDB stream records --------------------------------------------------------------------------------
 
 class PackedStreamRecord:
@@ -118,12 +130,12 @@ class PackedStreamRecord:
     __slots__ = ("_blob", "created_at")
 
     def __init__(self, record):
-        self._blob = zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        self._blob = _packed(record)
         self.created_at = now()
 
     @property
     def record(self):
-        return pickle.loads(zlib.decompress(self._blob))
+        return _unpacked(self._blob)
 
     def to_json(self):
         return self.record
@@ -351,8 +363,7 @@ def _cooked(raw):
 
 
 def _pack_attrs(attrs):
-    raw = {key: _raw(value) for key, value in attrs.items()}
-    return zlib.compress(pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    return _packed({key: _raw(value) for key, value in attrs.items()})
 
 
 def _unpack_attrs(blob):
@@ -360,7 +371,7 @@ def _unpack_attrs(blob):
 
     attrs = LimitedSizeDict.__new__(LimitedSizeDict)
     dict.__init__(attrs)
-    for key, raw in pickle.loads(zlib.decompress(blob)).items():
+    for key, raw in _unpacked(blob).items():
         dict.__setitem__(attrs, key, _cooked(raw))  # the item passed moto's size check when it was written
     return attrs
 
@@ -744,6 +755,7 @@ def _estimate(values, sample=50):
 
 def holdings(enabled=True, sizes=False):
     """Counts (and bytes) of what the stores bounded here hold, for measurements; `sizes` estimates object bytes."""
+    from moto.cloudwatch.models import cloudwatch_backends
     from moto.dynamodb.models import dynamodb_backends
     from moto.dynamodbstreams.models import dynamodbstreams_backends
     from moto.kinesis.models import kinesis_backends
@@ -760,8 +772,9 @@ def holdings(enabled=True, sizes=False):
             values = list(table.items.values())
             if table.range_key_attr:
                 values = [item for items in values for item in list(items.values())]
-            out["tableItemsPacked"] += sum(1 for item in values  # not vars(item): it would give each item a dict
-                                           if getattr(item, "_attrs", 0) is None and getattr(item, "_packed_attrs", None))
+            # getattr, not vars(item), which would give each item a dict of its own
+            out["tableItemsPacked"] += sum(1 for item in values if getattr(item, "_attrs", 0) is None
+                                           and getattr(item, "_packed_attrs", None))
             if sizes:
                 out.setdefault("tableItemBytes", {})[table.name] = _estimate(values)
             if table.stream_shard is not None:
@@ -791,8 +804,6 @@ def holdings(enabled=True, sizes=False):
         if sizes:
             out["xrayTraceBytes"] = out.get("xrayTraceBytes", 0) + _estimate(
                 list(backend._segment_collection._traces.values()))
-    from moto.cloudwatch.models import cloudwatch_backends
-
     out["metricData"] = sum(len(backend.metric_data) for backend in each_backend(cloudwatch_backends))
     for backend in each_backend(sns_backends):
         out["sms"] += len(backend.sms_messages)

@@ -37,6 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactGetItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import za.co.personalisation.aws.clients.AwsClients;
 import za.co.personalisation.aws.config.Settings;
 import za.co.personalisation.local.emulator.MotoExtension;
@@ -62,7 +64,7 @@ class EmulatorFastPathsIT {
     private URI fastEndpoint;
 
     /** One emulator, as the SDK sees it. */
-    private record Side(DynamoDbClient dynamoDb, DynamoDbStreamsClient streams) {
+    private record Side(DynamoDbClient dynamoDb, DynamoDbStreamsClient streams, SqsClient sqs) {
     }
 
     @BeforeAll
@@ -96,7 +98,7 @@ class EmulatorFastPathsIT {
 
     private static Side side(Map<String, String> environment) {
         AwsClients clients = new AwsClients(Settings.of(environment));
-        return new Side(clients.dynamoDb(), clients.dynamoDbStreams());
+        return new Side(clients.dynamoDb(), clients.dynamoDbStreams(), clients.sqs());
     }
 
     // --- response serialization --------------------------------------------------------------------------------
@@ -305,6 +307,67 @@ class EmulatorFastPathsIT {
         }
 
         assertThat(answered).as("queries find items").anyMatch(a -> a.contains("then [{"));
+    }
+
+    // --- a new item's size check, SQS queue counts -------------------------------------------------------------
+
+    @Test
+    void itemsAroundTheSizeLimit_areAcceptedAndRefused_whereMotoItselfDrawsTheLine() {
+        // the key and v (14 bytes), 100 attributes of 2,000 two-byte characters (4,004 bytes each with the name),
+        // then z of `length` ASCII bytes: moto refuses more than 405,000 bytes in all, so from length 4,586 on
+        List<String> outcomes = new ArrayList<>();
+        for (int length = 4_580; length <= 4_590; length++) {
+            Map<String, AttributeValue> item = new LinkedHashMap<>(item("size", length, "x"));
+            for (int i = 0; i < 100; i++) {
+                item.put("a%03d".formatted(i), s("\u00fc".repeat(2_000)));
+            }
+            item.put("z", s("y".repeat(length)));
+            List<String> answers = new ArrayList<>();
+            for (Side side : List.of(fast, slow)) {
+                answers.add(outcome(() -> side.dynamoDb().putItem(b -> b.tableName(table).item(item)) != null
+                    ? "accepted" : "?"));
+            }
+            assertThat(answers.get(0)).as("length %d", length).isEqualTo(answers.get(1));
+            outcomes.add(answers.get(0));
+        }
+
+        assertThat(outcomes).as("both sides of the line are tried").contains("accepted")
+            .anyMatch(o -> o.contains("Item size has exceeded the maximum allowed size"));
+        assertThat(outcomes.indexOf("accepted")).isZero();
+    }
+
+    @Test
+    void queueCounts_ofVisibleInFlightAndDelayedMessages_areWhatMotoItselfCounts() {
+        List<Map<QueueAttributeName, String>> counts = new ArrayList<>();
+        for (Side side : List.of(fast, slow)) {
+            String queue = side.sqs().createQueue(b -> b.queueName(table)).queueUrl();
+            for (int i = 0; i < 6; i++) {
+                int n = i;
+                side.sqs().sendMessage(b -> b.queueUrl(queue).messageBody("visible " + n));
+            }
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                side.sqs().sendMessage(b -> b.queueUrl(queue).messageBody("delayed " + n).delaySeconds(900));
+            }
+            int received = 0;
+            while (received < 6) {
+                received += side.sqs().receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
+                    .visibilityTimeout(600)).messages().size();
+            }
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                side.sqs().sendMessage(b -> b.queueUrl(queue).messageBody("later " + n));
+            }
+            counts.add(side.sqs().getQueueAttributes(b -> b.queueUrl(queue).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes());
+        }
+
+        assertThat(counts.get(0)).isEqualTo(counts.get(1)).isEqualTo(Map.of(
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "3",
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "6",
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "4"));
     }
 
     private static String outcome(Supplier<Object> call) {

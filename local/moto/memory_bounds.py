@@ -41,6 +41,7 @@ reader further behind the oldest one kept, as before), to measure side by side.
 """
 
 import base64
+import collections
 import ctypes
 import ctypes.util
 import datetime
@@ -112,14 +113,80 @@ def _untrack_model_instances():
 
 # --- packing ------------------------------------------------------------------------------------------------
 
-def _packed(value):
-    """Plain Python values (dicts, lists, tuples, strings, numbers) as compressed bytes: zlib's fastest level, since
-    the emulator packs on every write and unpacks on every read."""
-    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+_WBITS = -14  # raw deflate, a 16 KB window
 
 
-def _unpacked(blob):
-    return pickle.loads(zlib.decompress(blob))
+class Dictionary(bytes):
+    """A zlib preset dictionary: what a packer learned from the values it packed lately. Every packed value keeps
+    a reference to the one it was compressed with, so a dictionary lives as long as something packed with it."""
+
+    __slots__ = ()
+
+
+class Packer:
+    """Compresses one kind of value (items, stream records, Kinesis data) against a preset dictionary made of the
+    last 16 KB of raw values it packed, renewed after every 2,000 values (MOTO_PACK_DICTIONARY_EVERY; tests renew it
+    often): small values of the same shape share most of their bytes (attribute names, types, ids of the same
+    form), which compressing each on its own cannot use. zlib's fastest level, raw deflate (no header or checksum:
+    the bytes never leave memory), a 16 KB window and memLevel 4: each value is compressed by a copy of a compressor
+    primed with the dictionary, and a smaller compressor state copies in about a quarter of the time (13 against
+    50 us a profile here) for 2 % more bytes.
+
+    pack() gives (dictionary, blob); unpack(dictionary, blob) the raw bytes. A value packed before the first
+    dictionary has None for it. Thread-safe: Kinesis records are packed outside the DynamoDB lock."""
+
+    def __init__(self, dictionary_bytes=16 * 1024, every=None, first=64):
+        self._dictionary_bytes = dictionary_bytes
+        self._every = every or int(os.environ.get("MOTO_PACK_DICTIONARY_EVERY", "2000"))
+        self._first = min(first, self._every)
+        self._recent = collections.deque()
+        self._recent_bytes = 0
+        self._count = 0
+        self._dictionary = None
+        self._primed = None
+        self._lock = threading.Lock()
+        self.dictionaries_made = 0
+
+    def pack(self, raw):
+        with self._lock:
+            self._remember(raw)
+            dictionary, primed = self._dictionary, self._primed
+        compressor = primed.copy() if primed is not None else zlib.compressobj(1, zlib.DEFLATED, _WBITS, 4)
+        return dictionary, compressor.compress(raw) + compressor.flush()
+
+    @staticmethod
+    def unpack(dictionary, blob):
+        if dictionary is None:
+            return zlib.decompressobj(_WBITS).decompress(blob)
+        return zlib.decompressobj(_WBITS, zdict=dictionary).decompress(blob)
+
+    def _remember(self, raw):
+        self._count += 1
+        if len(raw) < self._dictionary_bytes:
+            self._recent.append(raw)
+            self._recent_bytes += len(raw)
+            while self._recent_bytes - len(self._recent[0]) >= self._dictionary_bytes:
+                self._recent_bytes -= len(self._recent.popleft())
+        if self._count == self._first or self._count % self._every == 0:
+            joined = b"".join(self._recent)[-self._dictionary_bytes:]
+            if joined:
+                self._dictionary = Dictionary(joined)
+                self._primed = zlib.compressobj(1, zlib.DEFLATED, _WBITS, 4, zdict=self._dictionary)
+                self.dictionaries_made += 1
+
+
+_item_packer = Packer()
+_stream_packer = Packer()
+_kinesis_packer = Packer()
+
+
+def _packed(packer, value):
+    """Plain Python values (dicts, lists, tuples, strings, numbers) pickled and compressed: (dictionary, blob)."""
+    return packer.pack(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _unpacked(dictionary, blob):
+    return pickle.loads(Packer.unpack(dictionary, blob))
 
 
 # --- DynamoDB stream records --------------------------------------------------------------------------------
@@ -127,15 +194,15 @@ def _unpacked(blob):
 class PackedStreamRecord:
     """A moto StreamRecord kept as compressed bytes; `record` and `to_json()` give a fresh copy of the original."""
 
-    __slots__ = ("_blob", "created_at")
+    __slots__ = ("_dictionary", "_blob", "created_at")
 
     def __init__(self, record):
-        self._blob = _packed(record)
+        self._dictionary, self._blob = _packed(_stream_packer, record)
         self.created_at = now()
 
     @property
     def record(self):
-        return _unpacked(self._blob)
+        return _unpacked(self._dictionary, self._blob)
 
     def to_json(self):
         return self.record
@@ -230,7 +297,7 @@ def _pack_table_items():
     def get_attrs(self):
         attrs = self._attrs
         if attrs is None:
-            attrs = _unpack_attrs(self._packed_attrs)  # the packed copy is kept: a read-only request drops attrs
+            attrs = _unpack_attrs(self._packed_with, self._packed_attrs)  # kept: a read-only request drops attrs
             self._attrs = attrs
             _materialised[id(self)] = self
         return attrs
@@ -238,10 +305,12 @@ def _pack_table_items():
     def set_attrs(self, value):
         self._attrs = value
         self._packed_attrs = None
+        self._packed_with = None
         _materialised[id(self)] = self
 
     Item._attrs = None
     Item._packed_attrs = None
+    Item._packed_with = None  # the Dictionary _packed_attrs was compressed with
     Item._index_names = None
     Item._index_values = None
     Item.attrs = property(get_attrs, set_attrs)
@@ -330,7 +399,7 @@ def after_dynamodb_request(operation):
         if attrs is None:
             continue
         if not read_only:
-            item._packed_attrs = _pack_attrs(attrs)
+            item._packed_with, item._packed_attrs = _pack_attrs(attrs)
             item._index_names = names
             item._index_values = {name: _cooked(_raw(attrs[name])) for name in names if name in attrs} or None
             item._attrs = None
@@ -363,15 +432,15 @@ def _cooked(raw):
 
 
 def _pack_attrs(attrs):
-    return _packed({key: _raw(value) for key, value in attrs.items()})
+    return _packed(_item_packer, {key: _raw(value) for key, value in attrs.items()})
 
 
-def _unpack_attrs(blob):
+def _unpack_attrs(dictionary, blob):
     from moto.dynamodb.models.dynamo_type import LimitedSizeDict
 
     attrs = LimitedSizeDict.__new__(LimitedSizeDict)
     dict.__init__(attrs)
-    for key, raw in _unpacked(blob).items():
+    for key, raw in _unpacked(dictionary, blob).items():
         dict.__setitem__(attrs, key, _cooked(raw))  # the item passed moto's size check when it was written
     return attrs
 
@@ -379,20 +448,20 @@ def _unpack_attrs(blob):
 class PackedKinesisRecord:
     """moto's Kinesis Record with its data kept compressed, its time as one float, and no per-object dict."""
 
-    __slots__ = ("partition_key", "_blob", "sequence_number", "explicit_hash_key", "created_at")
+    __slots__ = ("partition_key", "_dictionary", "_blob", "sequence_number", "explicit_hash_key", "created_at")
 
     def __init__(self, partition_key, data, sequence_number, explicit_hash_key):
         from moto.core.utils import unix_time, utcnow
 
         self.partition_key = partition_key
-        self._blob = zlib.compress(base64.b64decode(data), 1)
+        self._dictionary, self._blob = _kinesis_packer.pack(base64.b64decode(data))
         self.sequence_number = sequence_number
         self.explicit_hash_key = explicit_hash_key
         self.created_at = unix_time(utcnow())
 
     @property
     def data(self):
-        return base64.b64encode(zlib.decompress(self._blob)).decode("ascii")
+        return base64.b64encode(Packer.unpack(self._dictionary, self._blob)).decode("ascii")
 
     @property
     def created_at_datetime(self):
@@ -400,7 +469,7 @@ class PackedKinesisRecord:
 
     def to_json(self):
         return {
-            "Data": zlib.decompress(self._blob),
+            "Data": Packer.unpack(self._dictionary, self._blob),
             "PartitionKey": self.partition_key,
             "SequenceNumber": str(self.sequence_number),
             "ApproximateArrivalTimestamp": self.created_at_datetime,
@@ -682,7 +751,6 @@ def _rss_kb():
 
 def _collect():
     """Measurement only: what a full garbage collection and a malloc_trim give back, and what Python holds."""
-    import collections
     import gc
 
     before = _rss_kb()
@@ -729,8 +797,8 @@ def dropped_from_outbox():
 
 def _deep_size(value, seen=None):
     seen = set() if seen is None else seen
-    if id(value) in seen:
-        return 0
+    if id(value) in seen or isinstance(value, Dictionary):
+        return 0  # a Dictionary is shared by thousands of values: counted once, in the holdings' packDictionaries
     seen.add(id(value))
     size = sys.getsizeof(value)
     if isinstance(value, dict):
@@ -804,6 +872,8 @@ def holdings(enabled=True, sizes=False):
         if sizes:
             out["xrayTraceBytes"] = out.get("xrayTraceBytes", 0) + _estimate(
                 list(backend._segment_collection._traces.values()))
+    out["packDictionaries"] = {"items": _item_packer.dictionaries_made, "streamRecords":
+                               _stream_packer.dictionaries_made, "kinesisRecords": _kinesis_packer.dictionaries_made}
     out["metricData"] = sum(len(backend.metric_data) for backend in each_backend(cloudwatch_backends))
     for backend in each_backend(sns_backends):
         out["sms"] += len(backend.sms_messages)

@@ -15,9 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +64,7 @@ class EmulatorMemoryBoundsIT {
     private static final int SENT_LIMIT = 3;
     private static final int TRACE_LIMIT = 2;
     private static final long RETENTION_SECONDS = 300;
+    private static final int DICTIONARY_EVERY = 25;
 
     private static MotoServer moto;
     private static java.nio.file.Path motoLog;
@@ -79,6 +82,7 @@ class EmulatorMemoryBoundsIT {
                 "MOTO_XRAY_TRACE_LIMIT", Integer.toString(TRACE_LIMIT),
                 "MOTO_STREAM_RETENTION_SECONDS", Long.toString(RETENTION_SECONDS),
                 "MOTO_JANITOR_SECONDS", "0.2",
+                "MOTO_PACK_DICTIONARY_EVERY", Integer.toString(DICTIONARY_EVERY),
                 "MOTO_MEMORY_BOUNDS", "1"));
         clients = new AwsClients(Settings.of(new MotoExtension.Emulator(moto).environment()));
         dynamo = clients.dynamoDb();
@@ -208,6 +212,59 @@ class EmulatorMemoryBoundsIT {
                 "customer-2");
             assertThat(records).allSatisfy(r -> assertThat(r.approximateArrivalTimestamp()).isAfter(before));
             assertThat(kinesis.getRecords(b -> b.shardIterator(atTime)).records()).hasSize(3);
+        }
+    }
+
+    @Test
+    void valuesPackedAgainstEachOfManyDictionaries_areReadBackAsWritten() throws Exception {
+        // the emulator learns a new compression dictionary every 25 values of a kind: 160 items, their updates,
+        // their stream records and 160 Kinesis records are packed against at least six, of different shapes
+        String stream = profilesTable("dictionaries");
+        JsonNode before = holdings("").path("packDictionaries");
+        Random random = new Random(25);
+        Map<String, Map<String, AttributeValue>> items = new LinkedHashMap<>();
+        List<SdkBytes> sent = new ArrayList<>();
+        try (KinesisClient kinesis = clients.kinesis()) {
+            kinesis.createStream(b -> b.streamName("dictionaries").shardCount(1));
+            for (int i = 0; i < 160; i++) {
+                String customer = "c" + random.nextInt(60);
+                Map<String, AttributeValue> item = new HashMap<>(items.getOrDefault(customer,
+                    Map.of("customerId", AttributeValue.fromS(customer))));
+                switch (i / 40) {
+                    case 0 -> item.put("interests", AttributeValue.fromSs(List.of("running", "tea-" + i)));
+                    case 1 -> item.put("phone", AttributeValue.fromS("+2782" + (1_000_000
+                        + random.nextInt(9_000_000))));
+                    case 2 -> item.put("visits", AttributeValue.fromN(Integer.toString(i)));
+                    default -> item.put("note", AttributeValue.fromS("\u00fc\u65e5" + UUID.randomUUID()));
+                }
+                dynamo.putItem(b -> b.tableName("dictionaries").item(item));
+                items.put(customer, item);
+                SdkBytes data = SdkBytes.fromUtf8String("{\"eventId\":\"" + UUID.randomUUID() + "\",\"n\":" + i
+                    + (i % 3 == 0 ? ",\"place\":\"cape-town\"" : "") + "}");
+                kinesis.putRecord(b -> b.streamName("dictionaries").partitionKey(customer).data(data));
+                sent.add(data);
+            }
+            String shard = kinesis.describeStream(b -> b.streamName("dictionaries")).streamDescription().shards()
+                .get(0).shardId();
+            String fromStart = kinesis.getShardIterator(b -> b.streamName("dictionaries").shardId(shard)
+                .shardIteratorType(software.amazon.awssdk.services.kinesis.model.ShardIteratorType.TRIM_HORIZON))
+                .shardIterator();
+            assertThat(kinesis.getRecords(b -> b.shardIterator(fromStart)).records()).extracting(r -> r.data())
+                .containsExactlyElementsOf(sent);
+        }
+
+        for (Map<String, AttributeValue> item : items.values()) {
+            assertThat(dynamo.getItem(b -> b.tableName("dictionaries").key(Map.of("customerId",
+                item.get("customerId"))).consistentRead(true)).item()).isEqualTo(item);
+        }
+        List<Record> records = readAll(iterator(stream, ShardIteratorType.TRIM_HORIZON, null));
+        assertThat(records).hasSize(160);
+        Map<String, Map<String, AttributeValue>> lastImages = new LinkedHashMap<>();
+        records.forEach(r -> lastImages.put(r.dynamodb().newImage().get("customerId").s(), r.dynamodb().newImage()));
+        assertThat(lastImages).isEqualTo(items);
+        JsonNode after = holdings("").path("packDictionaries");
+        for (String kind : List.of("items", "streamRecords", "kinesisRecords")) {
+            assertThat(after.path(kind).asInt() - before.path(kind).asInt()).as(kind).isGreaterThanOrEqualTo(6);
         }
     }
 

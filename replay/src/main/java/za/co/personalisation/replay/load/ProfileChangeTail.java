@@ -35,6 +35,7 @@ import za.co.personalisation.aws.dynamodb.ProfileItems;
 public final class ProfileChangeTail implements AutoCloseable {
 
     static final Duration POLL = Duration.ofMillis(250);
+    static final int READ_LIMIT = 1_000;
     static final Duration RESHARD_CHECK = Duration.ofSeconds(10);
 
     /** Told once per applied event. */
@@ -121,7 +122,7 @@ public final class ProfileChangeTail implements AutoCloseable {
             GetRecordsResponse response;
             try {
                 String from = current;
-                response = streams.getRecords(b -> b.shardIterator(from).limit(1_000));
+                response = streams.getRecords(b -> b.shardIterator(from).limit(READ_LIMIT));
             } catch (ExpiredIteratorException e) {
                 // rare: it lives 15 minutes and we poll every few hundred ms; nothing better than the end is known
                 iterators.put(shardId, iterator(shardId, ShardIteratorType.LATEST));
@@ -131,8 +132,8 @@ public final class ProfileChangeTail implements AutoCloseable {
             }
             response.records().forEach(this::accept);
             current = response.nextShardIterator();
-            if (response.records().isEmpty()) {
-                break;
+            if (response.records().size() < READ_LIMIT) {
+                break; // caught up: read again at the next poll, not at once (a call that mostly finds nothing)
             }
         }
         if (current == null) {

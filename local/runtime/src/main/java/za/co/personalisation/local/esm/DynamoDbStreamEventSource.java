@@ -3,6 +3,7 @@ package za.co.personalisation.local.esm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
@@ -56,10 +57,16 @@ public final class DynamoDbStreamEventSource extends ShardedStreamSource<Record>
         return streams.getShardIterator(request.build()).shardIterator();
     }
 
+    /** Lambda: "polls shards in your DynamoDB stream for records at a base rate of 4 times per second". */
+    @Override
+    protected Duration pollInterval() {
+        return Duration.ofMillis(250);
+    }
+
     @Override
     protected Page<Record> read(String iterator) {
         try {
-            GetRecordsResponse response = streams.getRecords(b -> b.shardIterator(iterator).limit(1_000));
+            GetRecordsResponse response = streams.getRecords(b -> b.shardIterator(iterator).limit(READ_LIMIT));
             return new Page<>(response.records(), response.nextShardIterator());
         } catch (ExpiredIteratorException e) {
             throw new IteratorExpiredException(e);

@@ -23,6 +23,9 @@ import za.co.personalisation.aws.retry.Sleeper;
  *   buffered record;</li>
  *   <li>ParallelizationFactor batches of a shard in flight at once, in order per partition key
  *   ({@link ShardLanes});</li>
+ *   <li>a shard that gave less than a full read (the poller has caught up with it) is read again at the
+ *   source's base rate ({@link #pollInterval()}), not at once: Lambda polls a DynamoDB stream's shards "at a base
+ *   rate of 4 times per second"; reading again at once costs a call that mostly finds nothing;</li>
  *   <li>a checkpoint (the last sequence number fully processed) per shard; shard iterators expire five minutes
  *   after they were issued (Kinesis GetShardIterator / DynamoDB Streams GetShardIterator references), so an
  *   iterator held longer than that, or refused as expired, is replaced by a new one AFTER_SEQUENCE_NUMBER the
@@ -34,7 +37,8 @@ abstract class ShardedStreamSource<R> implements EventSource {
 
     /** How long a shard iterator stays valid in AWS. */
     static final Duration ITERATOR_LIFETIME = Duration.ofMinutes(5);
-    private static final Duration IDLE_POLL = Duration.ofMillis(100);
+    /** The most records one GetRecords call asks for. */
+    static final int READ_LIMIT = 1_000;
 
     protected final EventSourceSettings settings;
     protected final LocalFunction function;
@@ -63,7 +67,14 @@ abstract class ShardedStreamSource<R> implements EventSource {
      */
     protected abstract String iterator(String shardId, String afterSequenceNumber);
 
-    /** One GetRecords call; throws {@link IteratorExpiredException} when the service refuses the iterator. */
+    /**
+     * How soon after one read of a shard the poller reads it again when that read gave less than
+     * {@link #READ_LIMIT} records: real time, not the mapping's clock, which tests move.
+     */
+    protected abstract Duration pollInterval();
+
+    /** One GetRecords call (at most {@link #READ_LIMIT} records); throws {@link IteratorExpiredException} when the
+     * service refuses the iterator. */
     protected abstract Page<R> read(String iterator);
 
     protected abstract StreamBatchRunner.Adapter<R> adapter(String shardId);
@@ -124,6 +135,7 @@ abstract class ShardedStreamSource<R> implements EventSource {
                     throw new IteratorExpiredException(new IllegalStateException("iterator older than "
                         + ITERATOR_LIFETIME.toMinutes() + " minutes"));
                 }
+                long polledAt = System.nanoTime();
                 Page<R> page = read(iterator);
                 iterator = page.next();
                 issuedAt = clock.instant();
@@ -159,8 +171,11 @@ abstract class ShardedStreamSource<R> implements EventSource {
                     checkpoint = buffer.isEmpty() ? lastRead : adapter.sequenceNumber(round.get(round.size() - 1));
                     firstBuffered = clock.instant();
                 }
-                if (page.records().isEmpty()) {
-                    Thread.sleep(IDLE_POLL.toMillis());
+                if (page.records().size() < READ_LIMIT) {
+                    long waitNanos = polledAt + pollInterval().toNanos() - System.nanoTime();
+                    if (waitNanos > 0) {
+                        Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+                    }
                 }
                 if (iterator == null && buffer.isEmpty()) {
                     return;

@@ -32,6 +32,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -201,12 +202,7 @@ class EventSourceMappingIT {
         // Lambda: DynamoDB filtering on eventName and dynamodb.NewImage, images in DynamoDB JSON ({"S": [...]})
         DynamoDbClient dynamoDb = clients.dynamoDb();
         String table = "filter-items";
-        String streamArn = dynamoDb.createTable(b -> b.tableName(table)
-            .attributeDefinitions(d -> d.attributeName("id").attributeType("S"))
-            .keySchema(k -> k.attributeName("id").keyType("HASH"))
-            .billingMode("PAY_PER_REQUEST")
-            .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)))
-            .tableDescription().latestStreamArn();
+        String streamArn = tableWithStream(dynamoDb, table);
         FilterCriteria inserts = FilterCriteria.parse(List.of(
             "{\"eventName\":[\"INSERT\"],\"dynamodb\":{\"NewImage\":{\"kind\":{\"S\":[\"wanted\"]}}}}"));
         EventSourceSettings settings = new EventSourceSettings(streamArn, 10, Duration.ZERO, "TRIM_HORIZON", false,
@@ -228,6 +224,56 @@ class EventSourceMappingIT {
 
             assertThat(delivered).containsExactly("INSERT:1", "INSERT:3");
             assertThat(source.filtered()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void dynamoDb_caughtUpShard_isReadAtLambdasBaseRate_notAgainAtOnce() throws Exception {
+        // Lambda "polls shards in your DynamoDB stream for records at a base rate of 4 times per second". The
+        // poller reads at once again only after a full read (1,000 records); a trickle of writes, one every 100 ms,
+        // and then nothing, are read about 4 times a second (before: again at once after every read that found
+        // something, and every 100 ms after one that did not).
+        DynamoDbClient dynamoDb = clients.dynamoDb();
+        String table = "paced-items";
+        String streamArn = tableWithStream(dynamoDb, table);
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        DynamoDbStreamsClient counted = clients.configure(DynamoDbStreamsClient.builder())
+            .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
+                @Override
+                public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                    if (context.request() instanceof software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest) {
+                        reads.incrementAndGet();
+                    }
+                }
+            })).build();
+        EventSourceSettings settings = new EventSourceSettings(streamArn, 10, Duration.ZERO, "TRIM_HORIZON", false,
+            2, null, null, true, 1, null, FilterCriteria.NONE);
+        LocalFunction function = function((event, context) -> {
+            ((DynamodbEvent) event).getRecords().forEach(r -> delivered.add(r.getDynamodb().getKeys().get("id")
+                .getS()));
+            return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
+        });
+        List<String> written = new ArrayList<>();
+        try (DynamoDbStreamEventSource source = new DynamoDbStreamEventSource(settings, function, counted, null,
+            REGION, FUNCTION_ARN, Clock.systemUTC(), log)) {
+            long started = System.nanoTime();
+            source.start();
+            for (int i = 0; i < 30; i++) {
+                String id = "item-" + i;
+                putItem(dynamoDb, table, id, "trickle", "1");
+                written.add(id);
+                Thread.sleep(100);
+            }
+            await(() -> delivered.size() >= 30, "every write delivered");
+            Thread.sleep(2_000);
+            int calls = reads.get();
+            double seconds = (System.nanoTime() - started) / 1e9;
+
+            assertThat(delivered).containsExactlyElementsOf(written);
+            assertThat(calls).as("GetRecords calls in %.1f s", seconds).isLessThanOrEqualTo((int) (seconds * 4) + 2)
+                .isGreaterThanOrEqualTo((int) seconds);
+        } finally {
+            counted.close();
         }
     }
 
@@ -321,6 +367,16 @@ class EventSourceMappingIT {
             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
         return "0".equals(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
             && "0".equals(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    /** A table keyed by "id" with a NEW_AND_OLD_IMAGES stream; its stream's ARN. */
+    private static String tableWithStream(DynamoDbClient dynamoDb, String table) {
+        return dynamoDb.createTable(b -> b.tableName(table)
+            .attributeDefinitions(d -> d.attributeName("id").attributeType("S"))
+            .keySchema(k -> k.attributeName("id").keyType("HASH"))
+            .billingMode("PAY_PER_REQUEST")
+            .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)))
+            .tableDescription().latestStreamArn();
     }
 
     private static void putItem(DynamoDbClient dynamoDb, String table, String id, String kind, String version) {

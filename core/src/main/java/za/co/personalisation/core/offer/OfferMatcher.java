@@ -42,8 +42,12 @@ public final class OfferMatcher {
         .thenComparing(OfferMatch::offer, OfferCatalog.OFFER_ORDER)
         .thenComparing(OfferMatch::interest);
 
-    /** One interest that changed meaningfully, with its score now. */
-    public record Trigger(String interest, InterestStat stat, double score, MatchTrigger kind) {
+    /**
+     * One interest that changed meaningfully, with its score now, and the event the change came from: the
+     * interest's last event, or for a {@link MatchTrigger#LOCATION_CHANGE} the event that moved the customer (the
+     * interest's last event may be hours older, and is not what made this change call for matching).
+     */
+    public record Trigger(String interest, InterestStat stat, double score, MatchTrigger kind, String causeEventId) {
     }
 
     private final Duration halfLife;
@@ -115,7 +119,9 @@ public final class OfferMatcher {
             } else {
                 continue;
             }
-            triggers.add(new Trigger(entry.getKey(), stat, score, kind));
+            String cause = kind == MatchTrigger.LOCATION_CHANGE && !after.locationEventId().isEmpty()
+                ? after.locationEventId() : stat.lastEventId();
+            triggers.add(new Trigger(entry.getKey(), stat, score, kind, cause));
         }
         return triggers;
     }
@@ -267,7 +273,7 @@ public final class OfferMatcher {
             for (int i = 0; i < size; i++) {
                 Trigger trigger = triggers[i];
                 matches.add(new OfferMatch(entries[i].offer, trigger.interest(), trigger.score(), rules[i], version,
-                    trigger.stat().lastEventId(), trigger.kind()));
+                    trigger.causeEventId(), trigger.kind()));
             }
             return List.copyOf(matches);
         }
@@ -303,7 +309,7 @@ public final class OfferMatcher {
 
     private static OfferMatch match(OfferCatalog catalog, Trigger trigger, Offer offer, String rule) {
         return new OfferMatch(offer, trigger.interest(), trigger.score(), rule, catalog.version(),
-            trigger.stat().lastEventId(), trigger.kind());
+            trigger.causeEventId(), trigger.kind());
     }
 
     private List<OfferMatch> best(List<OfferMatch> candidates) {

@@ -131,6 +131,31 @@ class OfferMatcherTest {
     }
 
     @Test
+    void matchesAfterAMove_creditTheEventThatMovedTheCustomer_theOthersTheInterestsOwnEvent() {
+        // the ledger's eventId is how an operator finds what an event led to, and how the load tool times it
+        Location capeTown = place("Cape Town");
+        Profile before = profile("c1", capeTown, NOW, Map.of("electronics", 2, "books", 1));
+        Profile moved = withStat(before, "books", 2, place("Stellenbosch"));
+        moved = new Profile(moved.customerId(), moved.version(), moved.interests(), moved.location(),
+            moved.locationAt(), "ev-moved", moved.consent(), moved.applied(), moved.updatedAt());
+
+        assertThat(one.triggers(before, moved, NOW)).extracting(OfferMatcher.Trigger::interest,
+            OfferMatcher.Trigger::causeEventId).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("electronics", "ev-moved"),
+                org.assertj.core.groups.Tuple.tuple("books", "ev-moved"));
+        Profile added = withStat(moved, "garden", 1, place("Stellenbosch"));
+        assertThat(one.triggers(moved, added, NOW)).singleElement().satisfies(trigger -> {
+            assertThat(trigger.kind()).isEqualTo(MatchTrigger.NEW_INTEREST);
+            assertThat(trigger.causeEventId()).isEqualTo("ev-garden-1");
+        });
+        OfferCatalog catalog = new OfferCatalog("v1", List.of(offer("BOOKS", "books", "*", 1)));
+        assertThat(one.match(catalog, before, moved, NOW, EnumSet.of(Channel.SMS)))
+            .extracting(OfferMatch::causeEventId).containsExactly("ev-moved");
+        assertThat(one.matchByLinearScan(catalog, before, moved, NOW, EnumSet.of(Channel.SMS)))
+            .extracting(OfferMatch::causeEventId).containsExactly("ev-moved");
+    }
+
+    @Test
     void triggers_afterAMove_leaveOutInterestsThatFadedBelowTheRelevanceFloor() {
         Instant longAgo = NOW.minus(Duration.ofDays(120));
         Profile before = profile("c1", place("Cape Town"), longAgo, Map.of("electronics", 1));

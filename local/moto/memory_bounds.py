@@ -818,7 +818,8 @@ def _estimate(values, sample=50):
         return 0
     step = max(1, len(values) // sample)
     picked = values[::step][:sample]
-    return int(sum(_deep_size(v) for v in picked) / len(picked) * len(values))
+    seen = set()  # what the values share (the index names every packed item points at) is counted once
+    return int(sum(_deep_size(v, seen) for v in picked) / len(picked) * len(values))
 
 
 def holdings(enabled=True, sizes=False):

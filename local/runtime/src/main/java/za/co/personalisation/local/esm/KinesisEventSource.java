@@ -60,8 +60,8 @@ public final class KinesisEventSource extends ShardedStreamSource<Record> {
 
     /**
      * Lambda polls a Kinesis shard "at a base rate of once per second" (standard iterators); locally every 100 ms,
-     * so that runs and tests do not wait up to a second for each event. docs/benchmarks.md models AWS's latency with
-     * the one second.
+     * so that runs and tests do not wait up to a second for each event. The AWS latency model in docs/benchmarks.md
+     * counts up to a second at this stage (the template's 1 s batching window).
      */
     @Override
     protected Duration pollInterval() {

@@ -434,8 +434,7 @@ def _install_item_size_check():
     def init(self, hash_key, range_key, attrs):
         self.hash_key = hash_key
         self.range_key = range_key
-        self.attrs = LimitedSizeDict()
-        checked = self.attrs
+        checked = self.attrs = LimitedSizeDict()
         total = 0
         for key, value in attrs.items():
             value = DynamoType(value)

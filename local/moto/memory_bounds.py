@@ -10,10 +10,10 @@ changes, emulator side only (nothing the functions do on AWS changes, and no ans
 - DynamoDB items keep their attributes packed (pickled and zlib-compressed against a dictionary learned from the
   items packed lately, see Packer) between requests instead of as trees of DynamoType objects: unpacked on the
   first read in a request, packed again when it ends (a new customer's profile about 5 KB as objects, under 1 KB
-  packed). The answers are moto's own (EmulatorFastPathsIT compares them
-  with an emulator started with MOTO_MEMORY_BOUNDS=0).
-- DynamoDB stream records are kept packed (pickled and compressed the same way, inflated on every read) instead of as
-  nested dicts holding both item images. They are still kept MOTO_STREAM_RETENTION_SECONDS (default 300; AWS:
+  packed). The answers are moto's own (EmulatorFastPathsIT compares them with an emulator started with
+  MOTO_MEMORY_BOUNDS=0).
+- DynamoDB stream records are kept packed (pickled and compressed the same way, inflated on every read) instead
+  of as nested dicts holding both item images. They are still kept MOTO_STREAM_RETENTION_SECONDS (default 300; AWS:
   24 hours), and a reader that falls behind that horizon is answered as AWS answers it: GetRecords and
   GetShardIterator (AT_/AFTER_SEQUENCE_NUMBER) with TrimmedDataAccessException, never the oldest record kept
   (which silently skipped records before).
@@ -116,6 +116,8 @@ def _untrack_model_instances():
 # --- packing ------------------------------------------------------------------------------------------------
 
 _WBITS = -14  # raw deflate, a 16 KB window
+_DICTIONARY_BYTES = 16 * 1024  # as much of the recent values as the window can reach back into
+_FIRST_DICTIONARY_AFTER = 64  # values packed
 
 
 class Dictionary(bytes):
@@ -137,10 +139,9 @@ class Packer:
     pack() gives (dictionary, blob); unpack(dictionary, blob) the raw bytes. A value packed before the first
     dictionary has None for it. Thread-safe: Kinesis records are packed outside the DynamoDB lock."""
 
-    def __init__(self, dictionary_bytes=16 * 1024, every=None, first=64):
-        self._dictionary_bytes = dictionary_bytes
-        self._every = every or int(os.environ.get("MOTO_PACK_DICTIONARY_EVERY", "2000"))
-        self._first = min(first, self._every)
+    def __init__(self):
+        self._every = int(os.environ.get("MOTO_PACK_DICTIONARY_EVERY", "2000"))
+        self._first = min(_FIRST_DICTIONARY_AFTER, self._every)
         self._recent = collections.deque()
         self._recent_bytes = 0
         self._count = 0
@@ -164,13 +165,13 @@ class Packer:
 
     def _remember(self, raw):
         self._count += 1
-        if len(raw) < self._dictionary_bytes:
+        if len(raw) < _DICTIONARY_BYTES:
             self._recent.append(raw)
             self._recent_bytes += len(raw)
-            while self._recent_bytes - len(self._recent[0]) >= self._dictionary_bytes:
+            while self._recent_bytes - len(self._recent[0]) >= _DICTIONARY_BYTES:
                 self._recent_bytes -= len(self._recent.popleft())
         if self._count == self._first or self._count % self._every == 0:
-            joined = b"".join(self._recent)[-self._dictionary_bytes:]
+            joined = b"".join(self._recent)[-_DICTIONARY_BYTES:]
             if joined:
                 self._dictionary = Dictionary(joined)
                 self._primed = zlib.compressobj(1, zlib.DEFLATED, _WBITS, 4, zdict=self._dictionary)
@@ -820,7 +821,7 @@ def _estimate(values, sample=50):
         return 0
     step = max(1, len(values) // sample)
     picked = values[::step][:sample]
-    seen = set()  # what the values share (the index names every packed item points at) is counted once
+    seen = set()  # what the values share (the index names every packed item points at): once in the sample
     return int(sum(_deep_size(v, seen) for v in picked) / len(picked) * len(values))
 
 

@@ -143,6 +143,9 @@ class OfferMatcherTest {
             OfferMatcher.Trigger::causeEventId).containsExactlyInAnyOrder(
                 org.assertj.core.groups.Tuple.tuple("electronics", "ev-moved"),
                 org.assertj.core.groups.Tuple.tuple("books", "ev-moved"));
+        Profile movedByAnOldItem = withStat(before, "books", 2, place("Stellenbosch")); // no locationEventId
+        assertThat(one.triggers(before, movedByAnOldItem, NOW)).hasSize(2).allSatisfy(trigger ->
+            assertThat(trigger.causeEventId()).isEqualTo(trigger.stat().lastEventId()).isNotEmpty());
         Profile added = withStat(moved, "garden", 1, place("Stellenbosch"));
         assertThat(one.triggers(moved, added, NOW)).singleElement().satisfies(trigger -> {
             assertThat(trigger.kind()).isEqualTo(MatchTrigger.NEW_INTEREST);

@@ -9,7 +9,8 @@ Differences from `moto_server`:
   the local runtime's outbox shows. moto keeps them in memory only and has no API to read them back;
 - speaks the Smithy RPC v2 CBOR protocol that current AWS SDKs use for CloudWatch: moto understands only the
   Query and JSON protocols for it (getmoto/moto#9195), so such requests are translated to the JSON protocol and
-  the answers back to CBOR;
+  the answers back to CBOR, a gzip-compressed body (Content-Encoding: gzip, as the SDKs send a PutMetricData of
+  10 KB or more) decompressed first, as CloudWatch does;
 - serialises DynamoDB requests and Kinesis writes: moto's in-memory tables are not safe under concurrent
   writers (a cancelled TransactWriteItems restores a deep copy of the table and loses writes other requests made
   meanwhile), and two concurrent PutRecords can take the same sequence number so that one overwrites the other;
@@ -35,6 +36,7 @@ Nothing else changes.
 
 import argparse
 import datetime
+import gzip
 import io
 import json
 import os
@@ -114,6 +116,13 @@ def _from_json(value, key=None):
     return value
 
 
+def _cbor_error(cbor2, start_response, status, error_type, message):
+    out = cbor2.dumps({"__type": error_type, "message": message})
+    start_response(status, [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+                            ("Content-Length", str(len(out)))])
+    return [out]
+
+
 def _rpc_v2_cbor(app):
     import cbor2
 
@@ -125,9 +134,23 @@ def _rpc_v2_cbor(app):
         service, operation = parts[2], parts[4]
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
-        payload = cbor2.loads(raw) if raw else {}
+        encoding = environ.get("HTTP_CONTENT_ENCODING", "").strip().lower()
+        try:
+            if encoding == "gzip":
+                # the SDKs compress a PutMetricData body of 10 KB or more (CloudWatch's requestCompression trait);
+                # read as CBOR it failed with a 500, and every flush of 500 data points was lost
+                raw = gzip.decompress(raw)
+            elif encoding not in ("", "identity"):
+                return _cbor_error(cbor2, start_response, "415 Unsupported Media Type", "UnsupportedMediaType",
+                                   "Content-Encoding " + encoding + " is not supported")
+            payload = cbor2.loads(raw) if raw else {}
+        except (OSError, EOFError, ValueError, cbor2.CBORDecodeError) as e:
+            return _cbor_error(cbor2, start_response, "400 Bad Request", "SerializationException",
+                               "the request body is not " + ("gzip-compressed " if encoding == "gzip" else "")
+                               + "CBOR: " + type(e).__name__)
         body = json.dumps(_to_json(payload or {})).encode("utf-8")
         inner = dict(environ)
+        inner.pop("HTTP_CONTENT_ENCODING", None)
         inner["PATH_INFO"] = "/"
         inner["CONTENT_TYPE"] = "application/x-amz-json-1.0"
         inner["HTTP_X_AMZ_TARGET"] = f"{service}.{operation}"

@@ -42,6 +42,7 @@ import json
 import os
 import sys
 import threading
+import zlib
 
 import memory_bounds
 
@@ -116,15 +117,14 @@ def _from_json(value, key=None):
     return value
 
 
-def _cbor_error(cbor2, start_response, status, error_type, message):
-    out = cbor2.dumps({"__type": error_type, "message": message})
-    start_response(status, [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
-                            ("Content-Length", str(len(out)))])
-    return [out]
-
-
 def _rpc_v2_cbor(app):
     import cbor2
+
+    def answer(start_response, status, payload, extra_headers=()):
+        out = cbor2.dumps(payload, datetime_as_timestamp=True)
+        start_response(status, [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+                                ("Content-Length", str(len(out))), *extra_headers])
+        return [out]
 
     def wrapped(environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -141,14 +141,17 @@ def _rpc_v2_cbor(app):
                 # read as CBOR it failed with a 500, and every flush of 500 data points was lost
                 raw = gzip.decompress(raw)
             elif encoding not in ("", "identity"):
-                return _cbor_error(cbor2, start_response, "415 Unsupported Media Type", "UnsupportedMediaType",
-                                   "Content-Encoding " + encoding + " is not supported")
+                return answer(start_response, "415 Unsupported Media Type", {
+                    "__type": "UnsupportedMediaType", "message": f"Content-Encoding {encoding} is not supported"})
             payload = cbor2.loads(raw) if raw else {}
-        except (OSError, EOFError, ValueError, cbor2.CBORDecodeError) as e:
-            return _cbor_error(cbor2, start_response, "400 Bad Request", "SerializationException",
-                               "the request body is not " + ("gzip-compressed " if encoding == "gzip" else "")
-                               + "CBOR: " + type(e).__name__)
-        body = json.dumps(_to_json(payload or {})).encode("utf-8")
+            problem = None if isinstance(payload, dict) else "a " + type(payload).__name__ + ", not a map"
+        except (OSError, EOFError, zlib.error, cbor2.CBORDecodeError) as e:  # not gzip, cut short, corrupt, not CBOR
+            problem = type(e).__name__
+        if problem is not None:
+            return answer(start_response, "400 Bad Request", {
+                "__type": "SerializationException", "message": "the request body is not "
+                + ("gzip-compressed " if encoding == "gzip" else "") + "CBOR input: " + problem})
+        body = json.dumps(_to_json(payload)).encode("utf-8")
         inner = dict(environ)
         inner.pop("HTTP_CONTENT_ENCODING", None)
         inner["PATH_INFO"] = "/"
@@ -165,15 +168,11 @@ def _rpc_v2_cbor(app):
 
         text = b"".join(app(inner, capture)).decode("utf-8", "replace")
         try:
-            answer = json.loads(text) if text.strip() else {}
+            answer_json = json.loads(text) if text.strip() else {}
         except ValueError:
-            answer = {"__type": "InternalFailure", "message": text[:500]}
-        out = cbor2.dumps(_from_json(answer), datetime_as_timestamp=True)
-        headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
-                   ("Content-Length", str(len(out)))]
-        headers += [h for h in captured.get("headers", []) if h[0].lower() == "x-amzn-requestid"]
-        start_response(captured.get("status", "500 Internal Server Error"), headers)
-        return [out]
+            answer_json = {"__type": "InternalFailure", "message": text[:500]}
+        return answer(start_response, captured.get("status", "500 Internal Server Error"), _from_json(answer_json),
+                      [h for h in captured.get("headers", []) if h[0].lower() == "x-amzn-requestid"])
 
     return wrapped
 
